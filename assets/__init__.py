@@ -1,0 +1,1 @@
+"""Bundled sounds, fonts and presets, installed as the `clipcraft.assets` package."""

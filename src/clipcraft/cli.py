@@ -1,0 +1,202 @@
+"""The command line: parse, call the library, report. Errors are rendered here, once."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import click
+
+from clipcraft import __version__
+from clipcraft.errors import ClipcraftError, Interrupted, UsageError
+from clipcraft.outputs import check_output, default_output
+from clipcraft.plan import build_plan, describe
+from clipcraft.platforms import PLATFORMS
+from clipcraft.probe import MediaInfo, probe
+from clipcraft.recipe import FITS, QUALITIES, OutputSettings, Recipe, TrimSettings
+from clipcraft.units import format_time, parse_time
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class TimeType(click.ParamType):
+    """`7.5` or `0:07.5` on the command line; `auto` where the option allows it."""
+
+    name = "TIME"
+
+    def __init__(self, allow_auto: bool = False) -> None:
+        self.allow_auto = allow_auto
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, float) or (self.allow_auto and value == "auto"):
+            return value
+        try:
+            return parse_time(str(value))
+        except UsageError as error:
+            self.fail(str(error), param, ctx)
+
+
+class ClipcraftGroup(click.Group):
+    """Turns library errors and interruptions into one line and an exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        verbose = "-v" in sys.argv or "--verbose" in sys.argv
+        signal.signal(signal.SIGTERM, _raise_interrupted)
+        try:
+            return super().invoke(ctx)
+        except ClipcraftError as error:
+            _fail(str(error), error.exit_code, verbose)
+        except KeyboardInterrupt:
+            _fail("interrupted; nothing was written", 130, verbose=False)
+        except Interrupted as stop:
+            _fail("stopped; nothing was written", stop.exit_code, verbose=False)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as error:  # the last resort: one line, the details only with -v
+            _fail(f"unexpected error: {error} (run again with -v for details)", 1, verbose)
+
+
+def _raise_interrupted(signum: int, frame: FrameType | None) -> None:
+    raise Interrupted(signum)
+
+
+def _fail(message: str, code: int, verbose: bool) -> None:
+    if verbose:
+        traceback.print_exc()
+    click.echo(f"clipcraft: error: {message}", err=True)
+    sys.exit(code)
+
+
+def _progress_bar(quiet: bool) -> Callable[[int, int], None] | None:
+    """A bar on stderr when a person is watching it, else nothing."""
+    if quiet or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    bar: list[Any] = []
+
+    def update(done: int, total: int) -> None:
+        if not bar:
+            bar.append(tqdm(total=total, unit="frame", desc="rendering", leave=False))
+        bar[0].update(done - bar[0].n)
+        if done == total:
+            bar[0].close()
+
+    return update
+
+
+@click.group(cls=ClipcraftGroup, context_settings=CONTEXT)
+@click.version_option(__version__, "--version", prog_name="clipcraft")
+def main() -> None:
+    """Turn phone footage of kitchen mishaps into upload-ready vertical clips.
+
+    \b
+    Example:
+      clipcraft make pancake.mov --at 0:07.2
+    """
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Where to write the clip [default: ./<input stem>-clip.mp4].")
+@click.option("--at", type=TimeType(allow_auto=True),
+              help="The mishap moment on the source, e.g. 0:07.2; the window is placed around it.")
+@click.option("--start", type=TimeType(), help="Start of an explicit window on the source.")
+@click.option("--end", type=TimeType(), help="End of an explicit window on the source.")
+@click.option("--duration", type=click.FloatRange(min=0.5, max=180), default=8.0,
+              show_default=True, help="Total clip length in seconds.")
+@click.option("--platform", type=click.Choice(sorted(PLATFORMS)), default="reels",
+              show_default=True, help="The frame to deliver: 1080x1920, 1080x1080 or 1920x1080.")
+@click.option("--fit", type=click.Choice(FITS), default="auto", show_default=True,
+              help="Fill the frame by cropping, or fit over a blurred copy, or pad with black.")
+@click.option("--quality", type=click.Choice(QUALITIES), default="standard", show_default=True,
+              help="Encoder effort: draft (fastest), standard, high.")
+@click.option("--preview", is_flag=True, help="Fast 540x960 draft render for checking.")
+@click.option("--force", is_flag=True, help="Replace the output if it exists.")
+@click.option("--dry-run", is_flag=True, help="Print the planned timeline; render nothing.")
+@click.option("--json", "as_json", is_flag=True, help="With --dry-run: print the plan as JSON.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar, no warnings.")
+@click.option("-v", "--verbose", is_flag=True, help="More detail; tracebacks on errors.")
+def make(
+    input_path: Path,
+    output: Path | None,
+    at: float | str | None,
+    start: float | None,
+    end: float | None,
+    duration: float,
+    platform: str,
+    fit: str,
+    quality: str,
+    preview: bool,
+    force: bool,
+    dry_run: bool,
+    as_json: bool,
+    quiet: bool,
+    verbose: bool,
+) -> None:
+    """Make one clip from INPUT.
+
+    \b
+    Examples:
+      clipcraft make pancake.mov --at 0:07.2
+      clipcraft make spill.mp4 --start 4 --end 10 -o spill-reel.mp4
+      clipcraft make cake.mov --at 12 --platform square --dry-run
+    """
+    from clipcraft.render import render  # moviepy is only imported when we render
+
+    media = probe(input_path)
+    target = check_output(output or default_output(input_path), [input_path], force or dry_run)
+    recipe = Recipe(
+        duration=duration,
+        trim=TrimSettings(at=None if at == "auto" else at, start=start, end=end),  # type: ignore[arg-type]
+        output=OutputSettings(platform=platform, fit=fit, quality=quality, preview=preview),  # type: ignore[arg-type]
+    )
+    plan = build_plan(recipe, media, target)
+    if dry_run:
+        click.echo(json.dumps(plan.to_dict(), indent=2) if as_json else describe(plan))
+        return
+    if not quiet:
+        for warning in plan.warnings:
+            click.echo(f"clipcraft: warning: {warning}", err=True)
+    render(plan, on_progress=_progress_bar(quiet))
+    if not quiet:
+        click.echo(f"{target} ({format_time(plan.duration)}, "
+                   f"{plan.format.width}x{plan.format.height})")
+
+
+@main.command("probe", context_settings=CONTEXT)
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the facts as JSON.")
+@click.option("-v", "--verbose", is_flag=True, help="Tracebacks on errors.")
+def probe_command(file: Path, as_json: bool, verbose: bool) -> None:
+    """Say what FILE is: duration, size as displayed, frame rate, audio.
+
+    \b
+    Example:
+      clipcraft probe IMG_0421.MOV --json
+    """
+    media = probe(file)
+    click.echo(json.dumps(media.to_dict(), indent=2) if as_json else _describe_media(media))
+
+
+def _describe_media(media: MediaInfo) -> str:
+    rate = f"{media.fps:g} fps" + (" (variable)" if media.variable_fps else "")
+    audio = media.audio_codec or ("unreadable" if media.unreadable_audio else "none")
+    rows = [
+        ("file", media.path),
+        ("kind", media.kind),
+        ("duration", format_time(media.duration) if media.kind == "video" else "-"),
+        ("size", f"{media.width}x{media.height} as displayed"
+                 + (f" (stored turned {media.rotation}°)" if media.rotation else "")),
+        ("video", f"{media.video_codec} {media.pixel_format}" + (" HDR" if media.hdr else "")),
+        ("rate", rate if media.kind == "video" else "-"),
+        ("audio", audio),
+    ]
+    return "\n".join(f"{name:<9} {value}" for name, value in rows)

@@ -1,0 +1,79 @@
+"""The ffmpeg argument lists that decode sources and encode the clip (pure, tested exactly).
+
+ffmpeg does the heavy per-pixel work before frames reach Python: seeking, turning phone footage
+upright (its default autorotate), dropping to the output frame rate, HDR to SDR, cropping and
+scaling to the output size. Python then only composes at the final size.
+"""
+
+from __future__ import annotations
+
+from clipcraft.ffmpeg import ffmpeg_command
+from clipcraft.plan import OutputFormat, Segment
+from clipcraft.stages.reframe import reframe_filter
+
+HDR_TO_SDR = (
+    "zscale=t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,"
+    "tonemap=tonemap=hable:desat=0,zscale=t=bt709:m=bt709:r=tv,format=yuv420p"
+)
+"""Phone HDR (HLG or PQ, 10-bit BT.2020) mapped to BT.709 SDR so it does not look washed out."""
+
+BT709_TAGS = "setparams=color_primaries=bt709:color_trc=bt709:colorspace=bt709:range=tv"
+"""Say what the pixels are, so players do not guess (and guess wrong) the colours."""
+
+FRAME_PIXEL_FORMAT = "rgb24"
+AUDIO_SAMPLE_FORMAT = "f32le"
+
+
+def _window(segment: Segment) -> list[str]:
+    length = segment.source_end - segment.source_start
+    return ["-ss", f"{segment.source_start:.3f}", "-t", f"{length:.3f}", "-i", segment.source]
+
+
+def video_decode_command(segment: Segment, fmt: OutputFormat) -> list[str]:
+    """Raw RGB frames of `segment`, upright, at the output rate and size, on stdout."""
+    steps = [f"fps={fmt.fps}"]
+    if segment.hdr_to_sdr:
+        steps.append(HDR_TO_SDR)
+    steps.append(reframe_filter(segment.reframe))
+    steps.append(f"format={FRAME_PIXEL_FORMAT}")
+    return ffmpeg_command(
+        "-loglevel", "error",
+        *_window(segment),
+        "-map", "0:v:0",
+        "-vf", ",".join(steps),
+        "-frames:v", str(segment.frames),
+        "-f", "rawvideo", "-pix_fmt", FRAME_PIXEL_FORMAT, "pipe:1",
+    )  # fmt: skip
+
+
+def audio_decode_command(segment: Segment, fmt: OutputFormat) -> list[str]:
+    """Float stereo samples of `segment` at the output rate on stdout, aligned to its start.
+
+    `aresample=async=1:first_pts=0` pads with silence when the audio track starts later than
+    the picture, which keeps sound and picture in sync after the seek.
+    """
+    return ffmpeg_command(
+        "-loglevel", "error",
+        *_window(segment),
+        "-map", "0:a:0",
+        "-af", f"aresample={fmt.audio_rate}:async=1:first_pts=0",
+        "-ac", "2", "-ar", str(fmt.audio_rate),
+        "-f", AUDIO_SAMPLE_FORMAT, "pipe:1",
+    )  # fmt: skip
+
+
+def encode_command(fmt: OutputFormat, audio_path: str, output_path: str) -> list[str]:
+    """Raw RGB frames on stdin plus a WAV mix → the platform MP4 (SPEC §5)."""
+    return ffmpeg_command(
+        "-loglevel", "error", "-y",
+        "-f", "rawvideo", "-pix_fmt", FRAME_PIXEL_FORMAT,
+        "-s", f"{fmt.width}x{fmt.height}", "-framerate", str(fmt.fps), "-i", "pipe:0",
+        "-i", audio_path,
+        "-map", "0:v:0", "-map", "1:a:0",
+        "-vf", f"scale=out_color_matrix=bt709:out_range=tv,format=yuv420p,{BT709_TAGS}",
+        "-c:v", "libx264", "-preset", fmt.x264_preset, "-crf", str(fmt.crf),
+        "-profile:v", "high", "-pix_fmt", "yuv420p",
+        "-c:a", "aac", "-b:a", fmt.audio_bitrate, "-ar", str(fmt.audio_rate), "-ac", "2",
+        "-movflags", "+faststart",
+        "-f", "mp4", output_path,
+    )  # fmt: skip

@@ -1,0 +1,96 @@
+"""The bundled ffmpeg binary and the processes we start from it.
+
+Every process is started from an argument list (never a shell string) and owned by a context
+manager that kills it on any exit path, so an error or Ctrl-C never leaves ffmpeg running.
+Its stderr goes to a temporary file rather than a pipe, so a chatty decoder can never block
+on a full pipe, and the text is still there for the error message.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
+from typing import IO
+
+import imageio_ffmpeg
+
+from clipcraft.errors import RenderError
+
+
+@cache
+def ffmpeg_exe() -> str:
+    """Path of the ffmpeg that ships in the imageio-ffmpeg wheel."""
+    return imageio_ffmpeg.get_ffmpeg_exe()
+
+
+def ffmpeg_command(*args: str) -> list[str]:
+    """A full ffmpeg argument list with our quiet, non-interactive defaults."""
+    return [ffmpeg_exe(), "-hide_banner", "-nostdin", *args]
+
+
+@dataclass
+class FfmpegProcess:
+    """A running ffmpeg and the file its stderr is written to."""
+
+    popen: subprocess.Popen[bytes]
+    stderr_file: IO[bytes]
+
+    def stderr_text(self) -> str:
+        self.stderr_file.seek(0)
+        return self.stderr_file.read().decode(errors="replace")
+
+    def check(self, what: str) -> None:
+        """Wait for the end and raise a RenderError naming ffmpeg's complaint if it failed."""
+        if self.popen.wait() != 0:
+            raise RenderError(f"ffmpeg failed while {what}: {last_error_line(self.stderr_text())}")
+
+
+@contextmanager
+def ffmpeg_process(
+    args: Sequence[str],
+    *,
+    stdin: int | None = subprocess.DEVNULL,
+    stdout: int | None = subprocess.DEVNULL,
+) -> Iterator[FfmpegProcess]:
+    """Start ffmpeg; on leaving the block, make sure it has ended (killed if still running)."""
+    with tempfile.TemporaryFile() as stderr_file:
+        popen = subprocess.Popen(list(args), stdin=stdin, stdout=stdout, stderr=stderr_file)
+        try:
+            yield FfmpegProcess(popen, stderr_file)
+        finally:
+            if popen.poll() is None:
+                popen.kill()
+            for stream in (popen.stdin, popen.stdout):
+                if stream is not None:
+                    try:
+                        stream.close()
+                    except OSError:  # a broken pipe on close must not hide the real error
+                        pass
+            popen.wait()
+
+
+def run_ffmpeg(args: Sequence[str], what: str) -> bytes:
+    """Run ffmpeg to completion and return its stdout; on failure raise a RenderError."""
+    with ffmpeg_process(args, stdout=subprocess.PIPE) as run:
+        assert run.popen.stdout is not None
+        output = run.popen.stdout.read()
+        run.check(what)
+    return output
+
+
+def ffmpeg_banner(path: str) -> str:
+    """What `ffmpeg -i FILE` says about a file: our stand-in for the missing ffprobe."""
+    with ffmpeg_process(ffmpeg_command("-i", path)) as run:
+        run.popen.wait()
+        return run.stderr_text()
+
+
+def last_error_line(stderr: str) -> str:
+    """The most telling line of ffmpeg's stderr, for an error message."""
+    lines = [line.strip() for line in stderr.splitlines()]
+    lines = [line for line in lines if line and not line.startswith("Conversion failed")]
+    return lines[-1] if lines else "no message"

@@ -1,0 +1,46 @@
+"""Where a clip is written, and writing it so it appears whole or not at all."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from clipcraft.errors import UsageError
+
+CLIP_SUFFIX = "-clip.mp4"
+
+
+def default_output(input_path: Path) -> Path:
+    """`./<input stem>-clip.mp4` in the current folder, as SPEC §3 says."""
+    return Path.cwd() / f"{input_path.stem}{CLIP_SUFFIX}"
+
+
+def check_output(output: Path, inputs: Iterable[Path], force: bool) -> Path:
+    """The output path, refused if it would land on an input, over a file, or nowhere."""
+    output = output.expanduser()
+    for source in inputs:
+        if output.resolve() == source.resolve():
+            raise UsageError(f"{output}: is an input; refusing to write over it",
+                             "choose another name with -o")
+    if not output.parent.is_dir():
+        raise UsageError(f"{output}: the folder {output.parent} does not exist",
+                         "create it first or choose another -o")
+    if output.is_dir():
+        raise UsageError(f"{output}: is a folder", "give a file name such as clip.mp4")
+    if output.exists() and not force:
+        raise UsageError(f"{output}: already exists", "add --force to replace it")
+    return output
+
+
+@contextmanager
+def atomic_output(target: Path) -> Iterator[Path]:
+    """A temporary path beside `target`, renamed onto it only if the block succeeds."""
+    temporary = target.with_name(f".{target.stem}.{uuid.uuid4().hex[:8]}.part{target.suffix}")
+    try:
+        yield temporary
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)

@@ -1,0 +1,184 @@
+"""What a media file is, read from the bundled ffmpeg's own description of it.
+
+There is no ffprobe in the imageio-ffmpeg wheel, so we parse the stream summary that
+`ffmpeg -i FILE` prints. The sizes we report are the sizes *as displayed*: a phone clip stored
+sideways with a 90° display matrix is reported portrait, because ffmpeg turns its frames
+upright when it decodes them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Literal
+
+from clipcraft.errors import MediaError, UsageError
+from clipcraft.ffmpeg import ffmpeg_banner
+
+PHOTO_FORMATS = ("image2",)
+HDR_TRANSFERS = ("arib-std-b67", "smpte2084")
+
+_STREAM = re.compile(r"^\s*Stream #\d+:(\d+)\S*: (Video|Audio|Data|Subtitle|Attachment): (.*)$")
+_INPUT = re.compile(r"^Input #0, ([^,]+(?:,[^ ]+)*), from")
+_DURATION = re.compile(r"Duration: (\d+):(\d+):(\d+(?:\.\d+)?)")
+_ROTATION = re.compile(r"(?:Display Matrix|displaymatrix): rotation of (-?\d+(?:\.\d+)?) degrees")
+_SIZE = re.compile(r"^(\d+)x(\d+)")
+_RATE = re.compile(r"^(\d+(?:\.\d+)?)(k?) (fps|tbr)$")
+
+
+@dataclass(frozen=True)
+class MediaInfo:
+    """The facts about one input that the plan needs."""
+
+    path: str
+    kind: Literal["video", "photo"]
+    duration: float
+    width: int
+    height: int
+    rotation: int
+    fps: float
+    variable_fps: bool
+    video_codec: str
+    pixel_format: str
+    hdr: bool
+    has_audio: bool
+    audio_codec: str | None
+    unreadable_audio: bool
+
+    @property
+    def aspect(self) -> float:
+        return self.width / self.height
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def probe(path: str | Path) -> MediaInfo:
+    """Describe `path`, or raise a one-line error saying what is wrong with it."""
+    path = Path(path)
+    if not path.exists():
+        raise UsageError(f"{path}: no such file", "check the path and its spelling")
+    if path.is_dir():
+        raise UsageError(f"{path}: is a folder, not a video", "use `clipcraft batch` for folders")
+    if path.stat().st_size == 0:
+        raise MediaError(f"{path}: the file is empty (0 bytes)", "copy it from the phone again")
+    return parse_banner(str(path), ffmpeg_banner(str(path)))
+
+
+def parse_banner(path: str, banner: str) -> MediaInfo:
+    """MediaInfo from the text of `ffmpeg -i` (pure, so it is tested without media)."""
+    if "moov atom not found" in banner:
+        raise MediaError(
+            f"{path}: the file is incomplete or corrupt (its index, the moov atom, is missing)",
+            "it may still be uploading or copying; export it from the phone again",
+        )
+    input_match = next(filter(None, map(_INPUT.match, banner.splitlines())), None)
+    if input_match is None:
+        raise MediaError(
+            f"{path}: not a video or photo that can be read",
+            "give a video (mp4, mov, …) or a photo (jpg, png, …)",
+        )
+    streams = _streams(banner)
+    videos = [s for s in streams if s.kind == "Video" and "attached pic" not in s.text]
+    audios = [s for s in streams if s.kind == "Audio"]
+    if not videos:
+        raise MediaError(
+            f"{path}: has no video stream (audio only?)", "give a clip with a picture, or a photo"
+        )
+    video = videos[0]
+    details = _split_top_level(video.text)
+    codec = details[0].split()[0]
+    pixel_format = details[1] if len(details) > 1 else ""
+    width, height = _size(details, path)
+    rates = _rates(details)
+    fps = rates.get("fps") or rates.get("tbr") or 0.0
+    tbr = rates.get("tbr", fps)
+    rotation = int(round(-video.rotation)) % 360
+    if rotation in (90, 270):
+        width, height = height, width
+    kind: Literal["video", "photo"] = (
+        "photo" if input_match.group(1) in PHOTO_FORMATS or input_match.group(1).endswith("_pipe")
+        else "video"
+    )
+    duration = _duration(banner)
+    if kind == "video" and duration <= 0:
+        raise MediaError(f"{path}: the video has zero length", "record or export it again")
+    readable_audio = [s for s in audios if not s.text.startswith("none")]
+    return MediaInfo(
+        path=path,
+        kind=kind,
+        duration=duration if kind == "video" else 0.0,
+        width=width,
+        height=height,
+        rotation=rotation,
+        fps=fps,
+        variable_fps=kind == "video" and fps > 0 and abs(fps - tbr) / fps > 0.001,
+        video_codec=codec,
+        pixel_format=pixel_format.split("(")[0],
+        hdr=any(transfer in pixel_format for transfer in HDR_TRANSFERS),
+        has_audio=bool(readable_audio),
+        audio_codec=readable_audio[0].text.split()[0].rstrip(",") if readable_audio else None,
+        unreadable_audio=len(readable_audio) < len(audios),
+    )
+
+
+@dataclass(frozen=True)
+class _Stream:
+    kind: str
+    text: str
+    rotation: float
+
+
+def _streams(banner: str) -> list[_Stream]:
+    """Each stream line with the display-matrix rotation printed in its block, if any."""
+    streams: list[_Stream] = []
+    for line in banner.splitlines():
+        match = _STREAM.match(line)
+        if match:
+            streams.append(_Stream(match.group(2), match.group(3).strip(), 0.0))
+            continue
+        rotation = _ROTATION.search(line)
+        if rotation and streams:
+            last = streams[-1]
+            streams[-1] = _Stream(last.kind, last.text, float(rotation.group(1)))
+    return streams
+
+
+def _split_top_level(text: str) -> list[str]:
+    """Split a stream description on the commas that are not inside parentheses."""
+    parts, depth, current = [], 0, []
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            parts.append("".join(current).strip())
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current).strip())
+    return parts
+
+
+def _size(details: list[str], path: str) -> tuple[int, int]:
+    for item in details:
+        match = _SIZE.match(item)
+        if match and int(match.group(1)) > 0 and int(match.group(2)) > 0:
+            return int(match.group(1)), int(match.group(2))
+    raise MediaError(f"{path}: the video stream has no picture size", "the file may be damaged")
+
+
+def _rates(details: list[str]) -> dict[str, float]:
+    rates = {}
+    for item in details:
+        match = _RATE.match(item)
+        if match:
+            rates[match.group(3)] = float(match.group(1)) * (1000 if match.group(2) else 1)
+    return rates
+
+
+def _duration(banner: str) -> float:
+    match = _DURATION.search(banner)
+    if not match:
+        return 0.0
+    hours, minutes, seconds = match.groups()
+    return int(hours) * 3600 + int(minutes) * 60 + float(seconds)

@@ -1,0 +1,42 @@
+"""The resolved settings for one clip: plain frozen dataclasses, no parsing, no media.
+
+Every layer (built-in defaults, presets, recipes, command-line flags) ends up here; what the
+clip will look like is decided from a Recipe alone, never from flags.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Fit = Literal["auto", "crop", "blur", "pad"]
+Quality = Literal["draft", "standard", "high"]
+
+FITS: tuple[Fit, ...] = ("auto", "crop", "blur", "pad")
+QUALITIES: tuple[Quality, ...] = ("draft", "standard", "high")
+
+DEFAULT_DURATION = 8.0
+
+
+@dataclass(frozen=True)
+class TrimSettings:
+    """Where the fail part comes from: a moment to centre on, or an explicit window."""
+
+    at: float | None = None
+    start: float | None = None
+    end: float | None = None
+
+
+@dataclass(frozen=True)
+class OutputSettings:
+    platform: str = "reels"
+    fit: Fit = "auto"
+    quality: Quality = "standard"
+    preview: bool = False
+
+
+@dataclass(frozen=True)
+class Recipe:
+    duration: float = DEFAULT_DURATION
+    trim: TrimSettings = field(default_factory=TrimSettings)
+    output: OutputSettings = field(default_factory=OutputSettings)

@@ -1,0 +1,1 @@
+"""The stages of the pipeline, each a set of small pure decisions the plan is made of."""

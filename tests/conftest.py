@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REAL_MEDIA = Path(__file__).resolve().parents[2] / "shared" / "media" / "real"
+
+
+@pytest.fixture
+def real_media() -> Path:
+    """The shared folder of real phone files; tests that need it skip when it is absent."""
+    if not REAL_MEDIA.is_dir():
+        pytest.skip("../shared/media/real is not present")
+    return REAL_MEDIA
