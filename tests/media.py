@@ -13,15 +13,28 @@ import numpy as np
 
 from clipcraft.ffmpeg import ffmpeg_exe
 
-PALETTE = [(40, 90, 220), (40, 200, 60), (230, 200, 40), (200, 60, 200), (40, 200, 210),
-           (240, 140, 30), (120, 60, 20), (250, 250, 250)]
+PALETTE = [
+    (40, 90, 220),
+    (40, 200, 60),
+    (230, 200, 40),
+    (200, 60, 200),
+    (40, 200, 210),
+    (240, 140, 30),
+    (120, 60, 20),
+    (250, 250, 250),
+]
 """One colour per second of source; red is kept for the corner marker."""
 
 MARKER = (230, 20, 20)
 
 # How to store an upright picture so that a player turns it back: (stored transform, the
 # display rotation ffmpeg writes, counter-clockwise).
-ROTATIONS = {0: ("", 0), 90: ("transpose=1", 90), 180: ("hflip,vflip", 180), 270: ("transpose=2", -90)}
+ROTATIONS = {
+    0: ("", 0),
+    90: ("transpose=1", 90),
+    180: ("hflip,vflip", 180),
+    270: ("transpose=2", -90),
+}
 
 
 def block_colour(second: float) -> tuple[int, int, int]:
@@ -44,19 +57,39 @@ def make_video(
     seconds: float = 4.0,
     fps: float = 30,
     rotation: int = 0,
-    audio: bool = True,
+    audio: str | None = "tone",
     codec: str = "libx264",
     extra: tuple[str, ...] = (),
 ) -> Path:
-    """A clip that *displays* as width×height: colour block per second, red top-left marker."""
-    frames = int(round(seconds * fps))
+    """A clip that *displays* as width×height: colour block per second, red top-left marker.
+
+    `audio` is "tone" (a steady 440 Hz), "clicks" (a short burst at each whole second, when
+    the colour changes) or None.
+    """
+    frames = round(seconds * fps)
     transform, display = ROTATIONS[rotation]
     stored = path.with_name(path.stem + ".stored.mp4") if rotation else path
-    args = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
-            "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}",
-            "-framerate", str(fps), "-i", "pipe:0"]
+    args = [
+        ffmpeg_exe(),
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-y",
+        "-f",
+        "rawvideo",
+        "-pix_fmt",
+        "rgb24",
+        "-s",
+        f"{width}x{height}",
+        "-framerate",
+        str(fps),
+        "-i",
+        "pipe:0",
+    ]
+    sound = path.with_name(path.stem + ".sound.wav")
     if audio:
-        args += ["-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=44100:duration={seconds}"]
+        write_sound(sound, seconds, clicks=audio == "clicks", rate=44100)
+        args += ["-i", str(sound)]
     if transform:
         args += ["-vf", transform]
     args += ["-c:v", codec, "-pix_fmt", "yuv420p", *extra]
@@ -65,21 +98,41 @@ def make_video(
     args.append(str(stored))
     data = b"".join(upright_frame(width, height, i / fps).tobytes() for i in range(frames))
     subprocess.run(args, input=data, check=True)
+    sound.unlink(missing_ok=True)
     if rotation:
-        subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
-                        "-display_rotation", str(display), "-i", str(stored), "-c", "copy",
-                        str(path)], check=True)
+        subprocess.run(
+            [
+                ffmpeg_exe(),
+                "-hide_banner",
+                "-loglevel",
+                "error",
+                "-y",
+                "-display_rotation",
+                str(display),
+                "-i",
+                str(stored),
+                "-c",
+                "copy",
+                str(path),
+            ],
+            check=True,
+        )
         stored.unlink()
     return path
 
 
-def write_tone(path: Path, seconds: float = 1.0, rate: int = 48000) -> Path:
-    tone = (0.3 * np.sin(2 * np.pi * 440 * np.arange(int(seconds * rate)) / rate) * 32767)
+def write_sound(path: Path, seconds: float, *, clicks: bool = False, rate: int = 48000) -> Path:
+    """Mono 16-bit WAV: a 440 Hz tone, or 5-ms bursts at every whole second."""
+    t = np.arange(int(seconds * rate)) / rate
+    if clicks:
+        signal = np.where((t % 1.0) < 0.005, 0.8 * np.sin(2 * np.pi * 3000 * t), 0.0)
+    else:
+        signal = 0.3 * np.sin(2 * np.pi * 440 * t)
     with wave.open(str(path), "wb") as out:
         out.setnchannels(1)
         out.setsampwidth(2)
         out.setframerate(rate)
-        out.writeframes(tone.astype("<i2").tobytes())
+        out.writeframes((signal * 32767).astype("<i2").tobytes())
     return path
 
 
@@ -95,8 +148,23 @@ class Stream:
 
 
 def inspect(path: Path) -> Stream:
-    run = subprocess.run([ffmpeg_exe(), "-hide_banner", "-i", str(path), "-map", "0:v:0",
-                          "-c", "copy", "-f", "null", "-"], capture_output=True, text=True)
+    run = subprocess.run(
+        [
+            ffmpeg_exe(),
+            "-hide_banner",
+            "-i",
+            str(path),
+            "-map",
+            "0:v:0",
+            "-c",
+            "copy",
+            "-f",
+            "null",
+            "-",
+        ],
+        capture_output=True,
+        text=True,
+    )
     counts = re.findall(r"frame=\s*(\d+)", run.stderr)
     return Stream(run.stderr, int(counts[-1]) if counts else 0)
 
@@ -110,17 +178,51 @@ def read_frame(path: Path, seconds: float) -> np.ndarray:
     rotation = re.search(r"rotation of (-?\d+)", banner)
     if rotation and int(float(rotation.group(1))) % 180:
         width, height = height, width
-    raw = subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-ss", str(seconds),
-                          "-i", str(path), "-frames:v", "1", "-f", "rawvideo", "-pix_fmt",
-                          "rgb24", "pipe:1"], capture_output=True, check=True).stdout
+    raw = subprocess.run(
+        [
+            ffmpeg_exe(),
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-ss",
+            str(seconds),
+            "-i",
+            str(path),
+            "-frames:v",
+            "1",
+            "-f",
+            "rawvideo",
+            "-pix_fmt",
+            "rgb24",
+            "pipe:1",
+        ],
+        capture_output=True,
+        check=True,
+    ).stdout
     return np.frombuffer(raw, np.uint8).reshape(height, width, 3)
 
 
 def read_audio(path: Path, rate: int = 48000) -> np.ndarray:
     """The file's sound as (n, channels) floats at `rate`."""
-    raw = subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-i", str(path),
-                          "-map", "0:a:0", "-ar", str(rate), "-f", "f32le", "pipe:1"],
-                         capture_output=True, check=True).stdout
+    raw = subprocess.run(
+        [
+            ffmpeg_exe(),
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-i",
+            str(path),
+            "-map",
+            "0:a:0",
+            "-ar",
+            str(rate),
+            "-f",
+            "f32le",
+            "pipe:1",
+        ],
+        capture_output=True,
+        check=True,
+    ).stdout
     channels = 2 if ", stereo" in inspect(path).banner else 1
     return np.frombuffer(raw, np.float32).reshape(-1, channels)
 
@@ -130,10 +232,10 @@ def top_level_boxes(path: Path) -> list[str]:
     boxes, data = [], path.read_bytes()
     offset = 0
     while offset + 8 <= len(data):
-        size = int.from_bytes(data[offset:offset + 4], "big")
-        kind = data[offset + 4:offset + 8].decode("latin-1")
+        size = int.from_bytes(data[offset : offset + 4], "big")
+        kind = data[offset + 4 : offset + 8].decode("latin-1")
         if size == 1:
-            size = int.from_bytes(data[offset + 8:offset + 16], "big")
+            size = int.from_bytes(data[offset + 8 : offset + 16], "big")
         boxes.append(kind)
         if size < 8:
             break

@@ -43,23 +43,28 @@ class TimeType(click.ParamType):
 
 
 class ClipcraftGroup(click.Group):
-    """Turns library errors and interruptions into one line and an exit code."""
+    """Renders every error once, as one line, with the exit code SPEC §6 gives it."""
 
-    def invoke(self, ctx: click.Context) -> Any:
-        verbose = "-v" in sys.argv or "--verbose" in sys.argv
+    def main(self, args: Any = None, prog_name: str | None = None, **extra: Any) -> Any:
+        argv = list(sys.argv[1:] if args is None else args)
+        verbose = "-v" in argv or "--verbose" in argv
         signal.signal(signal.SIGTERM, _raise_interrupted)
         try:
-            return super().invoke(ctx)
+            result = super().main(argv, prog_name, standalone_mode=False, **extra)
         except ClipcraftError as error:
             _fail(str(error), error.exit_code, verbose)
-        except KeyboardInterrupt:
+        except click.UsageError as error:
+            where = f" — see '{error.ctx.command_path} --help'" if error.ctx else ""
+            _fail(error.format_message() + where, error.exit_code, verbose=False)
+        except click.ClickException as error:
+            _fail(error.format_message(), error.exit_code, verbose=False)
+        except (KeyboardInterrupt, click.Abort):
             _fail("interrupted; nothing was written", 130, verbose=False)
         except Interrupted as stop:
             _fail("stopped; nothing was written", stop.exit_code, verbose=False)
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
-            raise
         except Exception as error:  # the last resort: one line, the details only with -v
             _fail(f"unexpected error: {error} (run again with -v for details)", 1, verbose)
+        sys.exit(result if isinstance(result, int) else 0)
 
 
 def _raise_interrupted(signum: int, frame: FrameType | None) -> None:
@@ -104,20 +109,47 @@ def main() -> None:
 
 @main.command(context_settings=CONTEXT)
 @click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="Where to write the clip [default: ./<input stem>-clip.mp4].")
-@click.option("--at", type=TimeType(allow_auto=True),
-              help="The mishap moment on the source, e.g. 0:07.2; the window is placed around it.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Where to write the clip [default: ./<input stem>-clip.mp4].",
+)
+@click.option(
+    "--at",
+    type=TimeType(allow_auto=True),
+    help="The mishap moment on the source, e.g. 0:07.2; the window is placed around it.",
+)
 @click.option("--start", type=TimeType(), help="Start of an explicit window on the source.")
 @click.option("--end", type=TimeType(), help="End of an explicit window on the source.")
-@click.option("--duration", type=click.FloatRange(min=0.5, max=180), default=8.0,
-              show_default=True, help="Total clip length in seconds.")
-@click.option("--platform", type=click.Choice(sorted(PLATFORMS)), default="reels",
-              show_default=True, help="The frame to deliver: 1080x1920, 1080x1080 or 1920x1080.")
-@click.option("--fit", type=click.Choice(FITS), default="auto", show_default=True,
-              help="Fill the frame by cropping, or fit over a blurred copy, or pad with black.")
-@click.option("--quality", type=click.Choice(QUALITIES), default="standard", show_default=True,
-              help="Encoder effort: draft (fastest), standard, high.")
+@click.option(
+    "--duration",
+    type=click.FloatRange(min=0.5, max=180),
+    default=8.0,
+    show_default=True,
+    help="Total clip length in seconds.",
+)
+@click.option(
+    "--platform",
+    type=click.Choice(sorted(PLATFORMS)),
+    default="reels",
+    show_default=True,
+    help="The frame to deliver: 1080x1920, 1080x1080 or 1920x1080.",
+)
+@click.option(
+    "--fit",
+    type=click.Choice(FITS),
+    default="auto",
+    show_default=True,
+    help="Fill the frame by cropping, or fit over a blurred copy, or pad with black.",
+)
+@click.option(
+    "--quality",
+    type=click.Choice(QUALITIES),
+    default="standard",
+    show_default=True,
+    help="Encoder effort: draft (fastest), standard, high.",
+)
 @click.option("--preview", is_flag=True, help="Fast 540x960 draft render for checking.")
 @click.option("--force", is_flag=True, help="Replace the output if it exists.")
 @click.option("--dry-run", is_flag=True, help="Print the planned timeline; render nothing.")
@@ -167,8 +199,9 @@ def make(
             click.echo(f"clipcraft: warning: {warning}", err=True)
     render(plan, on_progress=_progress_bar(quiet))
     if not quiet:
-        click.echo(f"{target} ({format_time(plan.duration)}, "
-                   f"{plan.format.width}x{plan.format.height})")
+        click.echo(
+            f"{target} ({format_time(plan.duration)}, {plan.format.width}x{plan.format.height})"
+        )
 
 
 @main.command("probe", context_settings=CONTEXT)
@@ -193,8 +226,11 @@ def _describe_media(media: MediaInfo) -> str:
         ("file", media.path),
         ("kind", media.kind),
         ("duration", format_time(media.duration) if media.kind == "video" else "-"),
-        ("size", f"{media.width}x{media.height} as displayed"
-                 + (f" (stored turned {media.rotation}°)" if media.rotation else "")),
+        (
+            "size",
+            f"{media.width}x{media.height} as displayed"
+            + (f" (stored turned {media.rotation}°)" if media.rotation else ""),
+        ),
         ("video", f"{media.video_codec} {media.pixel_format}" + (" HDR" if media.hdr else "")),
         ("rate", rate if media.kind == "video" else "-"),
         ("audio", audio),

@@ -8,6 +8,7 @@ on a full pipe, and the text is still there for the error message.
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -66,10 +67,9 @@ def ffmpeg_process(
                 popen.kill()
             for stream in (popen.stdin, popen.stdout):
                 if stream is not None:
-                    try:
+                    # a broken pipe on close must not hide the real error
+                    with contextlib.suppress(OSError):
                         stream.close()
-                    except OSError:  # a broken pipe on close must not hide the real error
-                        pass
             popen.wait()
 
 

@@ -23,11 +23,14 @@ def check_output(output: Path, inputs: Iterable[Path], force: bool) -> Path:
     output = output.expanduser()
     for source in inputs:
         if output.resolve() == source.resolve():
-            raise UsageError(f"{output}: is an input; refusing to write over it",
-                             "choose another name with -o")
+            raise UsageError(
+                f"{output}: is an input; refusing to write over it", "choose another name with -o"
+            )
     if not output.parent.is_dir():
-        raise UsageError(f"{output}: the folder {output.parent} does not exist",
-                         "create it first or choose another -o")
+        raise UsageError(
+            f"{output}: the folder {output.parent} does not exist",
+            "create it first or choose another -o",
+        )
     if output.is_dir():
         raise UsageError(f"{output}: is a folder", "give a file name such as clip.mp4")
     if output.exists() and not force:

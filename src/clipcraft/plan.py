@@ -109,9 +109,7 @@ def build_plan(recipe: Recipe, media: MediaInfo, output: Path) -> Plan:
         raise UsageError(
             "finding the moment by itself is not built yet", "give --at TIME or --start/--end"
         )
-    placement = place_window(
-        media.duration, recipe.duration, at=at, start=trim.start, end=trim.end
-    )
+    placement = place_window(media.duration, recipe.duration, at=at, start=trim.start, end=trim.end)
     window = placement.window
     frames = max(1, round(window.length * fmt.fps))
     fail = Segment(
@@ -121,8 +119,9 @@ def build_plan(recipe: Recipe, media: MediaInfo, output: Path) -> Plan:
         source_end=round(window.end, 3),
         start_frame=0,
         frames=frames,
-        reframe=choose_reframe((media.width, media.height), (fmt.width, fmt.height),
-                               recipe.output.fit),
+        reframe=choose_reframe(
+            (media.width, media.height), (fmt.width, fmt.height), recipe.output.fit
+        ),
         hdr_to_sdr=media.hdr,
         source_audio=media.has_audio,
     )

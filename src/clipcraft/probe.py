@@ -17,6 +17,7 @@ from clipcraft.errors import MediaError, UsageError
 from clipcraft.ffmpeg import ffmpeg_banner
 
 PHOTO_FORMATS = ("image2",)
+MP4_BOXES = (b"ftyp", b"moov", b"mdat", b"free", b"wide", b"skip")
 HDR_TRANSFERS = ("arib-std-b67", "smpte2084")
 
 _STREAM = re.compile(r"^\s*Stream #\d+:(\d+)\S*: (Video|Audio|Data|Subtitle|Attachment): (.*)$")
@@ -63,12 +64,19 @@ def probe(path: str | Path) -> MediaInfo:
         raise UsageError(f"{path}: is a folder, not a video", "use `clipcraft batch` for folders")
     if path.stat().st_size == 0:
         raise MediaError(f"{path}: the file is empty (0 bytes)", "copy it from the phone again")
-    return parse_banner(str(path), ffmpeg_banner(str(path)))
+    with path.open("rb") as stream:
+        header = stream.read(12)
+    banner = ffmpeg_banner(str(path))
+    return parse_banner(str(path), banner, looks_like_mp4=header[4:8] in MP4_BOXES)
 
 
-def parse_banner(path: str, banner: str) -> MediaInfo:
-    """MediaInfo from the text of `ffmpeg -i` (pure, so it is tested without media)."""
-    if "moov atom not found" in banner:
+def parse_banner(path: str, banner: str, looks_like_mp4: bool = True) -> MediaInfo:
+    """MediaInfo from the text of `ffmpeg -i` (pure, so it is tested without media).
+
+    ffmpeg picks its reader by the file's extension, so a text file named `.mp4` also gets
+    "moov atom not found"; only a file that starts like an MP4 is called corrupt.
+    """
+    if "moov atom not found" in banner and looks_like_mp4:
         raise MediaError(
             f"{path}: the file is incomplete or corrupt (its index, the moov atom, is missing)",
             "it may still be uploading or copying; export it from the phone again",
@@ -94,11 +102,12 @@ def parse_banner(path: str, banner: str) -> MediaInfo:
     rates = _rates(details)
     fps = rates.get("fps") or rates.get("tbr") or 0.0
     tbr = rates.get("tbr", fps)
-    rotation = int(round(-video.rotation)) % 360
+    rotation = round(-video.rotation) % 360
     if rotation in (90, 270):
         width, height = height, width
     kind: Literal["video", "photo"] = (
-        "photo" if input_match.group(1) in PHOTO_FORMATS or input_match.group(1).endswith("_pipe")
+        "photo"
+        if input_match.group(1) in PHOTO_FORMATS or input_match.group(1).endswith("_pipe")
         else "video"
     )
     duration = _duration(banner)

@@ -42,7 +42,7 @@ class SegmentFrames:
         self.last: np.ndarray | None = None
 
     def frame_at(self, t: float) -> np.ndarray:
-        index = min(int(round(t * self.fmt.fps)), self.segment.frames - 1)
+        index = min(round(t * self.fmt.fps), self.segment.frames - 1)
         if self.decoder is None or index < self.next_index - 1:
             self._start()
         while self.next_index <= index:

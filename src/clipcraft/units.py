@@ -36,7 +36,6 @@ def format_time(seconds: float) -> str:
     return f"{int(minutes)}:{rest:05.2f}"
 
 
-
 def round_even(value: float) -> int:
     """The nearest even whole number of pixels, at least 2 (what yuv420p and crops need)."""
-    return max(2, int(round(value / 2)) * 2)
+    return max(2, round(value / 2) * 2)

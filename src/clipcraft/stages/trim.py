@@ -83,4 +83,7 @@ def _explicit(footage: float, length: float, start: float | None, end: float | N
 
 
 def _shorter(footage: float, length: float) -> str:
-    return f"the footage ({footage:.1f} s) is shorter than the {length:.1f} s window: all of it is used"
+    return (
+        f"the footage ({footage:.1f} s) is shorter than the {length:.1f} s window:"
+        " all of it is used"
+    )

@@ -1,0 +1,66 @@
+import itertools
+
+from clipcraft.commands import audio_decode_command, encode_command, video_decode_command
+from clipcraft.ffmpeg import ffmpeg_exe
+from clipcraft.plan import OutputFormat, Segment
+from clipcraft.stages.reframe import Reframe
+
+FORMAT = OutputFormat(1080, 1920, 30, "veryfast", 21, "160k", 48000)
+
+
+def segment(hdr: bool = False) -> Segment:
+    return Segment(
+        "fail", "in.mov", 4.0, 10.0, 0, 180, Reframe("crop", (1440, 1920), (1080, 1920)), hdr, True
+    )
+
+
+def test_decoder_seeks_then_drops_rate_then_crops_and_scales() -> None:
+    assert video_decode_command(segment(), FORMAT) == [
+        ffmpeg_exe(),
+        "-hide_banner",
+        "-nostdin",
+        "-loglevel",
+        "error",
+        "-ss",
+        "4.000",
+        "-t",
+        "6.000",
+        "-i",
+        "in.mov",
+        "-map",
+        "0:v:0",
+        "-vf",
+        "fps=30,crop=1080:1920:180:0,scale=1080:1920:flags=bicubic,setsar=1,format=rgb24",
+        "-frames:v",
+        "180",
+        "-f",
+        "rawvideo",
+        "-pix_fmt",
+        "rgb24",
+        "pipe:1",
+    ]
+
+
+def test_hdr_is_tone_mapped_before_reframing() -> None:
+    graph = video_decode_command(segment(hdr=True), FORMAT)[-8]
+    assert graph.startswith("fps=30,zscale=t=linear")
+    assert graph.index("tonemap=") < graph.index("crop=")
+
+
+def test_audio_is_decoded_over_the_same_window_padded_to_its_start() -> None:
+    command = audio_decode_command(segment(), FORMAT)
+    assert command[command.index("-ss") + 1] == "4.000"
+    assert command[command.index("-af") + 1] == "aresample=48000:async=1:first_pts=0"
+    assert command[-3:] == ["-f", "f32le", "pipe:1"]
+
+
+def test_encoder_meets_the_platform_contract() -> None:
+    command = encode_command(FORMAT, "mix.wav", "out.part.mp4")
+    pairs = dict(itertools.pairwise(command))
+    assert pairs["-c:v"] == "libx264" and pairs["-profile:v"] == "high"
+    assert pairs["-preset"] == "veryfast" and pairs["-crf"] == "21"
+    assert pairs["-pix_fmt"] == "yuv420p"  # the last -pix_fmt is the output's
+    assert "format=yuv420p" in pairs["-vf"]
+    assert pairs["-c:a"] == "aac" and pairs["-ar"] == "48000" and pairs["-ac"] == "2"
+    assert pairs["-movflags"] == "+faststart"
+    assert command[-3:] == ["-f", "mp4", "out.part.mp4"]

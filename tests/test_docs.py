@@ -1,0 +1,31 @@
+"""The docs say what the commands do: the reference is current and the README's commands run."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "docs"))
+
+from generate_reference import REFERENCE, command_paths, reference  # noqa: E402
+
+
+def test_command_reference_is_generated_from_the_current_help() -> None:
+    assert REFERENCE.read_text() == reference(), "run: python docs/generate_reference.py"
+
+
+def test_every_command_has_an_example_in_its_help() -> None:
+    for path in command_paths():
+        section = reference().split(f"## clipcraft {' '.join(path)}".rstrip() + "\n")[1]
+        help_text = section.split("```")[1]
+        assert "Example" in help_text, f"clipcraft {' '.join(path)} --help has no example"
+
+
+def test_ci_runs_exactly_the_readme_test_command() -> None:
+    readme = (ROOT / "README.md").read_text()
+    ci = (ROOT / ".ci" / "run").read_text()
+    commands = re.findall(r"```sh\n(.*?)\n```", readme, flags=re.S)
+    test_command = next(c for c in commands if "pytest" in c)
+    assert test_command.strip() in ci
