@@ -59,6 +59,7 @@ def make_video(
     rotation: int = 0,
     audio: str | None = "tone",
     codec: str = "libx264",
+    video_filter: str = "",
     extra: tuple[str, ...] = (),
 ) -> Path:
     """A clip that *displays* as width×height: colour block per second, red top-left marker.
@@ -90,8 +91,9 @@ def make_video(
     if audio:
         write_sound(sound, seconds, clicks=audio == "clicks", rate=44100)
         args += ["-i", str(sound)]
-    if transform:
-        args += ["-vf", transform]
+    filters = ",".join(step for step in (video_filter, transform) if step)
+    if filters:
+        args += ["-vf", filters]
     args += ["-c:v", codec, "-pix_fmt", "yuv420p", *extra]
     if audio:
         args += ["-c:a", "aac", "-ac", "1", "-shortest"]

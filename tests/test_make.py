@@ -122,6 +122,35 @@ def test_picture_and_sound_stay_in_sync_within_a_frame(tmp_path: Path) -> None:
     assert colour_change == pytest.approx(first_click, abs=1 / 30)
 
 
+def test_variable_frame_rate_becomes_constant_without_drift(tmp_path: Path) -> None:
+    """Like a phone in dim light: 30 fps for two seconds, then every other frame dropped."""
+    source = make_video(
+        tmp_path / "dim.mp4",
+        width=180,
+        height=320,
+        seconds=4,
+        audio="clicks",
+        video_filter="select='lt(t,2)+not(mod(n,2))'",
+        extra=("-fps_mode", "vfr"),
+    )
+    out = tmp_path / "out.mp4"
+    assert (
+        clipcraft("make", source, "--start", 0, "--end", 3.5, "-o", out, "--preview").exit_code == 0
+    )
+    assert inspect(out).frames == 105
+    sound = np.abs(read_audio(out)).max(axis=1)
+    clicks = np.flatnonzero(np.diff((sound > 0.2).astype(int)) == 1) / 48000
+    assert clicks[-1] == pytest.approx(3.0, abs=1 / 30)
+    for second in (0.5, 1.5, 2.5, 3.3):
+        assert close_to(read_frame(out, second)[480, 400], block_colour(second))
+    changes = [
+        t / 30
+        for t in range(88, 92)
+        if close_to(read_frame(out, t / 30)[480, 400], block_colour(3.0))
+    ]
+    assert changes[0] == pytest.approx(3.0, abs=1 / 30), "the picture changes with the click"
+
+
 def test_a_silent_source_gets_a_silent_stereo_track(tmp_path: Path) -> None:
     source = make_video(tmp_path / "quiet.mp4", seconds=2, audio=None)
     out = tmp_path / "out.mp4"
