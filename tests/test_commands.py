@@ -1,11 +1,16 @@
 import itertools
 
-from clipcraft.commands import audio_decode_command, encode_command, video_decode_command
+from clipcraft.commands import (
+    audio_decode_command,
+    effect_decode_command,
+    encode_command,
+    video_decode_command,
+)
 from clipcraft.ffmpeg import ffmpeg_exe
 from clipcraft.plan import OutputFormat, Segment
 from clipcraft.stages.reframe import Reframe
 
-FORMAT = OutputFormat(1080, 1920, 30, "veryfast", 21, "160k", 48000)
+FORMAT = OutputFormat(1080, 1920, 30, "veryfast", 21, "192k", 48000)
 
 
 def segment(hdr: bool = False) -> Segment:
@@ -55,12 +60,20 @@ def test_audio_is_decoded_over_the_same_window_padded_to_its_start() -> None:
 
 
 def test_encoder_meets_the_platform_contract() -> None:
-    command = encode_command(FORMAT, "mix.wav", "out.part.mp4")
+    command = encode_command(FORMAT, "mix.wav", "out.part.mp4", 3.5)
     pairs = dict(itertools.pairwise(command))
     assert pairs["-c:v"] == "libx264" and pairs["-profile:v"] == "high"
     assert pairs["-preset"] == "veryfast" and pairs["-crf"] == "21"
     assert pairs["-pix_fmt"] == "yuv420p"  # the last -pix_fmt is the output's
     assert "format=yuv420p" in pairs["-vf"]
+    assert pairs["-af"] == "volume=3.50dB,aresample=48000"
     assert pairs["-c:a"] == "aac" and pairs["-ar"] == "48000" and pairs["-ac"] == "2"
     assert pairs["-movflags"] == "+faststart"
     assert command[-3:] == ["-f", "mp4", "out.part.mp4"]
+
+
+def test_effects_are_decoded_to_stereo_wav_so_pydub_needs_no_ffprobe() -> None:
+    command = effect_decode_command("oops.mp3", 48000)
+    assert command[command.index("-i") + 1] == "oops.mp3"
+    assert command[-9:] == ["-ac", "2", "-ar", "48000", "-c:a", "pcm_s16le", "-f", "wav",
+                            "pipe:1"]

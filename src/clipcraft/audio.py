@@ -1,28 +1,42 @@
-"""The clip's sound: source audio per segment, joined without clicks, written as a WAV."""
+"""The clip's sound: the sources' audio, effects mixed in with pydub, ducking, loudness.
+
+Mixing happens at 32-bit with 12 dB of headroom so effects over a loud bed never clip; the
+final level is set afterwards (loudness.py).
+"""
 
 from __future__ import annotations
 
+import io
 import subprocess
-import wave
+import warnings
 from pathlib import Path
 
 import numpy as np
 
-from clipcraft.commands import audio_decode_command
-from clipcraft.ffmpeg import ffmpeg_process
+from clipcraft.commands import audio_decode_command, effect_decode_command
+from clipcraft.ffmpeg import ffmpeg_exe, ffmpeg_process, run_ffmpeg
 from clipcraft.plan import OutputFormat, Plan, Segment
+from clipcraft.stages.sound import DUCK_RAMP, PlacedEffect, duck_intervals
+
+with warnings.catch_warnings():  # pydub warns on import when no ffmpeg is on PATH
+    warnings.simplefilter("ignore", RuntimeWarning)
+    from pydub import AudioSegment
+
+AudioSegment.converter = ffmpeg_exe()
 
 EDGE_FADE_SECONDS = 0.008
 """A fade this short is inaudible as a fade but removes the click of a hard cut."""
 
+EFFECT_TAIL_MS = 30
+"""An effect cut short by the end of the clip fades out over this long."""
 
-def samples_per_frame(fmt: OutputFormat) -> float:
-    return fmt.audio_rate / fmt.fps
+HEADROOM_DB = -12.0
+MIX_SAMPLE_WIDTH = 4
 
 
 def segment_audio(segment: Segment, fmt: OutputFormat) -> np.ndarray:
     """(n, 2) float32 samples exactly as long as the segment's frames; silence if none."""
-    length = round(segment.frames * samples_per_frame(fmt))
+    length = round(segment.frames * fmt.audio_rate / fmt.fps)
     if not segment.source_audio:
         return np.zeros((length, 2), dtype=np.float32)
     with ffmpeg_process(audio_decode_command(segment, fmt), stdout=subprocess.PIPE) as run:
@@ -46,16 +60,70 @@ def fade_edges(samples: np.ndarray, fade: int) -> np.ndarray:
     return faded
 
 
-def mix(plan: Plan) -> np.ndarray:
-    """The whole clip's sound, segment after segment."""
-    return np.concatenate([segment_audio(segment, plan.format) for segment in plan.segments])
+def to_segment(samples: np.ndarray, rate: int) -> AudioSegment:
+    """Float stereo samples → a 32-bit pydub segment with the mixing headroom applied."""
+    scale = 10 ** (HEADROOM_DB / 20) * (2**31 - 1)
+    pcm = np.round(np.clip(samples, -1.0, 1.0) * scale).astype("<i4")
+    return AudioSegment(pcm.tobytes(), sample_width=MIX_SAMPLE_WIDTH, frame_rate=rate, channels=2)
 
 
-def write_wav(path: Path, samples: np.ndarray, rate: int) -> None:
-    """16-bit stereo PCM, the simplest thing every ffmpeg reads."""
-    pcm = (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2")
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(2)
-        out.setsampwidth(2)
-        out.setframerate(rate)
-        out.writeframes(pcm.tobytes())
+def bed(plan: Plan) -> AudioSegment:
+    """The sources' own sound, segment after segment (silence where muted or missing)."""
+    fmt = plan.format
+    parts = [
+        segment_audio(segment, fmt)
+        if plan.sound.original
+        else np.zeros((round(segment.frames * fmt.audio_rate / fmt.fps), 2), np.float32)
+        for segment in plan.segments
+    ]
+    return to_segment(np.concatenate(parts), fmt.audio_rate)
+
+
+def duck(
+    sound: AudioSegment, spans: list[tuple[float, float]], depth_db: float, ramp: float
+) -> AudioSegment:
+    """`sound` lowered by `depth_db` over each span, ramping down and up at its edges."""
+    ramp_ms = round(ramp * 1000)
+    pieces, cursor = [], 0
+    for start_s, end_s in spans:
+        start = max(round(start_s * 1000), cursor)
+        end = min(round(end_s * 1000), len(sound))
+        if end - start <= 2 * ramp_ms:
+            continue
+        pieces.append(sound[cursor:start])
+        pieces.append(sound[start : start + ramp_ms].fade(to_gain=depth_db, start=0, end=ramp_ms))
+        pieces.append(sound[start + ramp_ms : end - ramp_ms].apply_gain(depth_db))
+        pieces.append(
+            sound[end - ramp_ms : end].fade(from_gain=depth_db, to_gain=0, start=0, end=ramp_ms)
+        )
+        cursor = end
+    pieces.append(sound[cursor:])
+    return sum(pieces[1:], pieces[0])
+
+
+def load_effect(effect: PlacedEffect, rate: int) -> AudioSegment:
+    """The effect as a 32-bit stereo segment at `rate`, cut to its planned length."""
+    wav = run_ffmpeg(effect_decode_command(effect.path, rate), f"reading {effect.path}")
+    sound = AudioSegment.from_wav(io.BytesIO(wav)).set_sample_width(MIX_SAMPLE_WIDTH)
+    sound = sound.apply_gain(HEADROOM_DB + effect.gain_db)
+    length = round(effect.duration * 1000)
+    if length < len(sound):
+        sound = sound[:length].fade_out(min(EFFECT_TAIL_MS, length))
+    return sound
+
+
+def mix(plan: Plan) -> AudioSegment:
+    """The whole clip's sound before its loudness is set."""
+    sound = bed(plan)
+    effects = plan.sound.effects
+    if plan.sound.original and plan.sound.duck_db and effects:
+        sound = duck(sound, duck_intervals(effects), plan.sound.duck_db, DUCK_RAMP)
+    for effect in effects:
+        sound = sound.overlay(
+            load_effect(effect, plan.format.audio_rate), position=round(effect.start * 1000)
+        )
+    return sound
+
+
+def write_mix(plan: Plan, path: Path) -> None:
+    mix(plan).export(str(path), format="wav")

@@ -15,12 +15,21 @@ import click
 
 from clipcraft import __version__
 from clipcraft.errors import ClipcraftError, Interrupted, UsageError
-from clipcraft.outputs import check_output, default_output
-from clipcraft.plan import build_plan, describe
+from clipcraft.make import prepare
+from clipcraft.plan import describe
 from clipcraft.platforms import PLATFORMS
 from clipcraft.probe import MediaInfo, probe
-from clipcraft.recipe import FITS, QUALITIES, OutputSettings, Recipe, TrimSettings
-from clipcraft.units import format_time, parse_time
+from clipcraft.recipe import (
+    FITS,
+    QUALITIES,
+    EffectCue,
+    OutputSettings,
+    Recipe,
+    SoundSettings,
+    TrimSettings,
+)
+from clipcraft.sounds import export_sound, library
+from clipcraft.units import format_time, parse_effect_cue, parse_time
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -38,6 +47,20 @@ class TimeType(click.ParamType):
             return value
         try:
             return parse_time(str(value))
+        except UsageError as error:
+            self.fail(str(error), param, ctx)
+
+
+class EffectCueType(click.ParamType):
+    """`NAME|PATH[@WHEN]` for --sfx."""
+
+    name = "NAME|PATH[@WHEN]"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, EffectCue):
+            return value
+        try:
+            return parse_effect_cue(str(value))
         except UsageError as error:
             self.fail(str(error), param, ctx)
 
@@ -150,6 +173,28 @@ def main() -> None:
     show_default=True,
     help="Encoder effort: draft (fastest), standard, high.",
 )
+@click.option(
+    "--sfx",
+    "effects",
+    type=EffectCueType(),
+    multiple=True,
+    help="A sound effect (bundled name or file) at seconds on the clip or at "
+    "moment|start|after|end; repeatable. Default place: moment.",
+)
+@click.option(
+    "--sfx-volume",
+    type=float,
+    default=0.0,
+    show_default=True,
+    metavar="DB",
+    help="Raise (+) or lower (-) every effect by this many dB.",
+)
+@click.option("--mute", is_flag=True, help="Drop the footage's own sound.")
+@click.option(
+    "--no-duck",
+    is_flag=True,
+    help="Keep the footage's sound at full level under effects (default: -8 dB).",
+)
 @click.option("--preview", is_flag=True, help="Fast 540x960 draft render for checking.")
 @click.option("--force", is_flag=True, help="Replace the output if it exists.")
 @click.option("--dry-run", is_flag=True, help="Print the planned timeline; render nothing.")
@@ -166,6 +211,10 @@ def make(
     platform: str,
     fit: str,
     quality: str,
+    effects: tuple[EffectCue, ...],
+    sfx_volume: float,
+    mute: bool,
+    no_duck: bool,
     preview: bool,
     force: bool,
     dry_run: bool,
@@ -179,18 +228,21 @@ def make(
     Examples:
       clipcraft make pancake.mov --at 0:07.2
       clipcraft make spill.mp4 --start 4 --end 10 -o spill-reel.mp4
+      clipcraft make burnt.mov --at 5 --sfx record-scratch --sfx sad-trombone@end
       clipcraft make cake.mov --at 12 --platform square --dry-run
     """
     from clipcraft.render import render  # moviepy is only imported when we render
 
-    media = probe(input_path)
-    target = check_output(output or default_output(input_path), [input_path], force or dry_run)
     recipe = Recipe(
         duration=duration,
         trim=TrimSettings(at=None if at == "auto" else at, start=start, end=end),  # type: ignore[arg-type]
         output=OutputSettings(platform=platform, fit=fit, quality=quality, preview=preview),  # type: ignore[arg-type]
+        sound=SoundSettings(
+            effects=effects, effect_volume_db=sfx_volume, mute=mute, duck=not no_duck
+        ),
     )
-    plan = build_plan(recipe, media, target)
+    plan = prepare(recipe, input_path, output, force=force or dry_run)
+    target = plan.output
     if dry_run:
         click.echo(json.dumps(plan.to_dict(), indent=2) if as_json else describe(plan))
         return
@@ -236,3 +288,43 @@ def _describe_media(media: MediaInfo) -> str:
         ("audio", audio),
     ]
     return "\n".join(f"{name:<9} {value}" for name, value in rows)
+
+
+@main.group(context_settings=CONTEXT, invoke_without_command=True)
+@click.pass_context
+def sounds(ctx: click.Context) -> None:
+    """The bundled sound effects (lists them when no subcommand is given).
+
+    \b
+    Example:
+      clipcraft sounds
+      clipcraft sounds export sad-trombone trombone.wav
+    """
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(sounds_list)
+
+
+@sounds.command("list", context_settings=CONTEXT)
+def sounds_list() -> None:
+    """List the effects with their length and what they sound like.
+
+    \b
+    Example:
+      clipcraft sounds list
+    """
+    for sound in library():
+        click.echo(f"{sound.name:<16}{sound.duration:5.2f} s  {sound.description}")
+
+
+@sounds.command("export", context_settings=CONTEXT)
+@click.argument("name")
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Replace OUT if it exists.")
+def sounds_export(name: str, out: Path, force: bool) -> None:
+    """Write the effect NAME to OUT as a WAV file.
+
+    \b
+    Example:
+      clipcraft sounds export ding ding.wav
+    """
+    click.echo(export_sound(name, out, force))

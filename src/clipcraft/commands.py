@@ -62,8 +62,18 @@ def audio_decode_command(segment: Segment, fmt: OutputFormat) -> list[str]:
     )  # fmt: skip
 
 
-def encode_command(fmt: OutputFormat, audio_path: str, output_path: str) -> list[str]:
-    """Raw RGB frames on stdin plus a WAV mix → the platform MP4 (SPEC §5)."""
+def effect_decode_command(path: str, rate: int) -> list[str]:
+    """Any sound file → 16-bit stereo WAV at `rate` on stdout (so pydub never needs ffprobe)."""
+    return ffmpeg_command(
+        "-loglevel", "error", "-i", path, "-map", "0:a:0", "-ac", "2", "-ar", str(rate),
+        "-c:a", "pcm_s16le", "-f", "wav", "pipe:1",
+    )  # fmt: skip
+
+
+def encode_command(
+    fmt: OutputFormat, audio_path: str, output_path: str, audio_gain_db: float
+) -> list[str]:
+    """Raw RGB frames on stdin plus the WAV mix, raised by `audio_gain_db` → the MP4 (SPEC §5)."""
     return ffmpeg_command(
         "-loglevel", "error", "-y",
         "-f", "rawvideo", "-pix_fmt", FRAME_PIXEL_FORMAT,
@@ -75,6 +85,7 @@ def encode_command(fmt: OutputFormat, audio_path: str, output_path: str) -> list
         # ultrafast turns the 8x8 transform off and with it High profile; keep it on so
         # drafts are High profile too, at no measurable cost.
         "-profile:v", "high", "-x264-params", "8x8dct=1", "-pix_fmt", "yuv420p",
+        "-af", f"volume={audio_gain_db:.2f}dB,aresample={fmt.audio_rate}",
         "-c:a", "aac", "-b:a", fmt.audio_bitrate, "-ar", str(fmt.audio_rate), "-ac", "2",
         "-movflags", "+faststart",
         "-f", "mp4", output_path,

@@ -7,6 +7,7 @@ rate, so the parts always add up to the frame.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -14,8 +15,10 @@ from clipcraft.errors import UsageError
 from clipcraft.platforms import PLATFORMS
 from clipcraft.probe import MediaInfo
 from clipcraft.recipe import Recipe
+from clipcraft.sounds import Sound
 from clipcraft.stages.reframe import Reframe, choose_reframe
-from clipcraft.stages.trim import place_window
+from clipcraft.stages.sound import PlacedEffect, place_effects
+from clipcraft.stages.trim import LEAD_IN, place_window
 from clipcraft.units import format_time, round_even
 
 OUTPUT_FPS = 30
@@ -27,8 +30,11 @@ ENCODER_SETTINGS = {
     "standard": ("veryfast", 21),
     "high": ("medium", 18),
 }
-AUDIO_BITRATE = "160k"
+AUDIO_BITRATE = "192k"
 AUDIO_RATE = 48000
+LOUDNESS_LUFS = -14.0
+TRUE_PEAK_DB = -1.0
+DUCK_DB = -8.0
 
 
 @dataclass(frozen=True)
@@ -58,10 +64,23 @@ class Segment:
 
 
 @dataclass(frozen=True)
+class SoundPlan:
+    """What is heard: the sources' own sound (or not), effects, ducking and the target level."""
+
+    original: bool
+    effects: tuple[PlacedEffect, ...] = ()
+    duck_db: float = DUCK_DB
+    loudness_lufs: float = LOUDNESS_LUFS
+    true_peak_db: float = TRUE_PEAK_DB
+
+
+@dataclass(frozen=True)
 class Plan:
     output: str
     format: OutputFormat
     segments: tuple[Segment, ...]
+    moment: float
+    sound: SoundPlan
     warnings: tuple[str, ...] = ()
 
     @property
@@ -95,8 +114,11 @@ def output_format(recipe: Recipe) -> OutputFormat:
     )
 
 
-def build_plan(recipe: Recipe, media: MediaInfo, output: Path) -> Plan:
-    """The timeline for one clip made from `media` as `recipe` says."""
+def build_plan(recipe: Recipe, media: MediaInfo, output: Path, sounds: Mapping[str, Sound]) -> Plan:
+    """The timeline for one clip made from `media` as `recipe` says.
+
+    `sounds` holds every effect the recipe names, already found (see make.py).
+    """
     if media.kind != "video":
         raise UsageError(
             f"{media.path}: is a photo; the main input must be a video for now",
@@ -128,7 +150,34 @@ def build_plan(recipe: Recipe, media: MediaInfo, output: Path) -> Plan:
     warnings = list(placement.warnings)
     if media.unreadable_audio and not media.has_audio:
         warnings.append(f"{media.path}: its audio track cannot be read; the clip uses silence")
-    return Plan(output=str(output), format=fmt, segments=(fail,), warnings=tuple(warnings))
+    moment = (
+        at
+        if at is not None and window.start <= at <= window.end
+        else (window.start + LEAD_IN * window.length)
+    )
+    total = frames / fmt.fps
+    moment_on_output = round(min(moment - window.start, total), 3)
+    settings = recipe.sound
+    effects = place_effects(
+        settings.effects,
+        sounds,
+        {"moment": moment_on_output, "start": 0.0, "after": None},
+        total,
+        settings.effect_volume_db,
+    )
+    sound = SoundPlan(
+        original=not settings.mute,
+        effects=effects,
+        duck_db=DUCK_DB if settings.duck else 0.0,
+    )
+    return Plan(
+        output=str(output),
+        format=fmt,
+        segments=(fail,),
+        moment=moment_on_output,
+        sound=sound,
+        warnings=tuple(warnings),
+    )
 
 
 def describe(plan: Plan) -> str:
@@ -150,5 +199,23 @@ def describe(plan: Plan) -> str:
             f"{format_time(segment.source_start) + '–' + format_time(segment.source_end):<19}"
             f"{segment.reframe.mode:<6}{Path(segment.source).name}"
         )
+    lines.append(f"{'moment':<8}{format_time(plan.moment)}")
+    for effect in plan.sound.effects:
+        end = effect.start + effect.duration
+        lines.append(
+            f"{'sfx':<8}{format_time(effect.start) + '–' + format_time(end):<19}"
+            f"{effect.gain_db:+.1f} dB{'':<11}{effect.name}"
+        )
+    original = (
+        "muted"
+        if not plan.sound.original
+        else (
+            f"ducked {plan.sound.duck_db:+.0f} dB under effects" if plan.sound.duck_db else "level"
+        )
+    )
+    lines.append(
+        f"{'sound':<8}original {original}; mix at {plan.sound.loudness_lufs:g} LUFS, "
+        f"peaks ≤ {plan.sound.true_peak_db:g} dBTP"
+    )
     lines.extend(f"warning: {warning}" for warning in plan.warnings)
     return "\n".join(lines)

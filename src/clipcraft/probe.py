@@ -70,6 +70,18 @@ def probe(path: str | Path) -> MediaInfo:
     return parse_banner(str(path), banner, looks_like_mp4=header[4:8] in MP4_BOXES)
 
 
+def audio_duration(path: Path) -> float:
+    """Length in seconds of a sound file, or a one-line error if it has no readable sound."""
+    if not path.is_file():
+        raise UsageError(f"{path}: no such file", "check the path and its spelling")
+    banner = ffmpeg_banner(str(path))
+    readable = [s for s in _streams(banner) if s.kind == "Audio" and not s.text.startswith("none")]
+    duration = _duration(banner)
+    if not readable or duration <= 0:
+        raise MediaError(f"{path}: has no sound that can be read", "give a WAV, MP3, M4A, …")
+    return duration
+
+
 def parse_banner(path: str, banner: str, looks_like_mp4: bool = True) -> MediaInfo:
     """MediaInfo from the text of `ffmpeg -i` (pure, so it is tested without media).
 

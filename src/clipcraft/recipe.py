@@ -35,8 +35,29 @@ class OutputSettings:
     preview: bool = False
 
 
+NAMED_POINTS = ("moment", "start", "after", "end")
+"""Where an effect can be placed by name instead of by seconds on the output."""
+
+
+@dataclass(frozen=True)
+class EffectCue:
+    """One sound effect: a bundled name or a file, at seconds on the output or a named point."""
+
+    sound: str
+    when: float | str = "moment"
+
+
+@dataclass(frozen=True)
+class SoundSettings:
+    effects: tuple[EffectCue, ...] = ()
+    effect_volume_db: float = 0.0
+    mute: bool = False
+    duck: bool = True
+
+
 @dataclass(frozen=True)
 class Recipe:
     duration: float = DEFAULT_DURATION
     trim: TrimSettings = field(default_factory=TrimSettings)
     output: OutputSettings = field(default_factory=OutputSettings)
+    sound: SoundSettings = field(default_factory=SoundSettings)

@@ -16,10 +16,11 @@ from pathlib import Path
 import numpy as np
 from moviepy import VideoClip, concatenate_videoclips
 
-from clipcraft.audio import mix, write_wav
+from clipcraft.audio import write_mix
 from clipcraft.commands import encode_command, video_decode_command
 from clipcraft.errors import RenderError
 from clipcraft.ffmpeg import FfmpegProcess, ffmpeg_process
+from clipcraft.loudness import normalise
 from clipcraft.outputs import atomic_output
 from clipcraft.plan import OutputFormat, Plan, Segment
 
@@ -84,10 +85,11 @@ def render(plan: Plan, on_progress: Progress | None = None) -> None:
         tempfile.TemporaryDirectory(prefix="clipcraft-") as work,
         ExitStack() as stack,
     ):
-        audio_path = Path(work) / "mix.wav"
-        write_wav(audio_path, mix(plan), fmt.audio_rate)
+        mix_path = Path(work) / "mix.wav"
+        write_mix(plan, mix_path)
+        audio_path, gain = normalise(mix_path, plan.sound, fmt.audio_rate, Path(work))
         clip = compose(plan, stack)
-        command = encode_command(fmt, str(audio_path), str(temporary))
+        command = encode_command(fmt, str(audio_path), str(temporary), gain)
         with ffmpeg_process(command, stdin=subprocess.PIPE) as encoder:
             _feed(encoder, clip, plan.total_frames, fmt.fps, on_progress)
             encoder.check("encoding the clip")

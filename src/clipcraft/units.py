@@ -6,6 +6,7 @@ import math
 import re
 
 from clipcraft.errors import UsageError
+from clipcraft.recipe import NAMED_POINTS, EffectCue
 
 _CLOCK = re.compile(r"^(?:(\d+):)?(\d+):(\d+(?:\.\d*)?)$")
 
@@ -39,3 +40,25 @@ def format_time(seconds: float) -> str:
 def round_even(value: float) -> int:
     """The nearest even whole number of pixels, at least 2 (what yuv420p and crops need)."""
     return max(2, round(value / 2) * 2)
+
+
+def parse_effect_cue(text: str) -> EffectCue:
+    """`ding`, `ding@2.5`, `boing@end` or `~/sfx/oops.mp3@moment` → EffectCue.
+
+    The part after the last `@` is a place only if it reads as one, so a file name with an
+    `@` in it still works.
+    """
+    sound, at, when = text.rpartition("@")
+    if not at:
+        return EffectCue(text)
+    if when in NAMED_POINTS:
+        return EffectCue(sound, when)
+    try:
+        return EffectCue(sound, parse_time(when))
+    except UsageError:
+        if "/" in when or ("." in when and not when.replace(".", "").isdigit()):
+            return EffectCue(text)
+        raise UsageError(
+            f"invalid place {when!r} in --sfx {text!r}",
+            f"use seconds on the clip (2.5) or one of {', '.join(NAMED_POINTS)}",
+        ) from None

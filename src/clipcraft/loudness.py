@@ -1,0 +1,139 @@
+"""Bringing the mix to the platforms' level: −14 LUFS integrated, true peaks under −1 dBTP.
+
+Loudness is measured with ffmpeg's ebur128 filter (ITU-R BS.1770, the same meter a platform or
+a test uses). When a plain gain reaches the target without pushing the true peak over the
+ceiling, that gain is all we apply, so the mix keeps its dynamics. When it would, the gain
+goes through ffmpeg's look-ahead limiter at 4× oversampling (so it limits true peaks, not just
+samples), measured again and corrected until the level lands. Near-silent mixes are left
+alone rather than boosted into noise.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from clipcraft.errors import RenderError
+from clipcraft.ffmpeg import ffmpeg_command, ffmpeg_process, run_ffmpeg
+from clipcraft.plan import SoundPlan
+
+TRUE_PEAK_MARGIN_DB = 0.5
+"""Aimed below the ceiling because AAC encoding raises peaks a little."""
+
+QUIETEST_TO_NORMALISE = -45.0
+"""A mix quieter than this (LUFS) is near silence: raising it would only raise the noise."""
+
+_INTEGRATED = re.compile(r"Integrated loudness:\s+I:\s+(-?[\d.]+|-inf) LUFS")
+_TRUE_PEAK = re.compile(r"True peak:\s+Peak:\s+(-?[\d.]+|-inf) dBFS")
+
+
+@dataclass(frozen=True)
+class Level:
+    integrated: float
+    true_peak: float
+
+
+def measure(path: Path) -> Level:
+    """Integrated loudness (LUFS) and true peak (dBTP) of a sound file."""
+    command = ffmpeg_command(
+        "-nostats",
+        "-i",
+        str(path),
+        "-map",
+        "0:a:0",
+        "-af",
+        "ebur128=peak=true:framelog=quiet",
+        "-f",
+        "null",
+        "-",
+    )
+    with ffmpeg_process(command) as run:
+        run.check(f"measuring the loudness of {path.name}")
+        report = run.stderr_text()
+    integrated, peak = _INTEGRATED.search(report), _TRUE_PEAK.search(report)
+    if not integrated or not peak:
+        raise RenderError("ffmpeg's loudness meter printed no result")
+    return Level(float(integrated.group(1)), float(peak.group(1)))
+
+
+def ceiling(sound: SoundPlan) -> float:
+    return sound.true_peak_db - TRUE_PEAK_MARGIN_DB
+
+
+def plain_gain(level: Level, sound: SoundPlan) -> float | None:
+    """The gain that reaches the target, 0 for near silence, or None if peaks would clip."""
+    if level.integrated < QUIETEST_TO_NORMALISE:
+        return 0.0
+    gain = sound.loudness_lufs - level.integrated
+    return gain if level.true_peak + gain <= ceiling(sound) else None
+
+
+BAND_LIMIT = "lowpass=f=18000:poles=2,lowpass=f=18000:poles=2"
+"""Above 18 kHz is what AAC drops; measured but not kept, it would read as loudness we lose."""
+
+LIMIT_PASSES = 4
+"""Limiting lowers the loudness a little; each pass corrects the gain by what was lost."""
+
+CLOSE_ENOUGH_LU = 0.3
+
+
+def limiter_chain(gain_db: float, ceiling_db: float, rate: int) -> str:
+    """Gain, then ffmpeg's look-ahead limiter run at 4× the rate so it catches true peaks."""
+    return (
+        f"volume={gain_db:.2f}dB,aresample={4 * rate},"
+        f"alimiter=limit={10 ** (ceiling_db / 20):.4f}:attack=2:release=60:level=false,"
+        f"aresample={rate}"
+    )
+
+
+def normalise(source: Path, sound: SoundPlan, rate: int, work: Path) -> tuple[Path, float]:
+    """The file to encode and the gain (dB) still to apply to it to meet the target.
+
+    The mix is first band-limited to what AAC keeps, so the level measured here is the level
+    the encoded clip will have.
+    """
+    mix = work / "band-limited.wav"
+    run_ffmpeg(
+        ffmpeg_command(
+            "-loglevel",
+            "error",
+            "-i",
+            str(source),
+            "-af",
+            BAND_LIMIT,
+            "-c:a",
+            "pcm_f32le",
+            "-y",
+            str(mix),
+        ),
+        "preparing the sound",
+    )
+    level = measure(mix)
+    gain = plain_gain(level, sound)
+    if gain is not None:
+        return mix, gain
+    limited = work / "limited.wav"
+    gain = sound.loudness_lufs - level.integrated
+    for _ in range(LIMIT_PASSES):
+        run_ffmpeg(
+            ffmpeg_command(
+                "-loglevel",
+                "error",
+                "-i",
+                str(mix),
+                "-af",
+                limiter_chain(gain, ceiling(sound), rate),
+                "-c:a",
+                "pcm_f32le",
+                "-y",
+                str(limited),
+            ),
+            "limiting the peaks",
+        )
+        level = measure(limited)
+        miss = sound.loudness_lufs - level.integrated
+        if abs(miss) <= CLOSE_ENOUGH_LU:
+            break
+        gain += miss
+    return limited, min(0.0, ceiling(sound) - level.true_peak)

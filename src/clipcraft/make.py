@@ -1,0 +1,19 @@
+"""Making one clip: the library's entry point that the CLI (and batch) call."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from clipcraft.outputs import check_output, default_output
+from clipcraft.plan import Plan, build_plan
+from clipcraft.probe import probe
+from clipcraft.recipe import Recipe
+from clipcraft.sounds import find_sound
+
+
+def prepare(recipe: Recipe, source: Path, output: Path | None, force: bool) -> Plan:
+    """Probe the input, check the output path, find the named sounds, and plan the clip."""
+    media = probe(source)
+    target = check_output(output or default_output(source), [source], force)
+    sounds = {cue.sound: find_sound(cue.sound) for cue in recipe.sound.effects}
+    return build_plan(recipe, media, target, sounds)
