@@ -1,6 +1,7 @@
 import itertools
 
 from clipcraft.commands import (
+    aac_encode_command,
     audio_decode_command,
     effect_decode_command,
     encode_command,
@@ -60,14 +61,14 @@ def test_audio_is_decoded_over_the_same_window_padded_to_its_start() -> None:
 
 
 def test_encoder_meets_the_platform_contract() -> None:
-    command = encode_command(FORMAT, "mix.wav", "out.part.mp4", 3.5)
+    command = encode_command(FORMAT, "sound.m4a", "out.part.mp4")
     pairs = dict(itertools.pairwise(command))
     assert pairs["-c:v"] == "libx264" and pairs["-profile:v"] == "high"
     assert pairs["-preset"] == "veryfast" and pairs["-crf"] == "21"
     assert pairs["-pix_fmt"] == "yuv420p"  # the last -pix_fmt is the output's
     assert "format=yuv420p" in pairs["-vf"]
-    assert pairs["-af"] == "volume=3.50dB,aresample=48000"
-    assert pairs["-c:a"] == "aac" and pairs["-ar"] == "48000" and pairs["-ac"] == "2"
+    assert pairs["-c:a"] == "copy", "the sound track is encoded and checked beforehand"
+    assert command[command.index("sound.m4a") - 1] == "-i"
     assert pairs["-movflags"] == "+faststart"
     assert command[-3:] == ["-f", "mp4", "out.part.mp4"]
 
@@ -75,5 +76,12 @@ def test_encoder_meets_the_platform_contract() -> None:
 def test_effects_are_decoded_to_stereo_wav_so_pydub_needs_no_ffprobe() -> None:
     command = effect_decode_command("oops.mp3", 48000)
     assert command[command.index("-i") + 1] == "oops.mp3"
-    assert command[-9:] == ["-ac", "2", "-ar", "48000", "-c:a", "pcm_s16le", "-f", "wav",
-                            "pipe:1"]
+    assert command[-9:] == ["-ac", "2", "-ar", "48000", "-c:a", "pcm_s16le", "-f", "wav", "pipe:1"]
+
+
+def test_the_sound_track_is_aac_lc_stereo_at_48k_raised_by_the_gain() -> None:
+    command = aac_encode_command("mix.wav", "sound.m4a", 3.5, FORMAT)
+    pairs = dict(itertools.pairwise(command))
+    assert pairs["-af"] == "volume=3.50dB,aresample=48000"
+    assert pairs["-c:a"] == "aac" and pairs["-b:a"] == "192k"
+    assert pairs["-ar"] == "48000" and pairs["-ac"] == "2"

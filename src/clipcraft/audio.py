@@ -18,8 +18,11 @@ from clipcraft.ffmpeg import ffmpeg_exe, ffmpeg_process, run_ffmpeg
 from clipcraft.plan import OutputFormat, Plan, Segment
 from clipcraft.stages.sound import DUCK_RAMP, PlacedEffect, duck_intervals
 
-with warnings.catch_warnings():  # pydub warns on import when no ffmpeg is on PATH
+with warnings.catch_warnings():
+    # pydub warns on import that no ffmpeg is on PATH (we give it the bundled one below) and,
+    # on Python 3.12, that audioop is deprecated (audioop-lts replaces it from 3.13).
     warnings.simplefilter("ignore", RuntimeWarning)
+    warnings.simplefilter("ignore", DeprecationWarning)
     from pydub import AudioSegment
 
 AudioSegment.converter = ffmpeg_exe()
@@ -30,8 +33,12 @@ EDGE_FADE_SECONDS = 0.008
 EFFECT_TAIL_MS = 30
 """An effect cut short by the end of the clip fades out over this long."""
 
+EFFECT_OVER_BED_DB = 10.0
+"""Effects are set this much above the footage's own sound, so they read at any recording level."""
+
 HEADROOM_DB = -12.0
 MIX_SAMPLE_WIDTH = 4
+SILENCE_DBFS = -60.0
 
 
 def segment_audio(segment: Segment, fmt: OutputFormat) -> np.ndarray:
@@ -101,11 +108,21 @@ def duck(
     return sum(pieces[1:], pieces[0])
 
 
-def load_effect(effect: PlacedEffect, rate: int) -> AudioSegment:
-    """The effect as a 32-bit stereo segment at `rate`, cut to its planned length."""
+def loudest_window_dbfs(sound: AudioSegment, window_ms: int = 400) -> float:
+    """The level of the loudest stretch of `sound`: how loud it feels, not its average."""
+    steps = range(0, max(len(sound) - window_ms, 0) + 1, 100)
+    return max(sound[start : start + window_ms].dBFS for start in steps)
+
+
+def load_effect(effect: PlacedEffect, rate: int, bed_dbfs: float) -> AudioSegment:
+    """The effect as a 32-bit stereo segment at `rate`, cut to its planned length, set
+    EFFECT_OVER_BED_DB above a bed of `bed_dbfs` (or left at its own level over silence)."""
     wav = run_ffmpeg(effect_decode_command(effect.path, rate), f"reading {effect.path}")
     sound = AudioSegment.from_wav(io.BytesIO(wav)).set_sample_width(MIX_SAMPLE_WIDTH)
-    sound = sound.apply_gain(HEADROOM_DB + effect.gain_db)
+    match = 0.0
+    if bed_dbfs > SILENCE_DBFS:
+        match = min(bed_dbfs + EFFECT_OVER_BED_DB - loudest_window_dbfs(sound), -HEADROOM_DB)
+    sound = sound.apply_gain(HEADROOM_DB + match + effect.gain_db)
     length = round(effect.duration * 1000)
     if length < len(sound):
         sound = sound[:length].fade_out(min(EFFECT_TAIL_MS, length))
@@ -115,12 +132,14 @@ def load_effect(effect: PlacedEffect, rate: int) -> AudioSegment:
 def mix(plan: Plan) -> AudioSegment:
     """The whole clip's sound before its loudness is set."""
     sound = bed(plan)
+    bed_dbfs = sound.dBFS - HEADROOM_DB
     effects = plan.sound.effects
     if plan.sound.original and plan.sound.duck_db and effects:
         sound = duck(sound, duck_intervals(effects), plan.sound.duck_db, DUCK_RAMP)
     for effect in effects:
         sound = sound.overlay(
-            load_effect(effect, plan.format.audio_rate), position=round(effect.start * 1000)
+            load_effect(effect, plan.format.audio_rate, bed_dbfs),
+            position=round(effect.start * 1000),
         )
     return sound
 

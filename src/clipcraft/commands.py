@@ -70,23 +70,30 @@ def effect_decode_command(path: str, rate: int) -> list[str]:
     )  # fmt: skip
 
 
-def encode_command(
-    fmt: OutputFormat, audio_path: str, output_path: str, audio_gain_db: float
-) -> list[str]:
-    """Raw RGB frames on stdin plus the WAV mix, raised by `audio_gain_db` → the MP4 (SPEC §5)."""
+def aac_encode_command(source: str, out: str, gain_db: float, fmt: OutputFormat) -> list[str]:
+    """The mix raised by `gain_db` → the clip's AAC-LC stereo track."""
+    return ffmpeg_command(
+        "-loglevel", "error", "-y", "-i", source,
+        "-af", f"volume={gain_db:.2f}dB,aresample={fmt.audio_rate}",
+        "-c:a", "aac", "-b:a", fmt.audio_bitrate, "-ar", str(fmt.audio_rate), "-ac", "2",
+        "-f", "mp4", out,
+    )  # fmt: skip
+
+
+def encode_command(fmt: OutputFormat, sound_track: str, output_path: str) -> list[str]:
+    """Raw RGB frames on stdin plus the finished AAC track → the platform MP4 (SPEC §5)."""
     return ffmpeg_command(
         "-loglevel", "error", "-y",
         "-f", "rawvideo", "-pix_fmt", FRAME_PIXEL_FORMAT,
         "-s", f"{fmt.width}x{fmt.height}", "-framerate", str(fmt.fps), "-i", "pipe:0",
-        "-i", audio_path,
+        "-i", sound_track,
         "-map", "0:v:0", "-map", "1:a:0",
         "-vf", f"scale=out_color_matrix=bt709:out_range=tv,format=yuv420p,{BT709_TAGS}",
         "-c:v", "libx264", "-preset", fmt.x264_preset, "-crf", str(fmt.crf),
         # ultrafast turns the 8x8 transform off and with it High profile; keep it on so
         # drafts are High profile too, at no measurable cost.
         "-profile:v", "high", "-x264-params", "8x8dct=1", "-pix_fmt", "yuv420p",
-        "-af", f"volume={audio_gain_db:.2f}dB,aresample={fmt.audio_rate}",
-        "-c:a", "aac", "-b:a", fmt.audio_bitrate, "-ar", str(fmt.audio_rate), "-ac", "2",
+        "-c:a", "copy",
         "-movflags", "+faststart",
         "-f", "mp4", output_path,
     )  # fmt: skip

@@ -14,15 +14,30 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from clipcraft.commands import aac_encode_command
 from clipcraft.errors import RenderError
 from clipcraft.ffmpeg import ffmpeg_command, ffmpeg_process, run_ffmpeg
-from clipcraft.plan import SoundPlan
+from clipcraft.plan import OutputFormat, SoundPlan
 
 TRUE_PEAK_MARGIN_DB = 0.5
 """Aimed below the ceiling because AAC encoding raises peaks a little."""
 
+LIMITED_PEAK_MARGIN_DB = 2.0
+"""Hard-limited peaks (a crash squeezed by 10 dB) overshoot more once encoded: aim lower."""
+
+AAC_PEAK_MARGIN_DB = 0.1
+AAC_PASSES = 3
+
 QUIETEST_TO_NORMALISE = -45.0
 """A mix quieter than this (LUFS) is near silence: raising it would only raise the noise."""
+
+BAND_LIMIT = "lowpass=f=18000:poles=2,lowpass=f=18000:poles=2"
+"""Above 18 kHz is what AAC drops; measured but not kept, it would read as loudness we lose."""
+
+LIMIT_PASSES = 4
+"""Limiting lowers the loudness a little; each pass corrects the gain by what was lost."""
+
+CLOSE_ENOUGH_LU = 0.3
 
 _INTEGRATED = re.compile(r"Integrated loudness:\s+I:\s+(-?[\d.]+|-inf) LUFS")
 _TRUE_PEAK = re.compile(r"True peak:\s+Peak:\s+(-?[\d.]+|-inf) dBFS")
@@ -61,21 +76,16 @@ def ceiling(sound: SoundPlan) -> float:
     return sound.true_peak_db - TRUE_PEAK_MARGIN_DB
 
 
+def limited_ceiling(sound: SoundPlan) -> float:
+    return sound.true_peak_db - LIMITED_PEAK_MARGIN_DB
+
+
 def plain_gain(level: Level, sound: SoundPlan) -> float | None:
     """The gain that reaches the target, 0 for near silence, or None if peaks would clip."""
     if level.integrated < QUIETEST_TO_NORMALISE:
         return 0.0
     gain = sound.loudness_lufs - level.integrated
     return gain if level.true_peak + gain <= ceiling(sound) else None
-
-
-BAND_LIMIT = "lowpass=f=18000:poles=2,lowpass=f=18000:poles=2"
-"""Above 18 kHz is what AAC drops; measured but not kept, it would read as loudness we lose."""
-
-LIMIT_PASSES = 4
-"""Limiting lowers the loudness a little; each pass corrects the gain by what was lost."""
-
-CLOSE_ENOUGH_LU = 0.3
 
 
 def limiter_chain(gain_db: float, ceiling_db: float, rate: int) -> str:
@@ -94,21 +104,7 @@ def normalise(source: Path, sound: SoundPlan, rate: int, work: Path) -> tuple[Pa
     the encoded clip will have.
     """
     mix = work / "band-limited.wav"
-    run_ffmpeg(
-        ffmpeg_command(
-            "-loglevel",
-            "error",
-            "-i",
-            str(source),
-            "-af",
-            BAND_LIMIT,
-            "-c:a",
-            "pcm_f32le",
-            "-y",
-            str(mix),
-        ),
-        "preparing the sound",
-    )
+    _filter(source, BAND_LIMIT, mix, "preparing the sound")
     level = measure(mix)
     gain = plain_gain(level, sound)
     if gain is not None:
@@ -116,24 +112,46 @@ def normalise(source: Path, sound: SoundPlan, rate: int, work: Path) -> tuple[Pa
     limited = work / "limited.wav"
     gain = sound.loudness_lufs - level.integrated
     for _ in range(LIMIT_PASSES):
-        run_ffmpeg(
-            ffmpeg_command(
-                "-loglevel",
-                "error",
-                "-i",
-                str(mix),
-                "-af",
-                limiter_chain(gain, ceiling(sound), rate),
-                "-c:a",
-                "pcm_f32le",
-                "-y",
-                str(limited),
-            ),
-            "limiting the peaks",
-        )
+        chain = limiter_chain(gain, limited_ceiling(sound), rate)
+        _filter(mix, chain, limited, "limiting the peaks")
         level = measure(limited)
         miss = sound.loudness_lufs - level.integrated
         if abs(miss) <= CLOSE_ENOUGH_LU:
             break
         gain += miss
-    return limited, min(0.0, ceiling(sound) - level.true_peak)
+    return limited, min(0.0, limited_ceiling(sound) - level.true_peak)
+
+
+def encode_sound(mix: Path, sound: SoundPlan, fmt: OutputFormat, work: Path) -> Path:
+    """The clip's AAC track, at the target level, with its true peak checked after encoding.
+
+    AAC can raise peaks (most on hard-limited transients such as a crash); if the encoded
+    track's peak passes the ceiling, it is encoded again that much quieter.
+    """
+    source, gain = normalise(mix, sound, fmt.audio_rate, work)
+    track = work / "sound.m4a"
+    for _ in range(AAC_PASSES):
+        run_ffmpeg(aac_encode_command(str(source), str(track), gain, fmt), "encoding the sound")
+        over = measure(track).true_peak - (sound.true_peak_db - AAC_PEAK_MARGIN_DB)
+        if over <= 0:
+            break
+        gain -= over
+    return track
+
+
+def _filter(source: Path, graph: str, out: Path, what: str) -> None:
+    run_ffmpeg(
+        ffmpeg_command(
+            "-loglevel",
+            "error",
+            "-i",
+            str(source),
+            "-af",
+            graph,
+            "-c:a",
+            "pcm_f32le",
+            "-y",
+            str(out),
+        ),
+        what,
+    )

@@ -20,7 +20,7 @@ from clipcraft.audio import write_mix
 from clipcraft.commands import encode_command, video_decode_command
 from clipcraft.errors import RenderError
 from clipcraft.ffmpeg import FfmpegProcess, ffmpeg_process
-from clipcraft.loudness import normalise
+from clipcraft.loudness import encode_sound
 from clipcraft.outputs import atomic_output
 from clipcraft.plan import OutputFormat, Plan, Segment
 
@@ -87,9 +87,9 @@ def render(plan: Plan, on_progress: Progress | None = None) -> None:
     ):
         mix_path = Path(work) / "mix.wav"
         write_mix(plan, mix_path)
-        audio_path, gain = normalise(mix_path, plan.sound, fmt.audio_rate, Path(work))
+        sound_track = encode_sound(mix_path, plan.sound, fmt, Path(work))
         clip = compose(plan, stack)
-        command = encode_command(fmt, str(audio_path), str(temporary), gain)
+        command = encode_command(fmt, str(sound_track), str(temporary))
         with ffmpeg_process(command, stdin=subprocess.PIPE) as encoder:
             _feed(encoder, clip, plan.total_frames, fmt.fps, on_progress)
             encoder.check("encoding the clip")
