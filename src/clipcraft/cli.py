@@ -20,8 +20,10 @@ from clipcraft.plan import describe
 from clipcraft.platforms import PLATFORMS
 from clipcraft.probe import MediaInfo, probe
 from clipcraft.recipe import (
+    ANIMATIONS,
     FITS,
     QUALITIES,
+    CaptionSettings,
     EffectCue,
     OutputSettings,
     Recipe,
@@ -29,6 +31,7 @@ from clipcraft.recipe import (
     TrimSettings,
 )
 from clipcraft.sounds import export_sound, library
+from clipcraft.styles import POSITIONS, STYLES
 from clipcraft.units import format_time, parse_effect_cue, parse_time
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -174,6 +177,42 @@ def main() -> None:
     help="Encoder effort: draft (fastest), standard, high.",
 )
 @click.option(
+    "--caption",
+    "captions",
+    multiple=True,
+    metavar="TEXT",
+    help="Caption over the fail; repeat for several, shown one after another.",
+)
+@click.option(
+    "--captions",
+    "subtitles",
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="Timed captions (.srt or .vtt) timed on the SOURCE footage.",
+)
+@click.option("--after-caption", metavar="TEXT", help="Caption over the after part.")
+@click.option(
+    "--outro",
+    metavar="TEXT",
+    help='A closing card of 1.5 s inside the duration, e.g. "Your worst fail? 👇".',
+)
+@click.option(
+    "--style", default="classic", show_default=True, help=f"Caption look: {', '.join(STYLES)}."
+)
+@click.option("--font", metavar="NAME|PATH", help="Caption face: a bundled font or a font file.")
+@click.option(
+    "--caption-position",
+    type=click.Choice(POSITIONS),
+    help="Where captions sit in the safe zone [default: the style's].",
+)
+@click.option(
+    "--caption-anim",
+    type=click.Choice(ANIMATIONS),
+    default="pop",
+    show_default=True,
+    help="How captions appear.",
+)
+@click.option(
     "--sfx",
     "effects",
     type=EffectCueType(),
@@ -211,6 +250,14 @@ def make(
     platform: str,
     fit: str,
     quality: str,
+    captions: tuple[str, ...],
+    subtitles: Path | None,
+    after_caption: str | None,
+    outro: str | None,
+    style: str,
+    font: str | None,
+    caption_position: str | None,
+    caption_anim: str,
     effects: tuple[EffectCue, ...],
     sfx_volume: float,
     mute: bool,
@@ -229,6 +276,7 @@ def make(
       clipcraft make pancake.mov --at 0:07.2
       clipcraft make spill.mp4 --start 4 --end 10 -o spill-reel.mp4
       clipcraft make burnt.mov --at 5 --sfx record-scratch --sfx sad-trombone@end
+      clipcraft make cake.mov --at 9 --caption "It was going so well…" --outro "Your worst fail? 👇"
       clipcraft make cake.mov --at 12 --platform square --dry-run
     """
     from clipcraft.render import render  # moviepy is only imported when we render
@@ -237,6 +285,16 @@ def make(
         duration=duration,
         trim=TrimSettings(at=None if at == "auto" else at, start=start, end=end),  # type: ignore[arg-type]
         output=OutputSettings(platform=platform, fit=fit, quality=quality, preview=preview),  # type: ignore[arg-type]
+        captions=CaptionSettings(
+            texts=captions,
+            subtitles=str(subtitles) if subtitles else None,
+            after_text=after_caption,
+            outro=outro,
+            style=style,
+            font=font,
+            position=caption_position,  # type: ignore[arg-type]
+            animation=caption_anim,  # type: ignore[arg-type]
+        ),
         sound=SoundSettings(
             effects=effects, effect_volume_db=sfx_volume, mute=mute, duck=not no_duck
         ),

@@ -20,6 +20,9 @@ HDR_TO_SDR = (
 BT709_TAGS = "setparams=color_primaries=bt709:color_trc=bt709:colorspace=bt709:range=tv"
 """Say what the pixels are, so players do not guess (and guess wrong) the colours."""
 
+CARD_LOOK = "gblur=sigma=24,eq=brightness=-0.22:saturation=0.8"
+"""A closing card's background: the last frame, soft and dim enough for text to stand out."""
+
 FRAME_PIXEL_FORMAT = "rgb24"
 AUDIO_SAMPLE_FORMAT = "f32le"
 
@@ -35,13 +38,15 @@ def video_decode_command(segment: Segment, fmt: OutputFormat) -> list[str]:
     if segment.hdr_to_sdr:
         steps.append(HDR_TO_SDR)
     steps.append(reframe_filter(segment.reframe))
+    if segment.card:
+        steps.append(CARD_LOOK)
     steps.append(f"format={FRAME_PIXEL_FORMAT}")
     return ffmpeg_command(
         "-loglevel", "error",
         *_window(segment),
         "-map", "0:v:0",
         "-vf", ",".join(steps),
-        "-frames:v", str(segment.frames),
+        "-frames:v", "1" if segment.card else str(segment.frames),
         "-f", "rawvideo", "-pix_fmt", FRAME_PIXEL_FORMAT, "pipe:1",
     )  # fmt: skip
 

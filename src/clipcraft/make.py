@@ -9,6 +9,7 @@ from clipcraft.plan import Plan, build_plan
 from clipcraft.probe import probe
 from clipcraft.recipe import Recipe
 from clipcraft.sounds import find_sound
+from clipcraft.subtitles import read_subtitles
 
 
 def prepare(recipe: Recipe, source: Path, output: Path | None, force: bool) -> Plan:
@@ -16,4 +17,6 @@ def prepare(recipe: Recipe, source: Path, output: Path | None, force: bool) -> P
     media = probe(source)
     target = check_output(output or default_output(source), [source], force)
     sounds = {cue.sound: find_sound(cue.sound) for cue in recipe.sound.effects}
-    return build_plan(recipe, media, target, sounds)
+    subtitles = recipe.captions.subtitles
+    cues = read_subtitles(Path(subtitles)) if subtitles else None
+    return build_plan(recipe, media, target, sounds, cues)

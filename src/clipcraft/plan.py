@@ -14,11 +14,15 @@ from pathlib import Path
 from clipcraft.errors import UsageError
 from clipcraft.platforms import PLATFORMS
 from clipcraft.probe import MediaInfo
-from clipcraft.recipe import Recipe
+from clipcraft.recipe import Recipe, TrimSettings
 from clipcraft.sounds import Sound
+from clipcraft.stages.caption import OUTRO_SECONDS, PlannedCaption, place, safe_zone, share_time
 from clipcraft.stages.reframe import Reframe, choose_reframe
 from clipcraft.stages.sound import PlacedEffect, place_effects
 from clipcraft.stages.trim import LEAD_IN, place_window
+from clipcraft.styles import Position, find_style
+from clipcraft.subtitles import Cue, retime
+from clipcraft.text import font_path, layout_caption
 from clipcraft.units import format_time, round_even
 
 OUTPUT_FPS = 30
@@ -61,6 +65,8 @@ class Segment:
     reframe: Reframe
     hdr_to_sdr: bool
     source_audio: bool
+    card: bool = False
+    """A closing card: the first frame of the window, blurred and darkened, held."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +87,7 @@ class Plan:
     segments: tuple[Segment, ...]
     moment: float
     sound: SoundPlan
+    captions: tuple[PlannedCaption, ...] = ()
     warnings: tuple[str, ...] = ()
 
     @property
@@ -114,10 +121,17 @@ def output_format(recipe: Recipe) -> OutputFormat:
     )
 
 
-def build_plan(recipe: Recipe, media: MediaInfo, output: Path, sounds: Mapping[str, Sound]) -> Plan:
+def build_plan(
+    recipe: Recipe,
+    media: MediaInfo,
+    output: Path,
+    sounds: Mapping[str, Sound],
+    cues: list[Cue] | None = None,
+) -> Plan:
     """The timeline for one clip made from `media` as `recipe` says.
 
-    `sounds` holds every effect the recipe names, already found (see make.py).
+    `sounds` holds every effect the recipe names and `cues` the timed captions on the source,
+    already read (see make.py), so that planning itself reads no file.
     """
     if media.kind != "video":
         raise UsageError(
@@ -126,37 +140,60 @@ def build_plan(recipe: Recipe, media: MediaInfo, output: Path, sounds: Mapping[s
         )
     fmt = output_format(recipe)
     trim = recipe.trim
-    at = trim.at
-    if at is None and trim.start is None and trim.end is None:
+    if trim.at is None and trim.start is None and trim.end is None:
         raise UsageError(
             "finding the moment by itself is not built yet", "give --at TIME or --start/--end"
         )
-    placement = place_window(media.duration, recipe.duration, at=at, start=trim.start, end=trim.end)
+    outro_frames = round(OUTRO_SECONDS * fmt.fps) if recipe.captions.outro else 0
+    fail_seconds = fail_budget(recipe.duration, outro_frames / fmt.fps, trim)
+    placement = place_window(
+        media.duration, fail_seconds, at=trim.at, start=trim.start, end=trim.end
+    )
     window = placement.window
     frames = max(1, round(window.length * fmt.fps))
-    fail = Segment(
-        role="fail",
-        source=media.path,
-        source_start=round(window.start, 3),
-        source_end=round(window.end, 3),
-        start_frame=0,
-        frames=frames,
-        reframe=choose_reframe(
-            (media.width, media.height), (fmt.width, fmt.height), recipe.output.fit
-        ),
-        hdr_to_sdr=media.hdr,
-        source_audio=media.has_audio,
+    reframe = choose_reframe(
+        (media.width, media.height), (fmt.width, fmt.height), recipe.output.fit
     )
+    fail = Segment(
+        "fail",
+        media.path,
+        round(window.start, 3),
+        round(window.end, 3),
+        0,
+        frames,
+        reframe,
+        media.hdr,
+        media.has_audio,
+    )
+    segments = [fail]
+    if outro_frames:
+        # the card shows the fail's last frame, blurred, while the footage's sound runs on
+        card_start = max(window.end - 1 / fmt.fps, window.start)
+        segments.append(
+            Segment(
+                "outro",
+                media.path,
+                round(card_start, 3),
+                round(card_start + outro_frames / fmt.fps, 3),
+                frames,
+                outro_frames,
+                reframe,
+                media.hdr,
+                media.has_audio,
+                card=True,
+            )
+        )
     warnings = list(placement.warnings)
     if media.unreadable_audio and not media.has_audio:
         warnings.append(f"{media.path}: its audio track cannot be read; the clip uses silence")
+    at = trim.at
     moment = (
         at
         if at is not None and window.start <= at <= window.end
         else (window.start + LEAD_IN * window.length)
     )
-    total = frames / fmt.fps
-    moment_on_output = round(min(moment - window.start, total), 3)
+    moment_on_output = round(min(moment - window.start, frames / fmt.fps), 3)
+    total = sum(segment.frames for segment in segments) / fmt.fps
     settings = recipe.sound
     effects = place_effects(
         settings.effects,
@@ -170,14 +207,71 @@ def build_plan(recipe: Recipe, media: MediaInfo, output: Path, sounds: Mapping[s
         effects=effects,
         duck_db=DUCK_DB if settings.duck else 0.0,
     )
+    captions = plan_captions(recipe, fmt, fail, segments[1] if outro_frames else None, cues or [])
     return Plan(
         output=str(output),
         format=fmt,
-        segments=(fail,),
+        segments=tuple(segments),
         moment=moment_on_output,
         sound=sound,
+        captions=captions,
         warnings=tuple(warnings),
     )
+
+
+MIN_FAIL_SECONDS = 2.0
+
+
+def fail_budget(total: float, other_parts: float, trim: TrimSettings) -> float:
+    """Seconds left for the fail part once the other parts have theirs.
+
+    An explicit --start and --end fix the fail part themselves (the total follows).
+    """
+    if trim.start is not None and trim.end is not None:
+        return trim.end - trim.start
+    left = total - other_parts
+    if other_parts and left < MIN_FAIL_SECONDS:
+        raise UsageError(
+            f"--duration {total:g} leaves {max(left, 0):.1f} s for the fail after "
+            f"{other_parts:.1f} s of other parts; it needs at least {MIN_FAIL_SECONDS:g} s",
+            f"raise --duration to {other_parts + MIN_FAIL_SECONDS:g} or more, or drop a part",
+        )
+    return left
+
+
+def plan_captions(
+    recipe: Recipe, fmt: OutputFormat, fail: Segment, outro: Segment | None, cues: list[Cue]
+) -> tuple[PlannedCaption, ...]:
+    """Every caption laid out and placed: over the fail in turn, timed cues, the outro card."""
+    settings = recipe.captions
+    style = find_style(settings.style)
+    font = font_path(settings.font, style)
+    zone = safe_zone(PLATFORMS[recipe.output.platform], fmt.width, fmt.height)
+    if settings.after_text:
+        raise UsageError("--after-caption needs an after part", "add --after FILE")
+    timed: list[tuple[str, str, int, int, Position]] = []
+    position = settings.position or style.position
+    spans = share_time(len(settings.texts), fail.start_frame, fail.frames)
+    timed += [
+        ("fail", text, a, b, position) for text, (a, b) in zip(settings.texts, spans, strict=True)
+    ]
+    for cue in retime(cues, fail.source_start, fail.source_end):
+        start = fail.start_frame + round(cue.start * fmt.fps)
+        end = min(fail.start_frame + round(cue.end * fmt.fps), fail.start_frame + fail.frames)
+        if end > start:
+            timed.append(("subtitle", cue.text, start, end, settings.position or "bottom"))
+    if outro and settings.outro:
+        timed.append(
+            ("outro", settings.outro, outro.start_frame, outro.start_frame + outro.frames, "middle")
+        )
+    planned = []
+    for role, text, start, end, where in timed:
+        layout = layout_caption(text, style, font, zone.width, zone.height, fmt.width)
+        x, y = place(layout.width, layout.height, zone, where)
+        planned.append(
+            PlannedCaption(role, layout, style.name, start, end, x, y, settings.animation)
+        )
+    return tuple(planned)
 
 
 def describe(plan: Plan) -> str:
@@ -198,6 +292,13 @@ def describe(plan: Plan) -> str:
             f"{segment.role:<8}{format_time(start) + '–' + format_time(end):<19}"
             f"{format_time(segment.source_start) + '–' + format_time(segment.source_end):<19}"
             f"{segment.reframe.mode:<6}{Path(segment.source).name}"
+        )
+    for caption in plan.captions:
+        start, end = caption.start_frame / fmt.fps, caption.end_frame / fmt.fps
+        lines.append(
+            f"{'caption':<8}{format_time(start) + '–' + format_time(end):<19}"
+            f"{caption.style + ' ' + str(caption.layout.font_size) + 'px':<25}"
+            f"{' / '.join(caption.layout.lines)}"
         )
     lines.append(f"{'moment':<8}{format_time(plan.moment)}")
     for effect in plan.sound.effects:

@@ -55,9 +55,28 @@ class SoundSettings:
     duck: bool = True
 
 
+Animation = Literal["none", "pop", "fade"]
+ANIMATIONS: tuple[Animation, ...] = ("none", "pop", "fade")
+
+
+@dataclass(frozen=True)
+class CaptionSettings:
+    """Text on the clip: captions over the fail, timed captions, the after's, the outro card."""
+
+    texts: tuple[str, ...] = ()
+    subtitles: str | None = None
+    after_text: str | None = None
+    outro: str | None = None
+    style: str = "classic"
+    font: str | None = None
+    position: Literal["top", "middle", "bottom"] | None = None
+    animation: Animation = "pop"
+
+
 @dataclass(frozen=True)
 class Recipe:
     duration: float = DEFAULT_DURATION
     trim: TrimSettings = field(default_factory=TrimSettings)
     output: OutputSettings = field(default_factory=OutputSettings)
     sound: SoundSettings = field(default_factory=SoundSettings)
+    captions: CaptionSettings = field(default_factory=CaptionSettings)

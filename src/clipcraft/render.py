@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 from moviepy import VideoClip, concatenate_videoclips
+from PIL import Image
 
 from clipcraft.audio import write_mix
 from clipcraft.commands import encode_command, video_decode_command
@@ -22,7 +23,10 @@ from clipcraft.errors import RenderError
 from clipcraft.ffmpeg import FfmpegProcess, ffmpeg_process
 from clipcraft.loudness import encode_sound
 from clipcraft.outputs import atomic_output
+from clipcraft.overlay import Sprite, blend, entrance
 from clipcraft.plan import OutputFormat, Plan, Segment
+from clipcraft.styles import STYLES
+from clipcraft.text import render_caption
 
 Progress = Callable[[int, int], None]
 
@@ -43,7 +47,8 @@ class SegmentFrames:
         self.last: np.ndarray | None = None
 
     def frame_at(self, t: float) -> np.ndarray:
-        index = min(round(t * self.fmt.fps), self.segment.frames - 1)
+        last = 0 if self.segment.card else self.segment.frames - 1  # a card holds one still
+        index = min(round(t * self.fmt.fps), last)
         if self.decoder is None or index < self.next_index - 1:
             self._start()
         while self.next_index <= index:
@@ -71,10 +76,50 @@ class SegmentFrames:
         self.next_index += 1
 
 
+class CaptionLayer:
+    """The plan's captions, each drawn once, laid over the frames where they show."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.fps = plan.format.fps
+        self.captions = plan.captions
+        self.images = [render_caption(c.layout, STYLES[c.style]) for c in plan.captions]
+        self.sprites = [Sprite.from_image(image) for image in self.images]
+        self.scaled: dict[tuple[int, int], Sprite] = {}
+
+    def apply(self, get_frame: Callable[[float], np.ndarray], t: float) -> np.ndarray:
+        frame = get_frame(t)
+        index = round(t * self.fps)
+        for number, caption in enumerate(self.captions):
+            if caption.start_frame <= index < caption.end_frame:
+                seconds_in = (index - caption.start_frame) / self.fps
+                scale, opacity = entrance(caption.animation, seconds_in)
+                sprite, x, y = self._sized(number, scale)
+                frame = blend(frame, sprite, x, y, opacity)
+        return frame
+
+    def _sized(self, number: int, scale: float) -> tuple[Sprite, int, int]:
+        """The caption at `scale` of its size, kept centred where the full-size one sits."""
+        caption, image = self.captions[number], self.images[number]
+        if scale == 1.0:
+            return self.sprites[number], caption.x, caption.y
+        width = max(1, round(image.width * scale))
+        height = max(1, round(image.height * scale))
+        key = (number, width)
+        if key not in self.scaled:
+            resized = image.convert("RGBa").resize((width, height), Image.Resampling.BICUBIC)
+            self.scaled[key] = Sprite.from_image(resized.convert("RGBA"))
+        x = caption.x + (image.width - width) // 2
+        y = caption.y + (image.height - height) // 2
+        return self.scaled[key], x, y
+
+
 def compose(plan: Plan, stack: ExitStack) -> VideoClip:
-    """The output timeline as one moviepy clip."""
+    """The output timeline as one moviepy clip: the segments in turn, captions over them."""
     clips = [SegmentFrames(segment, plan.format, stack).as_clip() for segment in plan.segments]
-    return clips[0] if len(clips) == 1 else concatenate_videoclips(clips)
+    timeline = clips[0] if len(clips) == 1 else concatenate_videoclips(clips)
+    if plan.captions:
+        timeline = timeline.transform(CaptionLayer(plan).apply)
+    return timeline
 
 
 def render(plan: Plan, on_progress: Progress | None = None) -> None:

@@ -1,0 +1,362 @@
+"""Caption layout and rendering with Pillow → an RGBA image, drawn once per caption.
+
+We own the layout rather than using moviepy's TextClip (which clips descenders, draws strokes
+inside glyphs, wraps mid-word and has no colour emoji): words wrap at spaces to the safe width,
+the size shrinks until the text fits in three lines, and every character is drawn by the first
+bundled face that has it — the style's face, then Inter, then Noto Color Emoji in colour.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from fontTools.ttLib import TTFont
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+from clipcraft.assets import asset_dir
+from clipcraft.errors import UsageError
+from clipcraft.styles import CaptionStyle
+
+EMOJI_FONT = "NotoColorEmoji.ttf"
+EMOJI_PPEM = 109
+"""Noto Color Emoji is a bitmap (CBDT) font: Pillow draws it only at its one strike size."""
+EMOJI_SCALE = 0.92
+"""Emoji are drawn this high relative to the font size, to sit with the letters."""
+FALLBACK_FONT = "Inter-ExtraBold.otf"
+MAX_LINES = 3
+MIN_CAP_HEIGHT = 48
+"""The smallest legible cap height on a 1080-wide frame; scaled for other widths."""
+SHRINK_STEP = 0.94
+
+Face = Literal["text", "fallback", "emoji"]
+
+_JOINERS = {0x200D, 0xFE0E, 0xFE0F, 0x20E3}
+
+
+def _is_joiner(code: int) -> bool:
+    """Characters that belong to the emoji before them (ZWJ, variation, skin tone, tags)."""
+    return code in _JOINERS or 0x1F3FB <= code <= 0x1F3FF or 0xE0020 <= code <= 0xE007F
+
+
+def font_path(name_or_path: str | None, style: CaptionStyle) -> Path:
+    """The style's bundled face, a bundled face by file name, or a user's font file."""
+    if name_or_path is None:
+        return asset_dir("fonts") / style.font
+    bundled = asset_dir("fonts") / name_or_path
+    if bundled.is_file():
+        return bundled
+    path = Path(name_or_path).expanduser()
+    if path.is_file() and path.suffix.lower() in (".ttf", ".otf", ".ttc"):
+        return path
+    names = sorted(p.name for p in asset_dir("fonts").glob("*.[ot]tf"))
+    raise UsageError(
+        f"font {name_or_path!r} not found", f"give a .ttf/.otf file or one of {', '.join(names)}"
+    )
+
+
+@cache
+def coverage(path: Path) -> frozenset[int]:
+    """The code points a font file can draw."""
+    with TTFont(str(path), lazy=True, fontNumber=0) as font:
+        return frozenset(font.getBestCmap() or {})
+
+
+@dataclass(frozen=True)
+class Run:
+    text: str
+    face: Face
+
+
+def split_runs(
+    text: str, primary: frozenset[int], fallback: frozenset[int], emoji: frozenset[int]
+) -> list[Run]:
+    """`text` cut into runs each drawn by one face; a character no face has is an error."""
+    runs: list[Run] = []
+    missing: list[str] = []
+    for index, char in enumerate(text):
+        code = ord(char)
+        following = ord(text[index + 1]) if index + 1 < len(text) else 0
+        if _is_joiner(code) and runs:
+            face = runs[-1].face
+        elif code in emoji and (code >= 0x1F000 or following == 0xFE0F or code not in primary):
+            face = "emoji"
+        elif code in primary or char.isspace():
+            face = "text"
+        elif code in fallback:
+            face = "fallback"
+        else:
+            missing.append(char)
+            continue
+        if runs and runs[-1].face == face:
+            runs[-1] = Run(runs[-1].text + char, face)
+        else:
+            runs.append(Run(char, face))
+    if missing:
+        shown = ", ".join(
+            f"{c} (U+{ord(c):04X} {unicodedata.name(c, '?')})" for c in dict.fromkeys(missing)
+        )
+        raise UsageError(
+            f"no bundled font can draw {shown}",
+            "give --font PATH with a font that has these characters",
+        )
+    return runs
+
+
+class Faces:
+    """The three faces at one size, and how to measure and draw runs with them."""
+
+    def __init__(self, primary: Path, size: int) -> None:
+        self.size = size
+        self.primary_path = primary
+        self.fonts = {
+            "text": ImageFont.truetype(str(primary), size),
+            "fallback": ImageFont.truetype(str(asset_dir("fonts") / FALLBACK_FONT), size),
+        }
+        self.emoji = ImageFont.truetype(str(asset_dir("fonts") / EMOJI_FONT), EMOJI_PPEM)
+        self.emoji_scale = size * EMOJI_SCALE / EMOJI_PPEM
+        self.ascent, self.descent = self.fonts["text"].getmetrics()
+
+    def runs(self, text: str) -> list[Run]:
+        fonts = asset_dir("fonts")
+        return split_runs(
+            text,
+            coverage(self.primary_path),
+            coverage(fonts / FALLBACK_FONT),
+            coverage(fonts / EMOJI_FONT),
+        )
+
+    def width(self, text: str) -> float:
+        return sum(self.run_width(run) for run in self.runs(text))
+
+    def run_width(self, run: Run) -> float:
+        if run.face == "emoji":
+            return self.emoji.getlength(run.text) * self.emoji_scale
+        return self.fonts[run.face].getlength(run.text)
+
+    def cap_height(self) -> float:
+        return -self.fonts["text"].getbbox("H", anchor="ls")[1]
+
+
+@dataclass(frozen=True)
+class CaptionLayout:
+    """Where every line goes in a caption image of `width`×`height` (all in pixels)."""
+
+    text: str
+    lines: tuple[str, ...]
+    font: str
+    font_size: int
+    width: int
+    height: int
+    margin: int
+    padding: int
+    stroke: int
+    line_advance: int
+
+
+def _geometry(style: CaptionStyle, size: int) -> tuple[int, int, int, int]:
+    """(stroke, padding, shadow offset, shadow blur) in pixels at a font size."""
+    stroke = round(style.outline_width * size) if style.outline else 0
+    padding = round(style.box_padding * size) if style.box else 0
+    offset = round(style.shadow_offset * size) if style.shadow else 0
+    blur = round(style.shadow_blur * size) if style.shadow else 0
+    return stroke, padding, offset, blur
+
+
+def wrap(words: list[str], faces: Faces, width: float) -> list[str] | None:
+    """Greedy word wrap; None when a single word is wider than the line."""
+    lines: list[str] = []
+    for word in words:
+        if faces.width(word) > width:
+            return None
+        candidate = f"{lines[-1]} {word}" if lines else word
+        if lines and faces.width(candidate) <= width:
+            lines[-1] = candidate
+        else:
+            lines.append(word)
+    return lines
+
+
+def balanced_wrap(words: list[str], faces: Faces, width: float) -> list[str] | None:
+    """The narrowest wrap with as few lines as the greedy one: no lone word on a last line."""
+    greedy = wrap(words, faces, width)
+    if greedy is None or len(greedy) == 1:
+        return greedy
+    low, high = max(faces.width(word) for word in words), width
+    best = greedy
+    while high - low > 2:
+        middle = (low + high) / 2
+        attempt = wrap(words, faces, middle)
+        if attempt is not None and len(attempt) <= len(greedy):
+            best, high = attempt, middle
+        else:
+            low = middle
+    return best
+
+
+def layout_caption(
+    text: str, style: CaptionStyle, font: Path, max_width: int, max_height: int, frame_width: int
+) -> CaptionLayout:
+    """The largest size up to the style's own at which `text` fits in three lines and the box."""
+    shown = " ".join(text.upper().split() if style.uppercase else text.split())
+    if not shown:
+        raise UsageError("a caption is empty", "give some text, or leave the caption out")
+    scale = frame_width / 1080
+    cap_target = style.cap_height * frame_width
+    cap_floor = MIN_CAP_HEIGHT * scale
+    probe = Faces(font, 100)
+    probe.runs(shown)  # unknown characters fail here, before any sizing
+    size = round(100 * cap_target / probe.cap_height())
+    while True:
+        faces = Faces(font, size)
+        stroke, padding, offset, blur = _geometry(style, size)
+        margin = 2 * blur
+        room = max_width - 2 * (margin + padding + stroke) - offset
+        lines = balanced_wrap(shown.split(), faces, room)
+        advance = round(size * style.line_spacing * 1.12)
+        if lines and len(lines) <= MAX_LINES:
+            inner = max(faces.width(line) for line in lines)
+            width = round(inner) + 2 * (margin + padding + stroke) + offset
+            text_height = faces.ascent + faces.descent + (len(lines) - 1) * advance
+            height = text_height + 2 * (margin + padding + stroke) + offset
+            if height <= max_height:
+                return CaptionLayout(
+                    shown,
+                    tuple(lines),
+                    str(font),
+                    size,
+                    width,
+                    height,
+                    margin,
+                    padding,
+                    stroke,
+                    advance,
+                )
+        smaller = int(size * SHRINK_STEP)
+        if Faces(font, smaller).cap_height() < cap_floor:
+            preview = shown if len(shown) <= 40 else shown[:37] + "…"
+            raise UsageError(
+                f"the caption {preview!r} ({len(shown)} characters) does not fit in "
+                f"{MAX_LINES} lines at a legible size",
+                "shorten it, or split it into several --caption",
+            )
+        size = smaller
+
+
+def render_caption(layout: CaptionLayout, style: CaptionStyle) -> Image.Image:
+    """The caption as a straight-alpha RGBA image of the layout's size."""
+    faces = Faces(Path(layout.font), layout.font_size)
+    size = (layout.width, layout.height)
+    fill_mask, stroke_mask = Image.new("L", size), Image.new("L", size)
+    emoji_layer = Image.new("RGBA", size)
+    draw_fill, draw_stroke = ImageDraw.Draw(fill_mask), ImageDraw.Draw(stroke_mask)
+    inset = layout.margin + layout.padding + layout.stroke
+    inner_width = layout.width - 2 * inset - _geometry(style, layout.font_size)[2]
+    for index, line in enumerate(layout.lines):
+        baseline = inset + faces.ascent + index * layout.line_advance
+        x = inset + (inner_width - faces.width(line)) / 2
+        for run in faces.runs(line):
+            if run.face == "emoji":
+                _draw_emoji(emoji_layer, faces, run.text, x, baseline)
+            else:
+                font = faces.fonts[run.face]
+                draw_fill.text((x, baseline), run.text, font=font, fill=255, anchor="ls")
+                if layout.stroke:
+                    draw_stroke.text(
+                        (x, baseline),
+                        run.text,
+                        font=font,
+                        fill=255,
+                        anchor="ls",
+                        stroke_width=layout.stroke,
+                        stroke_fill=255,
+                    )
+            x += faces.run_width(run)
+    return _compose(layout, style, fill_mask, stroke_mask, emoji_layer)
+
+
+def _draw_emoji(layer: Image.Image, faces: Faces, text: str, x: float, baseline: float) -> None:
+    """Draw an emoji run at the strike size, scale it to the text, and lay it on the line."""
+    ascent, descent = faces.emoji.getmetrics()
+    width = max(1, round(faces.emoji.getlength(text)))
+    strike = Image.new("RGBA", (width, ascent + descent))
+    ImageDraw.Draw(strike).text(
+        (0, ascent), text, font=faces.emoji, embedded_color=True, anchor="ls"
+    )
+    scale = faces.emoji_scale
+    # premultiplied while resampling, so edges do not pick up dark fringes
+    scaled = (
+        strike.convert("RGBa")
+        .resize(
+            (max(1, round(width * scale)), max(1, round((ascent + descent) * scale))),
+            Image.Resampling.LANCZOS,
+        )
+        .convert("RGBA")
+    )
+    layer.alpha_composite(scaled, (round(x), round(baseline - ascent * scale)))
+
+
+def _compose(
+    layout: CaptionLayout,
+    style: CaptionStyle,
+    fill_mask: Image.Image,
+    stroke_mask: Image.Image,
+    emoji_layer: Image.Image,
+) -> Image.Image:
+    size = (layout.width, layout.height)
+    _, _, offset, blur = _geometry(style, layout.font_size)
+    canvas = Image.new("RGBA", size)
+    shape = Image.new("L", size)
+    if style.box:
+        corner = round(style.box_radius * layout.font_size)
+        box = (
+            layout.margin,
+            layout.margin,
+            layout.width - layout.margin - offset - 1,
+            layout.height - layout.margin - offset - 1,
+        )
+        ImageDraw.Draw(shape).rounded_rectangle(box, radius=corner, fill=255)
+    else:
+        shape.paste(255, mask=stroke_mask if layout.stroke else fill_mask)
+        shape.paste(255, mask=emoji_layer.getchannel("A"))
+    if style.shadow:
+        shadow = Image.new("L", size)
+        shadow.paste(shape, (offset, offset))
+        if blur:
+            shadow = shadow.filter(ImageFilter.GaussianBlur(blur))
+        canvas.alpha_composite(_solid(size, style.shadow, shadow))
+    if style.box:
+        canvas.alpha_composite(_solid(size, style.box, shape))
+        if style.box_outline:
+            edge = Image.new("L", size)
+            corner = round(style.box_radius * layout.font_size)
+            ImageDraw.Draw(edge).rounded_rectangle(
+                (
+                    layout.margin,
+                    layout.margin,
+                    layout.width - layout.margin - offset - 1,
+                    layout.height - layout.margin - offset - 1,
+                ),
+                radius=corner,
+                outline=255,
+                width=max(2, round(layout.font_size * 0.05)),
+            )
+            canvas.alpha_composite(_solid(size, style.box_outline, edge))
+    if layout.stroke and style.outline:
+        canvas.alpha_composite(_solid(size, style.outline, stroke_mask))
+    canvas.alpha_composite(_solid(size, style.fill, fill_mask))
+    canvas.alpha_composite(emoji_layer)
+    return canvas
+
+
+def _solid(
+    size: tuple[int, int], colour: tuple[int, int, int, int], mask: Image.Image
+) -> Image.Image:
+    """A layer of one colour whose alpha is `mask` scaled by the colour's own alpha."""
+    layer = Image.new("RGBA", size, (*colour[:3], 0))
+    alpha = mask if colour[3] == 255 else mask.point(lambda v: v * colour[3] // 255)
+    layer.putalpha(alpha)
+    return layer
