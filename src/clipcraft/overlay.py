@@ -1,8 +1,9 @@
 """Blending pre-rendered caption images into frames with numpy, touching only their box.
 
 A caption is kept premultiplied (colour × alpha) so each frame costs one multiply-add over
-the caption's own rectangle: out = caption + frame × (1 − alpha). Premultiplying also means
-antialiased edges blend to the right colour, with no dark fringe.
+the caption's own rectangle: out = (colour·α + frame·(255 − α)) / 255, all in uint16 (the
+sum never passes 255·255). Premultiplying also means antialiased edges blend to the right
+colour, with no dark fringe.
 """
 
 from __future__ import annotations
@@ -18,20 +19,29 @@ FADE_SECONDS = 0.2
 
 @dataclass(frozen=True)
 class Sprite:
-    """A caption image ready to blend: premultiplied colour and 1 − alpha, both float32."""
+    """A caption ready to blend: colour·α and 255 − α as uint16, cropped to where α > 0.
+
+    `left` and `top` are where the crop starts inside the original image.
+    """
 
     colour: np.ndarray
     keep: np.ndarray
+    left: int
+    top: int
 
     @classmethod
     def from_image(cls, image: Image.Image) -> Sprite:
-        rgba = np.asarray(image.convert("RGBA"), dtype=np.float32)
-        alpha = rgba[..., 3:4] / 255.0
-        return cls(rgba[..., :3] * alpha, 1.0 - alpha)
+        rgba = image.convert("RGBA")
+        box = rgba.getchannel("A").getbbox() or (0, 0, 1, 1)
+        pixels = np.asarray(rgba.crop(box), dtype=np.uint16)
+        alpha = pixels[..., 3:4]
+        return cls(pixels[..., :3] * alpha, 255 - alpha, box[0], box[1])
 
 
 def blend(frame: np.ndarray, sprite: Sprite, x: int, y: int, opacity: float = 1.0) -> np.ndarray:
-    """`frame` with `sprite` laid over it at (x, y); parts outside the frame are dropped."""
+    """`frame` with `sprite` (its image's corner at x, y) laid over it; what falls outside the
+    frame is dropped."""
+    x, y = x + sprite.left, y + sprite.top
     height, width = sprite.keep.shape[:2]
     top, left = max(y, 0), max(x, 0)
     bottom, right = min(y + height, frame.shape[0]), min(x + width, frame.shape[1])
@@ -39,13 +49,18 @@ def blend(frame: np.ndarray, sprite: Sprite, x: int, y: int, opacity: float = 1.
         return frame
     out = frame if frame.flags.writeable else frame.copy()
     rows, cols = slice(top - y, bottom - y), slice(left - x, right - x)
-    region = out[top:bottom, left:right].astype(np.float32)
-    keep = sprite.keep[rows, cols]
-    colour = sprite.colour[rows, cols]
+    keep, colour = sprite.keep[rows, cols], sprite.colour[rows, cols]
     if opacity < 1.0:
-        keep = 1.0 - (1.0 - keep) * opacity
-        colour = colour * opacity
-    out[top:bottom, left:right] = np.clip(colour + region * keep + 0.5, 0, 255).astype(np.uint8)
+        level = round(opacity * 256)
+        colour = (colour * level) >> 8
+        keep = 255 - (((255 - keep) * level) >> 8)
+    region = out[top:bottom, left:right]
+    mixed = region * keep  # uint16; in-place steps below avoid whole-box temporaries
+    mixed += colour
+    mixed += 128
+    mixed += mixed >> 8
+    mixed >>= 8  # with the two lines above: exact rounding of ÷ 255
+    region[...] = mixed
     return out
 
 

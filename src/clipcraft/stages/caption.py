@@ -72,5 +72,7 @@ def place(width: int, height: int, zone: Zone, position: Position) -> tuple[int,
 
 def share_time(count: int, first: int, frames: int) -> list[tuple[int, int]]:
     """`count` consecutive spans of (nearly) equal length covering `frames` from `first`."""
+    if count == 0:
+        return []
     edges = [first + round(frames * index / count) for index in range(count + 1)]
     return list(itertools.pairwise(edges))

@@ -1,0 +1,163 @@
+"""Caption layout and drawing, checked without any video."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from clipcraft.errors import UsageError
+from clipcraft.overlay import Sprite, blend, entrance
+from clipcraft.platforms import PLATFORMS
+from clipcraft.stages.caption import place, safe_zone, share_time
+from clipcraft.styles import STYLES, find_style
+from clipcraft.text import (
+    MIN_CAP_HEIGHT,
+    Faces,
+    Run,
+    coverage,
+    font_path,
+    layout_caption,
+    render_caption,
+    split_runs,
+)
+
+LATIN = frozenset(map(ord, "abcdefghijklmnopqrstuvwxyz ABC!…é"))
+FALLBACK = LATIN | frozenset(map(ord, "Жλ"))
+EMOJI = frozenset([0x1F35E, 0x1F631, 0x1F468, 0x1F373, 0x2764, 0x1F44D, ord("!")])
+SOURDOUGH = "This sourdough nearly went in the bin… but look at it now! 🍞😱"
+
+
+def test_runs_follow_the_first_face_that_has_each_character() -> None:
+    assert split_runs("abc 🍞😱 Жλ!", LATIN, FALLBACK, EMOJI) == [
+        Run("abc ", "text"),
+        Run("🍞😱", "emoji"),
+        Run(" ", "text"),
+        Run("Жλ", "fallback"),
+        Run("!", "text"),
+    ]
+
+
+def test_emoji_sequences_stay_whole() -> None:
+    chef = "\U0001f468\u200d\U0001f373"  # man + ZWJ + cooking = man cook
+    thumbs = "\U0001f44d\U0001f3fd"  # thumbs up, medium skin tone
+    heart = "\u2764\ufe0f"  # heart with emoji presentation
+    runs = split_runs(f"a {chef}{thumbs}{heart}", LATIN, FALLBACK, EMOJI)
+    assert runs == [Run("a ", "text"), Run(chef + thumbs + heart, "emoji")]
+
+
+def test_a_character_no_face_has_is_named_in_the_error() -> None:
+    with pytest.raises(UsageError, match=r"漢 \(U\+6F22 CJK UNIFIED IDEOGRAPH-6F22\)"):
+        split_runs("ab 漢", LATIN, FALLBACK, EMOJI)
+
+
+def test_bundled_fonts_cover_accents_and_emoji() -> None:
+    style = STYLES["classic"]
+    faces = Faces(font_path(None, style), 80)
+    runs = faces.runs("Crème brûlée, jalapeño, smørrebrød 🔥👨‍🍳")
+    assert "".join(run.text for run in runs if run.face == "emoji") == "🔥👨‍🍳"
+    assert 0x1F525 in coverage(font_path("NotoColorEmoji.ttf", style))
+
+
+@pytest.mark.parametrize("name", list(STYLES))
+def test_every_style_fits_the_reels_safe_zone_at_a_legible_size(name: str) -> None:
+    style = STYLES[name]
+    zone = safe_zone(PLATFORMS["reels"], 1080, 1920)
+    layout = layout_caption(SOURDOUGH, style, font_path(None, style), zone.width, zone.height, 1080)
+    assert 1 <= len(layout.lines) <= 3
+    assert layout.width <= zone.width
+    cap = Faces(font_path(None, style), layout.font_size).cap_height()
+    assert cap >= MIN_CAP_HEIGHT
+    assert " ".join(layout.lines) == (SOURDOUGH.upper() if style.uppercase else SOURDOUGH)
+    for position in ("top", "middle", "bottom"):
+        x, y = place(layout.width, layout.height, zone, position)
+        assert zone.left <= x and x + layout.width <= zone.right
+        assert zone.top <= y and y + layout.height <= zone.bottom
+
+
+def test_lines_are_balanced_not_left_with_a_lone_word() -> None:
+    style = STYLES["subtitle"]
+    layout = layout_caption(SOURDOUGH, style, font_path(None, style), 950, 1000, 1080)
+    widths = [Faces(font_path(None, style), layout.font_size).width(line) for line in layout.lines]
+    assert min(widths) > 0.6 * max(widths)
+
+
+def test_a_long_caption_shrinks_to_fit_three_lines() -> None:
+    style = STYLES["classic"]
+    short = layout_caption("Oops!", style, font_path(None, style), 950, 1000, 1080)
+    long_text = "Tried a soufflé for the first time and it collapsed the second the door opened 😭"
+    long = layout_caption(long_text, style, font_path(None, style), 950, 1000, 1080)
+    assert long.font_size < short.font_size
+    assert len(long.lines) <= 3 and long.width <= 950
+
+
+def test_two_hundred_characters_fail_with_a_clear_message() -> None:
+    style = STYLES["classic"]
+    text = (
+        "When the recipe said fold in the egg whites gently I did not realise it meant "
+        "gently, and now the whole kitchen smells of burnt sugar, the cat is hiding, and "
+        "dinner is toast — literally, burnt toast!!"
+    )
+    assert len(text) >= 200
+    with pytest.raises(UsageError, match="does not fit in 3 lines at a legible size"):
+        layout_caption(text, style, font_path(None, style), 950, 1000, 1080)
+
+
+def test_unknown_style_suggests_the_closest() -> None:
+    with pytest.raises(UsageError, match="did you mean banner"):
+        find_style("baner")
+
+
+def test_emoji_are_drawn_in_colour() -> None:
+    style = STYLES["classic"]
+    layout = layout_caption("🍅🥦", style, font_path(None, style), 950, 1000, 1080)
+    pixels = np.asarray(render_caption(layout, style)).astype(int)
+    opaque = pixels[pixels[..., 3] > 200][:, :3]
+    saturation = opaque.max(axis=1) - opaque.min(axis=1)
+    assert (saturation > 100).mean() > 0.3, "tomato red and broccoli green, not grey"
+
+
+def test_text_is_drawn_with_its_outline_outside_the_letters() -> None:
+    style = STYLES["classic"]
+    layout = layout_caption("I", style, font_path(None, style), 950, 1000, 1080)
+    image = np.asarray(render_caption(layout, style)).astype(int)
+    row = image[image.shape[0] // 2]
+    opaque = np.flatnonzero(row[:, 3] > 250)
+    core = row[opaque[len(opaque) // 2]]
+    edge = row[opaque[0]]
+    assert core[:3].min() > 240, "the middle of the stroke is white"
+    assert edge[:3].max() < 60, "the outside is the dark outline"
+
+
+def test_blending_premultiplied_leaves_no_dark_fringe() -> None:
+    """White text at every alpha over a white frame stays white: no dark halo at the edges."""
+    ramp = np.zeros((4, 256, 4), np.uint8)
+    ramp[..., :3] = 255
+    ramp[..., 3] = np.arange(256)
+    frame = np.full((10, 300, 3), 255, np.uint8)
+    out = blend(frame, Sprite.from_image(Image.fromarray(ramp)), 10, 3)
+    assert out.min() == 255
+
+
+def test_blend_matches_straight_alpha_compositing() -> None:
+    rng = np.random.default_rng(1)
+    image = rng.integers(0, 256, (20, 30, 4), dtype=np.uint8)
+    frame = rng.integers(0, 256, (40, 50, 3), dtype=np.uint8)
+    out = blend(frame.copy(), Sprite.from_image(Image.fromarray(image)), 5, 7)
+    alpha = image[..., 3:4] / 255
+    expected = frame.astype(float)
+    expected[7:27, 5:35] = image[..., :3] * alpha + expected[7:27, 5:35] * (1 - alpha)
+    assert np.abs(out - np.round(expected)).max() <= 1
+
+
+def test_captions_share_the_fail_part_in_turn() -> None:
+    assert share_time(3, 0, 195) == [(0, 65), (65, 130), (130, 195)]
+    assert share_time(0, 0, 195) == []
+
+
+def test_pop_grows_past_full_size_then_settles() -> None:
+    scales = [entrance("pop", t / 30)[0] for t in range(8)]
+    assert scales[0] == pytest.approx(0.6)
+    assert max(scales) > 1.0 and scales[-1] == 1.0
+    assert entrance("fade", 0.1) == (1.0, pytest.approx(0.5))
+    assert entrance("none", 0.0) == (1.0, 1.0)
