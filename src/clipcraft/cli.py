@@ -16,11 +16,15 @@ import click
 from clipcraft import __version__
 from clipcraft.errors import ClipcraftError, Interrupted, UsageError
 from clipcraft.make import prepare
+from clipcraft.moment import find_moment
+from clipcraft.outputs import check_output
 from clipcraft.plan import describe
 from clipcraft.platforms import PLATFORMS
-from clipcraft.probe import MediaInfo, probe
+from clipcraft.plot import plot_moment
+from clipcraft.probe import probe
 from clipcraft.recipe import (
     ANIMATIONS,
+    DEFAULT_DURATION,
     FITS,
     QUALITIES,
     CaptionSettings,
@@ -30,7 +34,7 @@ from clipcraft.recipe import (
     SoundSettings,
     TrimSettings,
 )
-from clipcraft.sounds import export_sound, library
+from clipcraft.stages.trim import place_window
 from clipcraft.styles import POSITIONS, STYLES
 from clipcraft.units import format_time, parse_effect_cue, parse_time
 
@@ -317,72 +321,56 @@ def make(
 @main.command("probe", context_settings=CONTEXT)
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the facts as JSON.")
+@click.option(
+    "--plot",
+    type=click.Path(path_type=Path),
+    metavar="PNG",
+    help="Draw loudness and motion over time, the moment and the window.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Tracebacks on errors.")
-def probe_command(file: Path, as_json: bool, verbose: bool) -> None:
-    """Say what FILE is: duration, size as displayed, frame rate, audio.
+def probe_command(file: Path, as_json: bool, plot: Path | None, verbose: bool) -> None:
+    """Say what FILE is — duration, size as displayed, frame rate, audio — and where the
+    mishap is.
 
     \b
     Example:
       clipcraft probe IMG_0421.MOV --json
+      clipcraft probe IMG_0421.MOV --plot where.png
     """
     media = probe(file)
-    click.echo(json.dumps(media.to_dict(), indent=2) if as_json else _describe_media(media))
+    facts = media.to_dict()
+    if media.kind == "video":
+        moment = find_moment(media)
+        facts.update(moment=moment.time, confidence=moment.confidence, basis=moment.basis)
+        if plot:
+            window = place_window(media.duration, DEFAULT_DURATION, at=moment.time).window
+            plot_moment(media, moment, window, check_output(plot, [file], force=True))
+    click.echo(json.dumps(facts, indent=2) if as_json else _describe(facts))
 
 
-def _describe_media(media: MediaInfo) -> str:
-    rate = f"{media.fps:g} fps" + (" (variable)" if media.variable_fps else "")
-    audio = media.audio_codec or ("unreadable" if media.unreadable_audio else "none")
+def _describe(facts: dict[str, Any]) -> str:
+    video = facts["kind"] == "video"
+    rate = f"{facts['fps']:g} fps" + (" (variable)" if facts["variable_fps"] else "")
+    audio = facts["audio_codec"] or ("unreadable" if facts["unreadable_audio"] else "none")
+    turned = f" (stored turned {facts['rotation']}°)" if facts["rotation"] else ""
     rows = [
-        ("file", media.path),
-        ("kind", media.kind),
-        ("duration", format_time(media.duration) if media.kind == "video" else "-"),
+        ("file", facts["path"]),
+        ("kind", facts["kind"]),
+        ("duration", format_time(facts["duration"]) if video else "-"),
+        ("size", f"{facts['width']}x{facts['height']} as displayed{turned}"),
         (
-            "size",
-            f"{media.width}x{media.height} as displayed"
-            + (f" (stored turned {media.rotation}°)" if media.rotation else ""),
+            "video",
+            f"{facts['video_codec']} {facts['pixel_format']}" + (" HDR" if facts["hdr"] else ""),
         ),
-        ("video", f"{media.video_codec} {media.pixel_format}" + (" HDR" if media.hdr else "")),
-        ("rate", rate if media.kind == "video" else "-"),
+        ("rate", rate if video else "-"),
         ("audio", audio),
     ]
+    if video:
+        rows.append(
+            (
+                "moment",
+                f"{format_time(facts['moment'])} (confidence "
+                f"{facts['confidence']:.2f}, by {facts['basis']})",
+            )
+        )
     return "\n".join(f"{name:<9} {value}" for name, value in rows)
-
-
-@main.group(context_settings=CONTEXT, invoke_without_command=True)
-@click.pass_context
-def sounds(ctx: click.Context) -> None:
-    """The bundled sound effects (lists them when no subcommand is given).
-
-    \b
-    Example:
-      clipcraft sounds
-      clipcraft sounds export sad-trombone trombone.wav
-    """
-    if ctx.invoked_subcommand is None:
-        ctx.invoke(sounds_list)
-
-
-@sounds.command("list", context_settings=CONTEXT)
-def sounds_list() -> None:
-    """List the effects with their length and what they sound like.
-
-    \b
-    Example:
-      clipcraft sounds list
-    """
-    for sound in library():
-        click.echo(f"{sound.name:<16}{sound.duration:5.2f} s  {sound.description}")
-
-
-@sounds.command("export", context_settings=CONTEXT)
-@click.argument("name")
-@click.argument("out", type=click.Path(path_type=Path))
-@click.option("--force", is_flag=True, help="Replace OUT if it exists.")
-def sounds_export(name: str, out: Path, force: bool) -> None:
-    """Write the effect NAME to OUT as a WAV file.
-
-    \b
-    Example:
-      clipcraft sounds export ding ding.wav
-    """
-    click.echo(export_sound(name, out, force))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from clipcraft.moment import find_moment
 from clipcraft.outputs import check_output, default_output
 from clipcraft.plan import Plan, build_plan
 from clipcraft.probe import probe
@@ -19,4 +20,7 @@ def prepare(recipe: Recipe, source: Path, output: Path | None, force: bool) -> P
     sounds = {cue.sound: find_sound(cue.sound) for cue in recipe.sound.effects}
     subtitles = recipe.captions.subtitles
     cues = read_subtitles(Path(subtitles)) if subtitles else None
-    return build_plan(recipe, media, target, sounds, cues)
+    trim = recipe.trim
+    needs_moment = trim.at is None and trim.start is None and trim.end is None
+    found = find_moment(media) if needs_moment and media.kind == "video" else None
+    return build_plan(recipe, media, target, sounds, cues, found)

@@ -8,10 +8,11 @@ rate, so the parts always add up to the frame.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from clipcraft.errors import UsageError
+from clipcraft.moment import Moment
 from clipcraft.platforms import PLATFORMS
 from clipcraft.probe import MediaInfo
 from clipcraft.recipe import Recipe, TrimSettings
@@ -26,6 +27,8 @@ from clipcraft.text import font_path, layout_caption
 from clipcraft.units import format_time, round_even
 
 OUTPUT_FPS = 30
+UNSURE = 0.3
+"""Below this confidence a found moment comes with a warning to check it."""
 PREVIEW_SCALE = 0.5
 
 ENCODER_SETTINGS = {
@@ -86,6 +89,7 @@ class Plan:
     format: OutputFormat
     segments: tuple[Segment, ...]
     moment: float
+    moment_basis: str
     sound: SoundPlan
     captions: tuple[PlannedCaption, ...] = ()
     warnings: tuple[str, ...] = ()
@@ -127,11 +131,13 @@ def build_plan(
     output: Path,
     sounds: Mapping[str, Sound],
     cues: list[Cue] | None = None,
+    found: Moment | None = None,
 ) -> Plan:
     """The timeline for one clip made from `media` as `recipe` says.
 
-    `sounds` holds every effect the recipe names and `cues` the timed captions on the source,
-    already read (see make.py), so that planning itself reads no file.
+    `sounds` holds every effect the recipe names, `cues` the timed captions on the source and
+    `found` the moment found in the footage when none was given, all already read or measured
+    (see make.py), so that planning itself reads no file.
     """
     if media.kind != "video":
         raise UsageError(
@@ -140,10 +146,18 @@ def build_plan(
         )
     fmt = output_format(recipe)
     trim = recipe.trim
+    warnings: list[str] = []
+    basis = "given"
     if trim.at is None and trim.start is None and trim.end is None:
-        raise UsageError(
-            "finding the moment by itself is not built yet", "give --at TIME or --start/--end"
-        )
+        if found is None:
+            raise UsageError("no moment to trim around", "give --at TIME or --start/--end")
+        trim = replace(trim, at=found.time)
+        basis = f"found by {found.basis}, confidence {found.confidence:.2f}"
+        if found.confidence < UNSURE:
+            warnings.append(
+                f"not sure where the mishap is (confidence {found.confidence:.2f}): "
+                f"using {format_time(found.time)}; give --at to choose"
+            )
     outro_frames = round(OUTRO_SECONDS * fmt.fps) if recipe.captions.outro else 0
     fail_seconds = fail_budget(recipe.duration, outro_frames / fmt.fps, trim)
     placement = place_window(
@@ -183,7 +197,7 @@ def build_plan(
                 card=True,
             )
         )
-    warnings = list(placement.warnings)
+    warnings += placement.warnings
     if media.unreadable_audio and not media.has_audio:
         warnings.append(f"{media.path}: its audio track cannot be read; the clip uses silence")
     at = trim.at
@@ -213,6 +227,7 @@ def build_plan(
         format=fmt,
         segments=tuple(segments),
         moment=moment_on_output,
+        moment_basis=basis,
         sound=sound,
         captions=captions,
         warnings=tuple(warnings),
@@ -300,7 +315,7 @@ def describe(plan: Plan) -> str:
             f"{caption.style + ' ' + str(caption.layout.font_size) + 'px':<25}"
             f"{' / '.join(caption.layout.lines)}"
         )
-    lines.append(f"{'moment':<8}{format_time(plan.moment)}")
+    lines.append(f"{'moment':<8}{format_time(plan.moment):<19}{plan.moment_basis}")
     for effect in plan.sound.effects:
         end = effect.start + effect.duration
         lines.append(

@@ -1,0 +1,81 @@
+"""Time the moment finder on a 60-s 1080p clip against rendering a clip from it.
+
+    python bench/bench_moment.py [--rounds 3]
+
+The clip (generated, not committed) is 60 s of 1920x1080 30-fps H.264 with a quiet room tone
+and a crash at 0:31. Prints the median analysis time, the median time of `clipcraft make` on
+the same clip with the moment given, and their ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from clipcraft.ffmpeg import ffmpeg_exe
+from clipcraft.moment import find_moment
+from clipcraft.probe import probe
+
+WORK = Path(__file__).with_name("out")
+CRASH = 31.0
+
+
+def make_source(path: Path) -> Path:
+    if not path.exists():
+        sound = f"0.01*(random(0)-0.5)+if(gte(t,{CRASH}),0.8*(random(1)-0.5)*exp(-(t-{CRASH})*6),0)"
+        subprocess.run(
+            [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
+             "-f", "lavfi", "-i", "testsrc2=s=1920x1080:r=30:d=60",
+             "-f", "lavfi", "-i", f"aevalsrc='{sound}':s=48000:d=60",
+             "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-g", "30",
+             "-pix_fmt", "yuv420p", "-c:a", "aac", str(path)],
+            check=True,
+        )  # fmt: skip
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    rounds = parser.parse_args().rounds
+    WORK.mkdir(exist_ok=True)
+    source = make_source(WORK / "phone-60s-1920x1080.mp4")
+    media = probe(source)
+    analysis, render = [], []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        moment = find_moment(media)
+        analysis.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "clipcraft",
+                "make",
+                str(source),
+                "--at",
+                str(moment.time),
+                "-o",
+                str(WORK / "moment-clip.mp4"),
+                "--force",
+                "-q",
+            ],
+            check=True,
+        )
+        render.append(time.perf_counter() - started)
+    print(
+        f"60-s 1920x1080 clip, crash at {CRASH:g} s: found {moment.time:.2f} s "
+        f"(confidence {moment.confidence:.2f})"
+    )
+    print(f"  analysis   {statistics.median(analysis):5.2f} s (median of {rounds})")
+    print(f"  render     {statistics.median(render):5.2f} s (8-s clip, standard quality)")
+    print(f"  ratio      {statistics.median(analysis) / statistics.median(render):.0%}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,61 @@
+"""`probe --plot`: loudness and motion over time, with the moment and the window marked.
+
+matplotlib is an optional extra (`pip install "clipcraft[plot]"`); without it the command
+says so in one line.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from clipcraft.errors import UsageError
+from clipcraft.moment import (
+    HOP,
+    MOTION_FPS,
+    Moment,
+    local_motion,
+    motion_score,
+    read_frames,
+    read_samples,
+    robust_z,
+    sound_score,
+)
+from clipcraft.outputs import atomic_output
+from clipcraft.probe import MediaInfo
+from clipcraft.stages.trim import Window
+
+
+def plot_moment(media: MediaInfo, moment: Moment, window: Window, out: Path) -> None:
+    """Draw the sound and motion scores of `media` with `moment` and `window` into `out`."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise UsageError(
+            "--plot needs matplotlib", 'install it: pip install "clipcraft[plot]"'
+        ) from None
+    figure, axes = plt.subplots(2, 1, figsize=(10, 4.5), sharex=True)
+    if media.has_audio:
+        sound = robust_z(sound_score(read_samples(media.path)))
+        axes[0].plot(np.arange(len(sound)) * HOP, sound, color="tab:blue", linewidth=0.8)
+    axes[0].set_ylabel("sound onsets")
+    motion = robust_z(motion_score(local_motion(read_frames(media, 0.0, media.duration))))
+    axes[1].plot(np.arange(len(motion)) / MOTION_FPS, motion, color="tab:orange", linewidth=0.8)
+    axes[1].set_ylabel("local motion")
+    axes[1].set_xlabel("seconds")
+    for axis in axes:
+        axis.axvspan(window.start, window.end, color="tab:green", alpha=0.12)
+        axis.axvline(moment.time, color="tab:red", linewidth=1.2)
+    axes[0].set_title(
+        f"{Path(media.path).name}: moment {moment.time:.2f} s "
+        f"(confidence {moment.confidence:.2f}, {moment.basis}); "
+        "shaded: the clip's window"
+    )
+    figure.tight_layout()
+    with atomic_output(out) as temporary:
+        figure.savefig(temporary, format="png", dpi=110)
+    plt.close(figure)
