@@ -34,6 +34,7 @@ from clipcraft.recipe import (
     SoundSettings,
     TrimSettings,
 )
+from clipcraft.sounds import export_sound, library
 from clipcraft.stages.trim import place_window
 from clipcraft.styles import POSITIONS, STYLES
 from clipcraft.units import format_time, parse_effect_cue, parse_time
@@ -374,3 +375,43 @@ def _describe(facts: dict[str, Any]) -> str:
             )
         )
     return "\n".join(f"{name:<9} {value}" for name, value in rows)
+
+
+@main.group(context_settings=CONTEXT, invoke_without_command=True)
+@click.pass_context
+def sounds(ctx: click.Context) -> None:
+    """The bundled sound effects (lists them when no subcommand is given).
+
+    \b
+    Example:
+      clipcraft sounds
+      clipcraft sounds export sad-trombone trombone.wav
+    """
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(sounds_list)
+
+
+@sounds.command("list", context_settings=CONTEXT)
+def sounds_list() -> None:
+    """List the effects with their length and what they sound like.
+
+    \b
+    Example:
+      clipcraft sounds list
+    """
+    for sound in library():
+        click.echo(f"{sound.name:<16}{sound.duration:5.2f} s  {sound.description}")
+
+
+@sounds.command("export", context_settings=CONTEXT)
+@click.argument("name")
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Replace OUT if it exists.")
+def sounds_export(name: str, out: Path, force: bool) -> None:
+    """Write the effect NAME to OUT as a WAV file.
+
+    \b
+    Example:
+      clipcraft sounds export ding ding.wav
+    """
+    click.echo(export_sound(name, out, force))
