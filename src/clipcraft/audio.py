@@ -41,10 +41,15 @@ MIX_SAMPLE_WIDTH = 4
 SILENCE_DBFS = -60.0
 
 
-def segment_audio(segment: Segment, fmt: OutputFormat) -> np.ndarray:
-    """(n, 2) float32 samples exactly as long as the segment's frames; silence if none."""
-    length = round(segment.frames * fmt.audio_rate / fmt.fps)
-    if not segment.source_audio:
+def samples_for(frames: int, fmt: OutputFormat) -> int:
+    return round(frames * fmt.audio_rate / fmt.fps)
+
+
+def segment_audio(segment: Segment, fmt: OutputFormat, fades: tuple[int, int]) -> np.ndarray:
+    """(n, 2) float32 samples exactly as long as the segment's frames, faded in and out over
+    `fades` samples; silence when the segment has no sound of its own."""
+    length = samples_for(segment.frames, fmt)
+    if not segment.sound:
         return np.zeros((length, 2), dtype=np.float32)
     with ffmpeg_process(audio_decode_command(segment, fmt), stdout=subprocess.PIPE) as run:
         assert run.popen.stdout is not None
@@ -53,17 +58,17 @@ def segment_audio(segment: Segment, fmt: OutputFormat) -> np.ndarray:
     samples = np.frombuffer(raw, dtype=np.float32).reshape(-1, 2)[:length]
     if len(samples) < length:
         samples = np.concatenate([samples, np.zeros((length - len(samples), 2), np.float32)])
-    return fade_edges(samples, round(EDGE_FADE_SECONDS * fmt.audio_rate))
+    return fade_edges(samples, *fades)
 
 
-def fade_edges(samples: np.ndarray, fade: int) -> np.ndarray:
-    """A copy of `samples` with short linear fades in and out."""
+def fade_edges(samples: np.ndarray, fade_in: int, fade_out: int) -> np.ndarray:
+    """A copy of `samples` with linear fades in and out (each at most half its length)."""
     faded = samples.copy()
-    fade = min(fade, len(faded) // 2)
-    if fade:
-        ramp = np.linspace(0.0, 1.0, fade, dtype=np.float32)[:, None]
-        faded[:fade] *= ramp
-        faded[-fade:] *= ramp[::-1]
+    for fade, edge in ((fade_in, slice(None, None)), (fade_out, slice(None, None, -1))):
+        fade = min(fade, len(faded) // 2)
+        if fade:
+            ramp = np.linspace(0.0, 1.0, fade, dtype=np.float32)[:, None]
+            faded[edge][:fade] *= ramp
     return faded
 
 
@@ -75,15 +80,30 @@ def to_segment(samples: np.ndarray, rate: int) -> AudioSegment:
 
 
 def bed(plan: Plan) -> AudioSegment:
-    """The sources' own sound, segment after segment (silence where muted or missing)."""
+    """The sources' own sound, each segment at its place (silence where muted or missing).
+
+    Where a transition shows two parts at once, their sounds cross-fade over it; every other
+    edge gets the short click-free fade.
+    """
     fmt = plan.format
-    parts = [
-        segment_audio(segment, fmt)
-        if plan.sound.original
-        else np.zeros((round(segment.frames * fmt.audio_rate / fmt.fps), 2), np.float32)
-        for segment in plan.segments
-    ]
-    return to_segment(np.concatenate(parts), fmt.audio_rate)
+    total = np.zeros((samples_for(plan.total_frames, fmt), 2), np.float32)
+    if plan.sound.original:
+        shortest = round(EDGE_FADE_SECONDS * fmt.audio_rate)
+        overlapping = [t for t in plan.transitions if t.overlap]
+        fade_ins = {t.at_frame: samples_for(t.overlap, fmt) for t in overlapping}
+        fade_outs = {t.at_frame + t.overlap: samples_for(t.overlap, fmt) for t in overlapping}
+        for segment in plan.segments:
+            if segment.region == "bottom":  # in a split, the sound is the before's
+                continue
+            fades = (
+                max(shortest, fade_ins.get(segment.start_frame, 0)),
+                max(shortest, fade_outs.get(segment.end_frame, 0)),
+            )
+            samples = segment_audio(segment, fmt, fades)
+            start = samples_for(segment.start_frame, fmt)
+            end = min(start + len(samples), len(total))
+            total[start:end] += samples[: end - start]
+    return to_segment(total, fmt.audio_rate)
 
 
 def duck(

@@ -26,7 +26,11 @@ from clipcraft.recipe import (
     ANIMATIONS,
     DEFAULT_DURATION,
     FITS,
+    LAYOUTS,
     QUALITIES,
+    TRANSITIONS,
+    AfterSettings,
+    BeatSettings,
     CaptionSettings,
     EffectCue,
     OutputSettings,
@@ -182,6 +186,52 @@ def main() -> None:
     help="Encoder effort: draft (fastest), standard, high.",
 )
 @click.option(
+    "--after",
+    "after_path",
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="A photo or video shown after the fail: the recovery or the finished dish.",
+)
+@click.option(
+    "--after-duration",
+    type=click.FloatRange(min=0.5, max=30),
+    default=2.5,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long the after part lasts.",
+)
+@click.option(
+    "--after-start",
+    type=TimeType(),
+    default=0.0,
+    metavar="TIME",
+    help="Where in an after video to start [default: its start].",
+)
+@click.option(
+    "--transition",
+    type=click.Choice(TRANSITIONS),
+    default="flash",
+    show_default=True,
+    help="How the fail turns into the after.",
+)
+@click.option(
+    "--layout",
+    type=click.Choice(LAYOUTS),
+    default="sequence",
+    show_default=True,
+    help="sequence: the after follows; split: fail above, after below, together.",
+)
+@click.option(
+    "--freeze",
+    type=click.FloatRange(min=0.2, max=5),
+    is_flag=False,
+    flag_value=1.0,
+    default=None,
+    metavar="[SECONDS]",
+    help="Freeze-frame at the moment with a slight push-in (default 1 s).",
+)
+@click.option("--replay", is_flag=True, help="A slow-motion (0.5x) replay of the moment.")
+@click.option(
     "--caption",
     "captions",
     multiple=True,
@@ -255,6 +305,13 @@ def make(
     platform: str,
     fit: str,
     quality: str,
+    after_path: Path | None,
+    after_duration: float,
+    after_start: float,
+    transition: str,
+    layout: str,
+    freeze: float | None,
+    replay: bool,
     captions: tuple[str, ...],
     subtitles: Path | None,
     after_caption: str | None,
@@ -282,6 +339,8 @@ def make(
       clipcraft make spill.mp4 --start 4 --end 10 -o spill-reel.mp4
       clipcraft make burnt.mov --at 5 --sfx record-scratch --sfx sad-trombone@end
       clipcraft make cake.mov --at 9 --caption "It was going so well…" --outro "Your worst fail? 👇"
+      clipcraft make spill.mov --at 7 --after dish.jpg --freeze --sfx record-scratch
+      clipcraft make mess.jpg --after clean.jpg --layout split
       clipcraft make cake.mov --at 12 --platform square --dry-run
     """
     from clipcraft.render import render  # moviepy is only imported when we render
@@ -290,6 +349,14 @@ def make(
         duration=duration,
         trim=TrimSettings(at=None if at == "auto" else at, start=start, end=end),  # type: ignore[arg-type]
         output=OutputSettings(platform=platform, fit=fit, quality=quality, preview=preview),  # type: ignore[arg-type]
+        after=AfterSettings(
+            path=str(after_path) if after_path else None,
+            duration=after_duration,
+            start=after_start,
+            transition=transition,  # type: ignore[arg-type]
+            layout=layout,  # type: ignore[arg-type]
+        ),
+        beats=BeatSettings(freeze=freeze or 0.0, replay=replay),
         captions=CaptionSettings(
             texts=captions,
             subtitles=str(subtitles) if subtitles else None,

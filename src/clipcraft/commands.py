@@ -32,22 +32,58 @@ def _window(segment: Segment) -> list[str]:
     return ["-ss", f"{segment.source_start:.3f}", "-t", f"{length:.3f}", "-i", segment.source]
 
 
-def video_decode_command(segment: Segment, fmt: OutputFormat) -> list[str]:
-    """Raw RGB frames of `segment`, upright, at the output rate and size, on stdout."""
-    steps = [f"fps={fmt.fps}"]
-    if segment.hdr_to_sdr:
-        steps.append(HDR_TO_SDR)
+def _picture_steps(segment: Segment, fmt: OutputFormat) -> list[str]:
+    """Upright → HDR to SDR → reframed → the card look → RGB (rate steps come first)."""
+    steps = [HDR_TO_SDR] if segment.hdr_to_sdr else []
     steps.append(reframe_filter(segment.reframe))
-    if segment.card:
+    if segment.look == "card":
         steps.append(CARD_LOOK)
     steps.append(f"format={FRAME_PIXEL_FORMAT}")
+    return steps
+
+
+def _raw_frames_out() -> list[str]:
+    return ["-f", "rawvideo", "-pix_fmt", FRAME_PIXEL_FORMAT, "pipe:1"]
+
+
+def video_decode_command(segment: Segment, fmt: OutputFormat) -> list[str]:
+    """Raw RGB frames of a moving segment, upright, at the output rate, at its reframed size.
+
+    Slow motion stretches the timestamps before the rate is set, so a 60-fps source gives
+    real in-between frames and a 30-fps one shows each frame twice.
+    """
+    rate = [f"setpts=PTS/{segment.speed:g}"] if segment.speed != 1.0 else []
+    steps = [*rate, f"fps={fmt.fps}", *_picture_steps(segment, fmt)]
     return ffmpeg_command(
         "-loglevel", "error",
         *_window(segment),
         "-map", "0:v:0",
         "-vf", ",".join(steps),
-        "-frames:v", "1" if segment.card else str(segment.frames),
-        "-f", "rawvideo", "-pix_fmt", FRAME_PIXEL_FORMAT, "pipe:1",
+        "-frames:v", str(segment.frames),
+        *_raw_frames_out(),
+    )  # fmt: skip
+
+
+def still_decode_command(segment: Segment, fmt: OutputFormat) -> list[str]:
+    """The one frame of a video at `source_start`, upright and reframed, as raw RGB."""
+    return ffmpeg_command(
+        "-loglevel", "error",
+        "-ss", f"{segment.source_start:.3f}", "-i", segment.source,
+        "-map", "0:v:0",
+        "-vf", ",".join(_picture_steps(segment, fmt)),
+        "-frames:v", "1",
+        *_raw_frames_out(),
+    )  # fmt: skip
+
+
+def photo_reframe_command(segment: Segment, fmt: OutputFormat, size: tuple[int, int]) -> list[str]:
+    """A decoded photo (raw RGB of `size` on stdin) reframed like footage, as raw RGB."""
+    return ffmpeg_command(
+        "-loglevel", "error",
+        "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{size[0]}x{size[1]}", "-i", "pipe:0",
+        "-vf", ",".join(_picture_steps(segment, fmt)),
+        "-frames:v", "1",
+        *_raw_frames_out(),
     )  # fmt: skip
 
 

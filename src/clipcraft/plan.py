@@ -10,18 +10,28 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import Literal
 
 from clipcraft.errors import UsageError
 from clipcraft.moment import Moment
 from clipcraft.platforms import PLATFORMS
 from clipcraft.probe import MediaInfo
-from clipcraft.recipe import Recipe, TrimSettings
+from clipcraft.recipe import AfterSettings, Fit, Recipe, TrimSettings
 from clipcraft.sounds import Sound
 from clipcraft.stages.caption import OUTRO_SECONDS, PlannedCaption, place, safe_zone, share_time
 from clipcraft.stages.reframe import Reframe, choose_reframe
+from clipcraft.stages.sequence import (
+    FREEZE_ZOOM,
+    PHOTO_ZOOM,
+    REPLAY_SOURCE_SECONDS,
+    REPLAY_SPEED,
+    Budget,
+    plan_budget,
+    transition_frames,
+)
 from clipcraft.stages.sound import PlacedEffect, place_effects
 from clipcraft.stages.trim import LEAD_IN, place_window
-from clipcraft.styles import Position, find_style
+from clipcraft.styles import CaptionStyle, Position, find_style
 from clipcraft.subtitles import Cue, retime
 from clipcraft.text import font_path, layout_caption
 from clipcraft.units import format_time, round_even
@@ -42,6 +52,8 @@ AUDIO_RATE = 48000
 LOUDNESS_LUFS = -14.0
 TRUE_PEAK_DB = -1.0
 DUCK_DB = -8.0
+LABEL_CAP_HEIGHT = 0.045
+"""BEFORE / AFTER and REPLAY are small: just above the legible floor."""
 
 
 @dataclass(frozen=True)
@@ -55,9 +67,17 @@ class OutputFormat:
     audio_rate: int
 
 
+Region = Literal["full", "top", "bottom"]
+
+
 @dataclass(frozen=True)
 class Segment:
-    """A window of one source shown on frames [start_frame, start_frame + frames)."""
+    """What shows on frames [start_frame, start_frame + frames) of one region of the output.
+
+    A moving segment plays `source` from `source_start` to `source_end` at `speed`; a still
+    holds one picture (a photo, or the video frame at `source_start`) and zooms from the first
+    to the second `zoom` over its frames. `look` "card" is blurred and dimmed for the outro.
+    """
 
     role: str
     source: str
@@ -66,10 +86,28 @@ class Segment:
     start_frame: int
     frames: int
     reframe: Reframe
-    hdr_to_sdr: bool
-    source_audio: bool
-    card: bool = False
-    """A closing card: the first frame of the window, blurred and darkened, held."""
+    hdr_to_sdr: bool = False
+    sound: bool = False
+    still: bool = False
+    photo: bool = False
+    zoom: tuple[float, float] = (1.0, 1.0)
+    speed: float = 1.0
+    look: str = "plain"
+    region: Region = "full"
+
+    @property
+    def end_frame(self) -> int:
+        return self.start_frame + self.frames
+
+
+@dataclass(frozen=True)
+class PlannedTransition:
+    """A transition centred on `at_frame`; `overlap` frames of it show both parts at once."""
+
+    kind: str
+    at_frame: int
+    frames: int
+    overlap: int
 
 
 @dataclass(frozen=True)
@@ -92,11 +130,12 @@ class Plan:
     moment_basis: str
     sound: SoundPlan
     captions: tuple[PlannedCaption, ...] = ()
+    transitions: tuple[PlannedTransition, ...] = ()
     warnings: tuple[str, ...] = ()
 
     @property
     def total_frames(self) -> int:
-        return sum(segment.frames for segment in self.segments)
+        return max(segment.end_frame for segment in self.segments)
 
     @property
     def duration(self) -> float:
@@ -132,87 +171,71 @@ def build_plan(
     sounds: Mapping[str, Sound],
     cues: list[Cue] | None = None,
     found: Moment | None = None,
+    after: MediaInfo | None = None,
 ) -> Plan:
-    """The timeline for one clip made from `media` as `recipe` says.
+    """The timeline for one clip made from `media` (and `after`) as `recipe` says.
 
-    `sounds` holds every effect the recipe names, `cues` the timed captions on the source and
-    `found` the moment found in the footage when none was given, all already read or measured
-    (see make.py), so that planning itself reads no file.
+    `sounds` holds every effect the recipe names, `cues` the timed captions on the source,
+    `found` the moment found in the footage when none was given and `after` the probed after
+    file, all already read or measured (see make.py), so that planning itself reads no file.
     """
-    if media.kind != "video":
-        raise UsageError(
-            f"{media.path}: is a photo; the main input must be a video for now",
-            "give the clip of the mishap",
-        )
     fmt = output_format(recipe)
-    trim = recipe.trim
-    warnings: list[str] = []
-    basis = "given"
-    if trim.at is None and trim.start is None and trim.end is None:
-        if found is None:
-            raise UsageError("no moment to trim around", "give --at TIME or --start/--end")
-        trim = replace(trim, at=found.time)
-        basis = f"found by {found.basis}, confidence {found.confidence:.2f}"
-        if found.confidence < UNSURE:
-            warnings.append(
-                f"not sure where the mishap is (confidence {found.confidence:.2f}): "
-                f"using {format_time(found.time)}; give --at to choose"
+    beats, after_settings = recipe.beats, recipe.after
+    split = after_settings.layout == "split"
+    _check_parts(media, after, recipe)
+    trim, basis, warnings = _resolve_trim(recipe.trim, found, media)
+    kind = after_settings.transition if after is not None and not split else "cut"
+    transition_length, overlap = transition_frames(kind, fmt.fps)
+    fixed = trim.end - trim.start if trim.start is not None and trim.end is not None else None
+    budget = plan_budget(
+        recipe.duration,
+        fmt.fps,
+        freeze=0.0 if split else beats.freeze,
+        replay=beats.replay and not split,
+        after=after_settings.duration if after is not None and not split else 0.0,
+        outro=OUTRO_SECONDS if recipe.captions.outro else 0.0,
+        overlap=overlap,
+        fixed_fail=fixed if media.kind == "video" else None,
+    )
+    size = (fmt.width, fmt.height // 2) if split else (fmt.width, fmt.height)
+    region: Region = "top" if split else "full"
+    segments, moment = _before_part(media, trim, budget, size, region, recipe, warnings)
+    before_end = segments[-1].end_frame
+    transitions: list[PlannedTransition] = []
+    if after is not None:
+        if split:
+            segments.append(
+                _after_segment(
+                    after,
+                    after_settings,
+                    0,
+                    before_end,
+                    (fmt.width, fmt.height - size[1]),
+                    "bottom",
+                    False,
+                )
             )
-    outro_frames = round(OUTRO_SECONDS * fmt.fps) if recipe.captions.outro else 0
-    fail_seconds = fail_budget(recipe.duration, outro_frames / fmt.fps, trim)
-    placement = place_window(
-        media.duration, fail_seconds, at=trim.at, start=trim.start, end=trim.end
-    )
-    window = placement.window
-    frames = max(1, round(window.length * fmt.fps))
-    reframe = choose_reframe(
-        (media.width, media.height), (fmt.width, fmt.height), recipe.output.fit
-    )
-    fail = Segment(
-        "fail",
-        media.path,
-        round(window.start, 3),
-        round(window.end, 3),
-        0,
-        frames,
-        reframe,
-        media.hdr,
-        media.has_audio,
-    )
-    segments = [fail]
-    if outro_frames:
-        # the card shows the fail's last frame, blurred, while the footage's sound runs on
-        card_start = max(window.end - 1 / fmt.fps, window.start)
-        segments.append(
-            Segment(
-                "outro",
-                media.path,
-                round(card_start, 3),
-                round(card_start + outro_frames / fmt.fps, 3),
-                frames,
-                outro_frames,
-                reframe,
-                media.hdr,
-                media.has_audio,
-                card=True,
+        else:
+            start = before_end - overlap
+            segments.append(
+                _after_segment(
+                    after, after_settings, start, budget.after, size, "full", after.has_audio
+                )
             )
-        )
-    warnings += placement.warnings
+            if kind != "cut":
+                at = before_end if not overlap else start
+                transitions.append(PlannedTransition(kind, at, transition_length, overlap))
+    if budget.outro:
+        segments.append(_outro(segments[-1], budget.outro, (fmt.width, fmt.height), fmt.fps))
     if media.unreadable_audio and not media.has_audio:
         warnings.append(f"{media.path}: its audio track cannot be read; the clip uses silence")
-    at = trim.at
-    moment = (
-        at
-        if at is not None and window.start <= at <= window.end
-        else (window.start + LEAD_IN * window.length)
-    )
-    moment_on_output = round(min(moment - window.start, frames / fmt.fps), 3)
-    total = sum(segment.frames for segment in segments) / fmt.fps
+    total = max(segment.end_frame for segment in segments) / fmt.fps
+    after_start = next((s.start_frame / fmt.fps for s in segments if s.role == "after"), None)
     settings = recipe.sound
     effects = place_effects(
         settings.effects,
         sounds,
-        {"moment": moment_on_output, "start": 0.0, "after": None},
+        {"moment": moment, "start": 0.0, "after": after_start},
         total,
         settings.effect_volume_db,
     )
@@ -221,98 +244,382 @@ def build_plan(
         effects=effects,
         duck_db=DUCK_DB if settings.duck else 0.0,
     )
-    captions = plan_captions(recipe, fmt, fail, segments[1] if outro_frames else None, cues or [])
     return Plan(
         output=str(output),
         format=fmt,
         segments=tuple(segments),
-        moment=moment_on_output,
+        moment=moment,
         moment_basis=basis,
         sound=sound,
-        captions=captions,
+        captions=plan_captions(recipe, fmt, segments, cues or []),
+        transitions=tuple(transitions),
         warnings=tuple(warnings),
     )
 
 
-MIN_FAIL_SECONDS = 2.0
+def _check_parts(media: MediaInfo, after: MediaInfo | None, recipe: Recipe) -> None:
+    beats, split = recipe.beats, recipe.after.layout == "split"
+    if split and after is None:
+        raise UsageError("--layout split needs an after part", "add --after FILE")
+    if (beats.freeze or beats.replay) and split:
+        raise UsageError("--freeze and --replay work with --layout sequence, not split")
+    if (beats.freeze or beats.replay) and media.kind != "video":
+        raise UsageError(f"--freeze and --replay need a video; {media.path} is a photo")
+    if recipe.captions.after_text and after is None:
+        raise UsageError("--after-caption needs an after part", "add --after FILE")
 
 
-def fail_budget(total: float, other_parts: float, trim: TrimSettings) -> float:
-    """Seconds left for the fail part once the other parts have theirs.
-
-    An explicit --start and --end fix the fail part themselves (the total follows).
-    """
-    if trim.start is not None and trim.end is not None:
-        return trim.end - trim.start
-    left = total - other_parts
-    if other_parts and left < MIN_FAIL_SECONDS:
-        raise UsageError(
-            f"--duration {total:g} leaves {max(left, 0):.1f} s for the fail after "
-            f"{other_parts:.1f} s of other parts; it needs at least {MIN_FAIL_SECONDS:g} s",
-            f"raise --duration to {other_parts + MIN_FAIL_SECONDS:g} or more, or drop a part",
+def _resolve_trim(
+    trim: TrimSettings, found: Moment | None, media: MediaInfo
+) -> tuple[TrimSettings, str, list[str]]:
+    """The trim with a found moment filled in, what the moment is based on, and warnings."""
+    if media.kind == "photo":
+        return trim, "a photo: its start", []
+    if trim.at is not None or trim.start is not None or trim.end is not None:
+        return trim, "given", []
+    if found is None:
+        raise UsageError("no moment to trim around", "give --at TIME or --start/--end")
+    warnings = []
+    if found.confidence < UNSURE:
+        warnings.append(
+            f"not sure where the mishap is (confidence {found.confidence:.2f}): "
+            f"using {format_time(found.time)}; give --at to choose"
         )
-    return left
+    basis = f"found by {found.basis}, confidence {found.confidence:.2f}"
+    return replace(trim, at=found.time), basis, warnings
+
+
+def _before_part(
+    media: MediaInfo,
+    trim: TrimSettings,
+    budget: Budget,
+    size: tuple[int, int],
+    region: Region,
+    recipe: Recipe,
+    warnings: list[str],
+) -> tuple[list[Segment], float]:
+    """The fail (split by a freeze, followed by a replay) and the moment's output time."""
+    fps = OUTPUT_FPS
+    fit = recipe.output.fit
+    if media.kind == "photo":
+        photo = _still(
+            media.path,
+            (media.width, media.height),
+            0,
+            budget.fail,
+            size,
+            fit,
+            (1.0, PHOTO_ZOOM),
+            "fail",
+            region,
+            photo=True,
+        )
+        return [photo], 0.0
+    placement = place_window(
+        media.duration, budget.fail / fps, at=trim.at, start=trim.start, end=trim.end
+    )
+    warnings += placement.warnings
+    window = placement.window
+    frames = max(1, round(window.length * fps))
+    at = trim.at
+    moment = (
+        at
+        if at is not None and window.start <= at <= window.end
+        else (window.start + LEAD_IN * window.length)
+    )
+    reframe = choose_reframe((media.width, media.height), size, fit)
+
+    def moving(
+        role: str,
+        start: float,
+        end: float,
+        first: int,
+        count: int,
+        speed: float = 1.0,
+        sound: bool = True,
+    ) -> Segment:
+        return Segment(
+            role,
+            media.path,
+            round(start, 3),
+            round(end, 3),
+            first,
+            count,
+            reframe,
+            media.hdr,
+            sound and media.has_audio,
+            speed=speed,
+            region=region,
+        )
+
+    if not budget.freeze:
+        segments = [moving("fail", window.start, window.end, 0, frames)]
+        moment_frame = round((moment - window.start) * fps)
+    else:
+        lead = min(max(round((moment - window.start) * fps), 0), frames)
+        segments = []
+        if lead:
+            segments.append(moving("fail", window.start, moment, 0, lead))
+        freeze = _still(
+            media.path,
+            (media.width, media.height),
+            lead,
+            budget.freeze,
+            size,
+            fit,
+            (1.0, FREEZE_ZOOM),
+            "freeze",
+            region,
+            at=moment,
+            hdr=media.hdr,
+        )
+        segments.append(freeze)
+        if frames - lead:
+            segments.append(moving("fail", moment, window.end, freeze.end_frame, frames - lead))
+        moment_frame = lead
+    if budget.replay:
+        half = REPLAY_SOURCE_SECONDS / 2
+        start = min(max(moment - half, 0.0), max(media.duration - REPLAY_SOURCE_SECONDS, 0.0))
+        end = min(start + REPLAY_SOURCE_SECONDS, media.duration)
+        count = min(budget.replay, round((end - start) / REPLAY_SPEED * fps))
+        segments.append(
+            moving(
+                "replay", start, end, segments[-1].end_frame, count, speed=REPLAY_SPEED, sound=False
+            )
+        )
+    return segments, round(moment_frame / fps, 3)
+
+
+def _still(
+    source: str,
+    source_size: tuple[int, int],
+    first: int,
+    count: int,
+    size: tuple[int, int],
+    fit: Fit,
+    zoom: tuple[float, float],
+    role: str,
+    region: Region,
+    *,
+    photo: bool = False,
+    at: float = 0.0,
+    hdr: bool = False,
+    look: str = "plain",
+) -> Segment:
+    """A held picture, reframed at the size its deepest zoom needs so it stays sharp."""
+    deepest = max(zoom)
+    target = (round_even(size[0] * deepest), round_even(size[1] * deepest))
+    reframe = choose_reframe(source_size, target, fit)
+    return Segment(
+        role,
+        source,
+        round(at, 3),
+        round(at, 3),
+        first,
+        count,
+        reframe,
+        hdr,
+        still=True,
+        photo=photo,
+        zoom=zoom,
+        look=look,
+        region=region,
+    )
+
+
+def _after_segment(
+    after: MediaInfo,
+    settings: AfterSettings,
+    first: int,
+    count: int,
+    size: tuple[int, int],
+    region: Region,
+    sound: bool,
+) -> Segment:
+    if after.kind == "photo":
+        return _still(
+            after.path,
+            (after.width, after.height),
+            first,
+            count,
+            size,
+            "auto",
+            (1.0, PHOTO_ZOOM),
+            "after",
+            region,
+            photo=True,
+        )
+    if settings.start >= after.duration:
+        raise UsageError(
+            f"--after-start {settings.start:g} is past the end of {after.path} "
+            f"({after.duration:.1f} s)"
+        )
+    end = min(settings.start + count / OUTPUT_FPS, after.duration)
+    frames = min(count, max(1, round((end - settings.start) * OUTPUT_FPS)))
+    reframe = choose_reframe((after.width, after.height), size, "auto")
+    return Segment(
+        "after",
+        after.path,
+        round(settings.start, 3),
+        round(end, 3),
+        first,
+        frames,
+        reframe,
+        after.hdr,
+        sound,
+        region=region,
+    )
+
+
+def _outro(last: Segment, frames: int, size: tuple[int, int], fps: int) -> Segment:
+    """The closing card: the last picture shown, blurred and dimmed, its sound running on."""
+    if last.still:
+        return replace(
+            last,
+            role="outro",
+            start_frame=last.end_frame,
+            frames=frames,
+            zoom=(max(last.zoom),) * 2,
+            look="card",
+            region="full",
+            sound=False,
+        )
+    at = max(last.source_end - 1 / fps, last.source_start)
+    card = _still(
+        last.source,
+        last.reframe.source,
+        last.end_frame,
+        frames,
+        size,
+        "auto",
+        (1.0, 1.0),
+        "outro",
+        "full",
+        at=at,
+        hdr=last.hdr_to_sdr,
+        look="card",
+    )
+    # the footage's sound (its reaction, usually) carries on under the card
+    return replace(
+        card, source_end=round(at + frames / fps, 3), sound=last.sound and last.speed == 1.0
+    )
 
 
 def plan_captions(
-    recipe: Recipe, fmt: OutputFormat, fail: Segment, outro: Segment | None, cues: list[Cue]
+    recipe: Recipe, fmt: OutputFormat, segments: list[Segment], cues: list[Cue]
 ) -> tuple[PlannedCaption, ...]:
-    """Every caption laid out and placed: over the fail in turn, timed cues, the outro card."""
+    """Every caption laid out and placed: over the fail in turn, timed cues, the after, the
+    outro card, and the BEFORE/AFTER labels and REPLAY tag."""
     settings = recipe.captions
     style = find_style(settings.style)
     font = font_path(settings.font, style)
     zone = safe_zone(PLATFORMS[recipe.output.platform], fmt.width, fmt.height)
-    if settings.after_text:
-        raise UsageError("--after-caption needs an after part", "add --after FILE")
-    timed: list[tuple[str, str, int, int, Position]] = []
     position = settings.position or style.position
-    spans = share_time(len(settings.texts), fail.start_frame, fail.frames)
-    timed += [
-        ("fail", text, a, b, position) for text, (a, b) in zip(settings.texts, spans, strict=True)
-    ]
-    for cue in retime(cues, fail.source_start, fail.source_end):
-        start = fail.start_frame + round(cue.start * fmt.fps)
-        end = min(fail.start_frame + round(cue.end * fmt.fps), fail.start_frame + fail.frames)
-        if end > start:
-            timed.append(("subtitle", cue.text, start, end, settings.position or "bottom"))
-    if outro and settings.outro:
-        timed.append(
-            ("outro", settings.outro, outro.start_frame, outro.start_frame + outro.frames, "middle")
+    before = [s for s in segments if s.role in ("fail", "freeze", "replay")]
+    planned: list[PlannedCaption] = []
+
+    def add(
+        role: str,
+        text: str,
+        first: int,
+        last: int,
+        where: Position | tuple[int, int],
+        look: CaptionStyle = style,
+    ) -> None:
+        if last <= first:
+            return
+        layout = layout_caption(
+            text,
+            look,
+            font if look is style else font_path(None, look),
+            zone.width,
+            zone.height,
+            fmt.width,
         )
-    planned = []
-    for role, text, start, end, where in timed:
-        layout = layout_caption(text, style, font, zone.width, zone.height, fmt.width)
-        x, y = place(layout.width, layout.height, zone, where)
-        planned.append(
-            PlannedCaption(role, layout, style.name, start, end, x, y, settings.animation)
+        x, y = (
+            where if isinstance(where, tuple) else place(layout.width, layout.height, zone, where)
         )
+        planned.append(PlannedCaption(role, layout, look, first, last, x, y, settings.animation))
+
+    if before:
+        spans = share_time(
+            len(settings.texts), before[0].start_frame, before[-1].end_frame - before[0].start_frame
+        )
+        for text, (first, last) in zip(settings.texts, spans, strict=True):
+            add("fail", text, first, last, position)
+    for segment in (s for s in segments if s.role == "fail"):
+        for cue in retime(cues, segment.source_start, segment.source_end):
+            first = segment.start_frame + round(cue.start * fmt.fps)
+            last = min(segment.start_frame + round(cue.end * fmt.fps), segment.end_frame)
+            add("subtitle", cue.text, first, last, settings.position or "bottom")
+    label = replace(find_style("banner"), name="label", cap_height=LABEL_CAP_HEIGHT)
+    corner = (zone.left, zone.top)
+    for segment in segments:
+        if segment.role == "replay":
+            add("tag", "REPLAY", segment.start_frame, segment.end_frame, corner, label)
+        if segment.role == "after":
+            if segment.region == "bottom":
+                top = before[0]
+                add("label", "BEFORE", top.start_frame, top.end_frame, corner, label)
+                add(
+                    "label",
+                    "AFTER",
+                    segment.start_frame,
+                    segment.end_frame,
+                    (zone.left, fmt.height // 2 + round(fmt.height * 0.015)),
+                    label,
+                )
+            if settings.after_text:
+                add(
+                    "after",
+                    settings.after_text,
+                    segment.start_frame,
+                    segment.end_frame,
+                    "bottom" if segment.region == "bottom" else position,
+                )
+        if segment.role == "outro" and settings.outro:
+            add("outro", settings.outro, segment.start_frame, segment.end_frame, "middle")
     return tuple(planned)
 
 
 def describe(plan: Plan) -> str:
     """The plan as a table a person can read (what `make --dry-run` prints)."""
     fmt = plan.format
+
+    def span(first: int, last: int) -> str:
+        return f"{format_time(first / fmt.fps)}–{format_time(last / fmt.fps)}"
+
     lines = [
         f"output   {plan.output}",
         f"format   {fmt.width}x{fmt.height} @ {fmt.fps} fps, H.264 {fmt.x264_preset} "
         f"CRF {fmt.crf}, AAC {fmt.audio_bitrate} {fmt.audio_rate // 1000} kHz",
         f"length   {format_time(plan.duration)} ({plan.total_frames} frames)",
         "",
-        f"{'part':<8}{'output':<19}{'source':<19}{'fit':<6}file",
+        f"{'part':<8}{'output':<19}{'source':<30}{'fit':<6}file",
     ]
     for segment in plan.segments:
-        start = segment.start_frame / fmt.fps
-        end = (segment.start_frame + segment.frames) / fmt.fps
+        if segment.still:
+            source = "photo" if segment.photo else f"still at {format_time(segment.source_start)}"
+            if segment.zoom[0] != segment.zoom[1]:
+                source += f", zoom {segment.zoom[0]:.2f}→{segment.zoom[1]:.2f}"
+        else:
+            source = f"{format_time(segment.source_start)}–{format_time(segment.source_end)}"
+            source += f" ×{segment.speed:g}" if segment.speed != 1.0 else ""
+        where = f" ({segment.region})" if segment.region != "full" else ""
         lines.append(
-            f"{segment.role:<8}{format_time(start) + '–' + format_time(end):<19}"
-            f"{format_time(segment.source_start) + '–' + format_time(segment.source_end):<19}"
-            f"{segment.reframe.mode:<6}{Path(segment.source).name}"
+            f"{segment.role:<8}{span(segment.start_frame, segment.end_frame):<19}{source:<30}"
+            f"{segment.reframe.mode:<6}{Path(segment.source).name}{where}"
+        )
+    for transition in plan.transitions:
+        both = " (both parts show)" if transition.overlap else ""
+        first = transition.at_frame - (0 if transition.overlap else transition.frames // 2)
+        lines.append(
+            f"{'trans':<8}{span(first, first + transition.frames):<19}{transition.kind}{both}"
         )
     for caption in plan.captions:
-        start, end = caption.start_frame / fmt.fps, caption.end_frame / fmt.fps
         lines.append(
-            f"{'caption':<8}{format_time(start) + '–' + format_time(end):<19}"
-            f"{caption.style + ' ' + str(caption.layout.font_size) + 'px':<25}"
+            f"{'caption':<8}{span(caption.start_frame, caption.end_frame):<19}"
+            f"{caption.style.name + ' ' + str(caption.layout.font_size) + 'px':<30}"
             f"{' / '.join(caption.layout.lines)}"
         )
     lines.append(f"{'moment':<8}{format_time(plan.moment):<19}{plan.moment_basis}")
@@ -320,7 +627,7 @@ def describe(plan: Plan) -> str:
         end = effect.start + effect.duration
         lines.append(
             f"{'sfx':<8}{format_time(effect.start) + '–' + format_time(end):<19}"
-            f"{effect.gain_db:+.1f} dB{'':<11}{effect.name}"
+            f"{effect.gain_db:+.1f} dB{'':<22}{effect.name}"
         )
     original = (
         "muted"

@@ -13,10 +13,14 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal
 
+from PIL import Image, ImageOps, UnidentifiedImageError
+from pillow_heif import register_heif_opener
+
 from clipcraft.errors import MediaError, UsageError
 from clipcraft.ffmpeg import ffmpeg_banner
 
 PHOTO_FORMATS = ("image2",)
+PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif")
 MP4_BOXES = (b"ftyp", b"moov", b"mdat", b"free", b"wide", b"skip")
 HDR_TRANSFERS = ("arib-std-b67", "smpte2084")
 
@@ -64,10 +68,45 @@ def probe(path: str | Path) -> MediaInfo:
         raise UsageError(f"{path}: is a folder, not a video", "use `clipcraft batch` for folders")
     if path.stat().st_size == 0:
         raise MediaError(f"{path}: the file is empty (0 bytes)", "copy it from the phone again")
+    if path.suffix.lower() in PHOTO_SUFFIXES:
+        return probe_photo(path)
     with path.open("rb") as stream:
         header = stream.read(12)
     banner = ffmpeg_banner(str(path))
     return parse_banner(str(path), banner, looks_like_mp4=header[4:8] in MP4_BOXES)
+
+
+def open_photo(path: Path) -> Image.Image:
+    """A photo decoded and turned upright by its EXIF orientation (HEIC through pillow-heif)."""
+    register_heif_opener()
+    try:
+        with Image.open(path) as image:
+            return ImageOps.exif_transpose(image).convert("RGB")
+    except (UnidentifiedImageError, OSError, ValueError) as error:
+        raise MediaError(
+            f"{path}: not a photo that can be read ({error})",
+            "give a JPEG, PNG, WebP or HEIC photo",
+        ) from None
+
+
+def probe_photo(path: Path) -> MediaInfo:
+    width, height = open_photo(path).size
+    return MediaInfo(
+        path=str(path),
+        kind="photo",
+        duration=0.0,
+        width=width,
+        height=height,
+        rotation=0,
+        fps=0.0,
+        variable_fps=False,
+        video_codec="photo",
+        pixel_format="rgb24",
+        hdr=False,
+        has_audio=False,
+        audio_codec=None,
+        unreadable_audio=False,
+    )
 
 
 def audio_duration(path: Path) -> float:

@@ -73,6 +73,31 @@ class CaptionSettings:
     animation: Animation = "pop"
 
 
+Transition = Literal["cut", "crossfade", "flash", "wipe", "slide"]
+TRANSITIONS: tuple[Transition, ...] = ("cut", "crossfade", "flash", "wipe", "slide")
+Layout = Literal["sequence", "split"]
+LAYOUTS: tuple[Layout, ...] = ("sequence", "split")
+
+
+@dataclass(frozen=True)
+class AfterSettings:
+    """The recovery or the finished dish, and how the clip gets to it."""
+
+    path: str | None = None
+    duration: float = 2.5
+    start: float = 0.0
+    transition: Transition = "flash"
+    layout: Layout = "sequence"
+
+
+@dataclass(frozen=True)
+class BeatSettings:
+    """Freeze-frame at the moment (seconds, 0 for none) and a slow-motion replay of it."""
+
+    freeze: float = 0.0
+    replay: bool = False
+
+
 @dataclass(frozen=True)
 class Recipe:
     duration: float = DEFAULT_DURATION
@@ -80,3 +105,5 @@ class Recipe:
     output: OutputSettings = field(default_factory=OutputSettings)
     sound: SoundSettings = field(default_factory=SoundSettings)
     captions: CaptionSettings = field(default_factory=CaptionSettings)
+    after: AfterSettings = field(default_factory=AfterSettings)
+    beats: BeatSettings = field(default_factory=BeatSettings)

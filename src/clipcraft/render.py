@@ -7,32 +7,40 @@ and muxes the mixed sound. Nothing here decides what the clip looks like: the Pl
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import tempfile
+import threading
 from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
+from typing import IO
 
 import numpy as np
-from moviepy import VideoClip, concatenate_videoclips
+from moviepy import VideoClip
 from PIL import Image
 
 from clipcraft.audio import write_mix
-from clipcraft.commands import encode_command, video_decode_command
+from clipcraft.commands import (
+    encode_command,
+    photo_reframe_command,
+    still_decode_command,
+    video_decode_command,
+)
 from clipcraft.errors import RenderError
 from clipcraft.ffmpeg import FfmpegProcess, ffmpeg_process
 from clipcraft.loudness import encode_sound
 from clipcraft.outputs import atomic_output
 from clipcraft.overlay import Sprite, blend, entrance
 from clipcraft.plan import OutputFormat, Plan, Segment
-from clipcraft.styles import STYLES
+from clipcraft.probe import open_photo
 from clipcraft.text import render_caption
 
 Progress = Callable[[int, int], None]
 
 
-class SegmentFrames:
-    """Frames of one segment read in order from an ffmpeg decoder.
+class MovingFrames:
+    """Frames of one moving segment read in order from an ffmpeg decoder.
 
     Composition asks for frames in time order; a request for an earlier frame (rare) starts
     the decoder again. Past the last decoded frame, the last one is held, so a source that
@@ -41,39 +49,194 @@ class SegmentFrames:
 
     def __init__(self, segment: Segment, fmt: OutputFormat, stack: ExitStack) -> None:
         self.segment, self.fmt, self.stack = segment, fmt, stack
-        self.frame_bytes = fmt.width * fmt.height * 3
+        self.width, self.height = segment.reframe.target
         self.decoder: FfmpegProcess | None = None
         self.next_index = 0
         self.last: np.ndarray | None = None
 
-    def frame_at(self, t: float) -> np.ndarray:
-        last = 0 if self.segment.card else self.segment.frames - 1  # a card holds one still
-        index = min(round(t * self.fmt.fps), last)
+    def frame(self, index: int) -> np.ndarray:
+        index = min(index, self.segment.frames - 1)
         if self.decoder is None or index < self.next_index - 1:
-            self._start()
+            command = video_decode_command(self.segment, self.fmt)
+            self.decoder = self.stack.enter_context(ffmpeg_process(command, stdout=subprocess.PIPE))
+            self.next_index = 0
         while self.next_index <= index:
             self._read_one()
         assert self.last is not None
         return self.last
 
-    def as_clip(self) -> VideoClip:
-        return VideoClip(self.frame_at, duration=self.segment.frames / self.fmt.fps)
-
-    def _start(self) -> None:
-        command = video_decode_command(self.segment, self.fmt)
-        self.decoder = self.stack.enter_context(ffmpeg_process(command, stdout=subprocess.PIPE))
-        self.next_index = 0
-
     def _read_one(self) -> None:
         assert self.decoder is not None and self.decoder.popen.stdout is not None
-        data = self.decoder.popen.stdout.read(self.frame_bytes)
-        if len(data) == self.frame_bytes:
-            shape = (self.fmt.height, self.fmt.width, 3)
-            self.last = np.frombuffer(data, dtype=np.uint8).reshape(shape)
+        size = self.width * self.height * 3
+        data = self.decoder.popen.stdout.read(size)
+        if len(data) == size:
+            self.last = np.frombuffer(data, np.uint8).reshape(self.height, self.width, 3)
         elif self.last is None:
             self.decoder.check(f"reading {self.segment.source}")
             raise RenderError(f"{self.segment.source}: no picture could be decoded in the window")
         self.next_index += 1
+
+
+class StillFrames:
+    """One picture, decoded once at its deepest zoom's size, zoomed smoothly over the frames.
+
+    At zoom z the centre 1/z of the picture fills the region; the crop box is fractional, so
+    the push-in moves by sub-pixel steps with no jitter, and at the deepest zoom it is 1:1.
+    """
+
+    def __init__(
+        self, segment: Segment, fmt: OutputFormat, size: tuple[int, int], stack: ExitStack
+    ) -> None:
+        self.segment, self.size = segment, size
+        self.picture = Image.fromarray(decode_still(segment, fmt, stack))
+        self.held: np.ndarray | None = None
+
+    def frame(self, index: int) -> np.ndarray:
+        first, last = self.segment.zoom
+        if first == last and self.held is not None:
+            return self.held
+        zoom = first + (last - first) * index / max(self.segment.frames - 1, 1)
+        width, height = self.picture.size
+        box_width, box_height = width / zoom, height / zoom
+        left, top = (width - box_width) / 2, (height - box_height) / 2
+        frame = np.asarray(
+            self.picture.resize(
+                self.size,
+                Image.Resampling.BICUBIC,
+                box=(left, top, left + box_width, top + box_height),
+            )
+        )
+        if first == last:
+            self.held = frame
+        return frame
+
+
+def decode_still(segment: Segment, fmt: OutputFormat, stack: ExitStack) -> np.ndarray:
+    """The segment's picture, upright and reframed to its target size, as RGB."""
+    width, height = segment.reframe.target
+    if segment.photo:
+        photo = open_photo(Path(segment.source))
+        command = photo_reframe_command(segment, fmt, photo.size)
+        feed: bytes | None = photo.tobytes()
+    else:
+        command, feed = still_decode_command(segment, fmt), None
+    with ffmpeg_process(
+        command, stdin=subprocess.PIPE if feed else subprocess.DEVNULL, stdout=subprocess.PIPE
+    ) as run:
+        assert run.popen.stdout is not None
+        if feed is not None:
+            assert run.popen.stdin is not None
+            writer = threading.Thread(target=_write_all, args=(run.popen.stdin, feed))
+            writer.start()
+            data = run.popen.stdout.read()
+            writer.join()
+        else:
+            data = run.popen.stdout.read()
+        run.check(f"reading {segment.source}")
+    if len(data) < width * height * 3:
+        raise RenderError(
+            f"{segment.source}: no picture could be decoded at {segment.source_start:.2f} s"
+        )
+    return np.frombuffer(data[: width * height * 3], np.uint8).reshape(height, width, 3)
+
+
+def _write_all(stream: IO[bytes], data: bytes) -> None:
+    with contextlib.suppress(BrokenPipeError):
+        stream.write(data)
+    with contextlib.suppress(BrokenPipeError):
+        stream.close()
+
+
+Frames = MovingFrames | StillFrames
+REGIONS = ("full", "top", "bottom")
+
+
+class Timeline:
+    """The output timeline: which segments show at each frame, and how they meet."""
+
+    def __init__(self, plan: Plan, stack: ExitStack) -> None:
+        fmt = plan.format
+        self.fps, self.width, self.height = fmt.fps, fmt.width, fmt.height
+        half = fmt.height // 2
+        self.sizes = {
+            "full": (fmt.width, fmt.height),
+            "top": (fmt.width, half),
+            "bottom": (fmt.width, fmt.height - half),
+        }
+        self.parts: list[tuple[Segment, Frames]] = [
+            (
+                segment,
+                StillFrames(segment, fmt, self.sizes[segment.region], stack)
+                if segment.still
+                else MovingFrames(segment, fmt, stack),
+            )
+            for segment in plan.segments
+        ]
+        self.transitions = plan.transitions
+
+    def frame_at(self, t: float) -> np.ndarray:
+        index = round(t * self.fps)
+        regions = {region: self._region(region, index) for region in REGIONS}
+        if regions["full"] is not None:
+            frame = regions["full"]
+        else:
+            blank = {r: np.zeros((h, w, 3), np.uint8) for r, (w, h) in self.sizes.items()}
+            frame = np.vstack(
+                [
+                    regions["top"] if regions["top"] is not None else blank["top"],
+                    regions["bottom"] if regions["bottom"] is not None else blank["bottom"],
+                ]
+            )
+        return self._flash(frame, index)
+
+    def _region(self, region: str, index: int) -> np.ndarray | None:
+        showing = [
+            (segment, frames)
+            for segment, frames in self.parts
+            if segment.region == region and segment.start_frame <= index < segment.end_frame
+        ]
+        if not showing:
+            return None
+        pictures = [frames.frame(index - segment.start_frame) for segment, frames in showing]
+        if len(showing) == 1:
+            return pictures[0]
+        incoming = showing[-1][0]
+        transition = next((t for t in self.transitions if t.overlap), None)
+        if transition is None:
+            return pictures[-1]
+        progress = min((index - incoming.start_frame + 0.5) / transition.overlap, 1.0)
+        return mix(transition.kind, pictures[0], pictures[-1], progress)
+
+    def _flash(self, frame: np.ndarray, index: int) -> np.ndarray:
+        for transition in self.transitions:
+            if transition.kind != "flash":
+                continue
+            half = transition.frames / 2
+            weight = 1.0 - abs(index + 0.5 - transition.at_frame) / half
+            if weight > 0:
+                lifted = frame.astype(np.float32)
+                lifted += (255.0 - lifted) * weight
+                return lifted.astype(np.uint8)
+        return frame
+
+
+def mix(kind: str, outgoing: np.ndarray, incoming: np.ndarray, progress: float) -> np.ndarray:
+    """Two pictures part way through a transition (progress 0 → 1)."""
+    if kind == "crossfade":
+        blended = outgoing.astype(np.float32) * (1 - progress) + incoming * progress
+        return blended.astype(np.uint8)
+    width = outgoing.shape[1]
+    if kind == "slide":
+        shift = round(progress * width)
+        return np.hstack([outgoing[:, shift:], incoming[:, :shift]])
+    if kind == "wipe":
+        edge = progress * (width + WIPE_SOFTNESS) - WIPE_SOFTNESS
+        ramp = np.clip((edge - np.arange(width)) / WIPE_SOFTNESS + 1, 0, 1)[None, :, None]
+        return (outgoing * (1 - ramp) + incoming * ramp).astype(np.uint8)
+    return incoming
+
+
+WIPE_SOFTNESS = 24
 
 
 class CaptionLayer:
@@ -82,7 +245,7 @@ class CaptionLayer:
     def __init__(self, plan: Plan) -> None:
         self.fps = plan.format.fps
         self.captions = plan.captions
-        self.images = [render_caption(c.layout, STYLES[c.style]) for c in plan.captions]
+        self.images = [render_caption(c.layout, c.style) for c in plan.captions]
         self.sprites = [Sprite.from_image(image) for image in self.images]
         self.scaled: dict[tuple[int, int], Sprite] = {}
 
@@ -114,9 +277,8 @@ class CaptionLayer:
 
 
 def compose(plan: Plan, stack: ExitStack) -> VideoClip:
-    """The output timeline as one moviepy clip: the segments in turn, captions over them."""
-    clips = [SegmentFrames(segment, plan.format, stack).as_clip() for segment in plan.segments]
-    timeline = clips[0] if len(clips) == 1 else concatenate_videoclips(clips)
+    """The output timeline as one moviepy clip, captions laid over it."""
+    timeline = VideoClip(Timeline(plan, stack).frame_at, duration=plan.duration)
     if plan.captions:
         timeline = timeline.transform(CaptionLayer(plan).apply)
     return timeline

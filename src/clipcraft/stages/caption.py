@@ -6,7 +6,7 @@ import itertools
 from dataclasses import dataclass
 
 from clipcraft.platforms import Platform
-from clipcraft.styles import Position
+from clipcraft.styles import CaptionStyle, Position
 from clipcraft.text import CaptionLayout
 
 OUTRO_SECONDS = 1.5
@@ -37,7 +37,7 @@ class PlannedCaption:
 
     role: str
     layout: CaptionLayout
-    style: str
+    style: CaptionStyle
     start_frame: int
     end_frame: int
     x: int
