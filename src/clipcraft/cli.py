@@ -12,15 +12,17 @@ from types import FrameType
 from typing import Any
 
 import click
+from click.core import ParameterSource
 
 from clipcraft import __version__
 from clipcraft.errors import ClipcraftError, Interrupted, UsageError
-from clipcraft.make import prepare
+from clipcraft.make import make_clip
 from clipcraft.moment import find_moment
 from clipcraft.outputs import check_output
 from clipcraft.plan import describe
 from clipcraft.platforms import PLATFORMS
 from clipcraft.plot import plot_moment
+from clipcraft.presets import available, find_preset, new_preset, preset_layer, recipe_layer
 from clipcraft.probe import probe
 from clipcraft.recipe import (
     ANIMATIONS,
@@ -29,21 +31,18 @@ from clipcraft.recipe import (
     LAYOUTS,
     QUALITIES,
     TRANSITIONS,
-    AfterSettings,
-    BeatSettings,
-    CaptionSettings,
     EffectCue,
-    OutputSettings,
     Recipe,
-    SoundSettings,
-    TrimSettings,
 )
+from clipcraft.schema import KEYS, Layer, resolve
 from clipcraft.sounds import export_sound, library
 from clipcraft.stages.trim import place_window
 from clipcraft.styles import POSITIONS, STYLES
 from clipcraft.units import format_time, parse_effect_cue, parse_time
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+DEFAULTS = Recipe()
+"""Shown as the flags' defaults; a flag left at its default sets nothing (see flag_layer)."""
 
 
 class TimeType(click.ParamType):
@@ -160,28 +159,28 @@ def main() -> None:
 @click.option(
     "--duration",
     type=click.FloatRange(min=0.5, max=180),
-    default=8.0,
+    default=DEFAULTS.duration,
     show_default=True,
     help="Total clip length in seconds.",
 )
 @click.option(
     "--platform",
     type=click.Choice(sorted(PLATFORMS)),
-    default="reels",
+    default=DEFAULTS.output.platform,
     show_default=True,
     help="The frame to deliver: 1080x1920, 1080x1080 or 1920x1080.",
 )
 @click.option(
     "--fit",
     type=click.Choice(FITS),
-    default="auto",
+    default=DEFAULTS.output.fit,
     show_default=True,
     help="Fill the frame by cropping, or fit over a blurred copy, or pad with black.",
 )
 @click.option(
     "--quality",
     type=click.Choice(QUALITIES),
-    default="standard",
+    default=DEFAULTS.output.quality,
     show_default=True,
     help="Encoder effort: draft (fastest), standard, high.",
 )
@@ -195,7 +194,7 @@ def main() -> None:
 @click.option(
     "--after-duration",
     type=click.FloatRange(min=0.5, max=30),
-    default=2.5,
+    default=DEFAULTS.after.duration,
     show_default=True,
     metavar="SECONDS",
     help="How long the after part lasts.",
@@ -203,21 +202,21 @@ def main() -> None:
 @click.option(
     "--after-start",
     type=TimeType(),
-    default=0.0,
+    default=DEFAULTS.after.start,
     metavar="TIME",
     help="Where in an after video to start [default: its start].",
 )
 @click.option(
     "--transition",
     type=click.Choice(TRANSITIONS),
-    default="flash",
+    default=DEFAULTS.after.transition,
     show_default=True,
     help="How the fail turns into the after.",
 )
 @click.option(
     "--layout",
     type=click.Choice(LAYOUTS),
-    default="sequence",
+    default=DEFAULTS.after.layout,
     show_default=True,
     help="sequence: the after follows; split: fail above, after below, together.",
 )
@@ -252,7 +251,10 @@ def main() -> None:
     help='A closing card of 1.5 s inside the duration, e.g. "Your worst fail? 👇".',
 )
 @click.option(
-    "--style", default="classic", show_default=True, help=f"Caption look: {', '.join(STYLES)}."
+    "--style",
+    default=DEFAULTS.captions.style,
+    show_default=True,
+    help=f"Caption look: {', '.join(STYLES)}.",
 )
 @click.option("--font", metavar="NAME|PATH", help="Caption face: a bundled font or a font file.")
 @click.option(
@@ -263,7 +265,7 @@ def main() -> None:
 @click.option(
     "--caption-anim",
     type=click.Choice(ANIMATIONS),
-    default="pop",
+    default=DEFAULTS.captions.animation,
     show_default=True,
     help="How captions appear.",
 )
@@ -278,7 +280,7 @@ def main() -> None:
 @click.option(
     "--sfx-volume",
     type=float,
-    default=0.0,
+    default=DEFAULTS.sound.effect_volume_db,
     show_default=True,
     metavar="DB",
     help="Raise (+) or lower (-) every effect by this many dB.",
@@ -290,100 +292,108 @@ def main() -> None:
     help="Keep the footage's sound at full level under effects (default: -8 dB).",
 )
 @click.option("--preview", is_flag=True, help="Fast 540x960 draft render for checking.")
+@click.option(
+    "--preset", metavar="NAME|PATH", help="Start from a preset (see `clipcraft presets`)."
+)
+@click.option(
+    "--recipe",
+    type=click.Path(path_type=Path),
+    metavar="PATH",
+    help="A recipe TOML file; it wins over the preset, flags win over both.",
+)
+@click.option(
+    "--episode",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="The episode number for {episode} (a series preset counts by itself).",
+)
 @click.option("--force", is_flag=True, help="Replace the output if it exists.")
 @click.option("--dry-run", is_flag=True, help="Print the planned timeline; render nothing.")
 @click.option("--json", "as_json", is_flag=True, help="With --dry-run: print the plan as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar, no warnings.")
 @click.option("-v", "--verbose", is_flag=True, help="More detail; tracebacks on errors.")
-def make(
-    input_path: Path,
-    output: Path | None,
-    at: float | str | None,
-    start: float | None,
-    end: float | None,
-    duration: float,
-    platform: str,
-    fit: str,
-    quality: str,
-    after_path: Path | None,
-    after_duration: float,
-    after_start: float,
-    transition: str,
-    layout: str,
-    freeze: float | None,
-    replay: bool,
-    captions: tuple[str, ...],
-    subtitles: Path | None,
-    after_caption: str | None,
-    outro: str | None,
-    style: str,
-    font: str | None,
-    caption_position: str | None,
-    caption_anim: str,
-    effects: tuple[EffectCue, ...],
-    sfx_volume: float,
-    mute: bool,
-    no_duck: bool,
-    preview: bool,
-    force: bool,
-    dry_run: bool,
-    as_json: bool,
-    quiet: bool,
-    verbose: bool,
-) -> None:
+@click.pass_context
+def make(ctx: click.Context, input_path: Path, **options: Any) -> None:
     """Make one clip from INPUT.
 
     \b
     Examples:
+      clipcraft make pancake.mov
       clipcraft make pancake.mov --at 0:07.2
       clipcraft make spill.mp4 --start 4 --end 10 -o spill-reel.mp4
       clipcraft make burnt.mov --at 5 --sfx record-scratch --sfx sad-trombone@end
       clipcraft make cake.mov --at 9 --caption "It was going so well…" --outro "Your worst fail? 👇"
       clipcraft make spill.mov --at 7 --after dish.jpg --freeze --sfx record-scratch
       clipcraft make mess.jpg --after clean.jpg --layout split
+      clipcraft make clip.mov --preset fail-of-the-week --after dish.jpg
       clipcraft make cake.mov --at 12 --platform square --dry-run
     """
-    from clipcraft.render import render  # moviepy is only imported when we render
-
-    recipe = Recipe(
-        duration=duration,
-        trim=TrimSettings(at=None if at == "auto" else at, start=start, end=end),  # type: ignore[arg-type]
-        output=OutputSettings(platform=platform, fit=fit, quality=quality, preview=preview),  # type: ignore[arg-type]
-        after=AfterSettings(
-            path=str(after_path) if after_path else None,
-            duration=after_duration,
-            start=after_start,
-            transition=transition,  # type: ignore[arg-type]
-            layout=layout,  # type: ignore[arg-type]
-        ),
-        beats=BeatSettings(freeze=freeze or 0.0, replay=replay),
-        captions=CaptionSettings(
-            texts=captions,
-            subtitles=str(subtitles) if subtitles else None,
-            after_text=after_caption,
-            outro=outro,
-            style=style,
-            font=font,
-            position=caption_position,  # type: ignore[arg-type]
-            animation=caption_anim,  # type: ignore[arg-type]
-        ),
-        sound=SoundSettings(
-            effects=effects, effect_volume_db=sfx_volume, mute=mute, duck=not no_duck
-        ),
+    layers = settings_layers(options.pop("preset"), options.pop("recipe"))
+    layers.append(flag_layer(ctx, options))
+    made = make_clip(
+        input_path,
+        options["output"],
+        layers,
+        force=options["force"],
+        episode=options["episode"],
+        dry_run=options["dry_run"],
+        on_progress=None if options["dry_run"] else _progress_bar(options["quiet"]),
     )
-    plan = prepare(recipe, input_path, output, force=force or dry_run)
-    target = plan.output
-    if dry_run:
-        click.echo(json.dumps(plan.to_dict(), indent=2) if as_json else describe(plan))
-        return
-    if not quiet:
-        for warning in plan.warnings:
+    plan = made.plan
+    if not options["quiet"]:
+        for warning in made.warnings:
             click.echo(f"clipcraft: warning: {warning}", err=True)
-    render(plan, on_progress=_progress_bar(quiet))
-    if not quiet:
+    if options["dry_run"]:
+        click.echo(json.dumps(plan.to_dict(), indent=2) if options["as_json"] else describe(plan))
+    elif not options["quiet"]:
+        episode = f", episode {made.episode}" if made.episode is not None else ""
         click.echo(
-            f"{target} ({format_time(plan.duration)}, {plan.format.width}x{plan.format.height})"
+            f"{plan.output} ({format_time(plan.duration)}, "
+            f"{plan.format.width}x{plan.format.height}{episode})"
         )
+
+
+FLAG_KEYS: dict[str, str] = {
+    "duration": "duration", "at": "trim.at", "start": "trim.start", "end": "trim.end",
+    "platform": "output.platform", "fit": "output.fit", "quality": "output.quality",
+    "preview": "output.preview", "after_path": "after.file",
+    "after_duration": "after.duration", "after_start": "after.start",
+    "transition": "after.transition", "layout": "after.layout",
+    "after_caption": "after.caption", "freeze": "beats.freeze", "replay": "beats.replay",
+    "captions": "caption", "subtitles": "captions.file", "outro": "captions.outro",
+    "style": "captions.style", "font": "captions.font",
+    "caption_position": "captions.position", "caption_anim": "captions.animation",
+    "effects": "sfx", "sfx_volume": "sound.sfx_volume", "mute": "sound.mute",
+    "no_duck": "sound.duck",
+}  # fmt: skip
+"""Which recipe key each `make` flag sets; a flag left at its default sets nothing."""
+
+
+def flag_layer(ctx: click.Context, options: dict[str, Any]) -> Layer:
+    """The flags the user typed (not their defaults, so a preset's values stand)."""
+    values: dict[str, Any] = {}
+    for name, key in FLAG_KEYS.items():
+        if ctx.get_parameter_source(name) not in (
+            ParameterSource.COMMANDLINE,
+            ParameterSource.ENVIRONMENT,
+        ):
+            continue
+        value = options[name]
+        if isinstance(value, Path):
+            value = str(value)
+        if name == "no_duck":
+            value = not value
+        values[key] = value
+    return Layer("flag", values)
+
+
+def settings_layers(preset: str | None, recipe: Path | None) -> list[Layer]:
+    layers = []
+    if preset:
+        layers.append(preset_layer(find_preset(preset)))
+    if recipe:
+        layers.append(recipe_layer(recipe))
+    return layers
 
 
 @main.command("probe", context_settings=CONTEXT)
@@ -482,3 +492,71 @@ def sounds_export(name: str, out: Path, force: bool) -> None:
       clipcraft sounds export ding ding.wav
     """
     click.echo(export_sound(name, out, force))
+
+
+@main.group(context_settings=CONTEXT, invoke_without_command=True)
+@click.pass_context
+def presets(ctx: click.Context) -> None:
+    """Named recipes: the built-in ones and your own (lists them without a subcommand).
+
+    \b
+    Example:
+      clipcraft presets
+      clipcraft presets show fail-of-the-week --origin
+      clipcraft presets new my-fails --from quick-fail
+    """
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(presets_list)
+
+
+@presets.command("list", context_settings=CONTEXT)
+def presets_list() -> None:
+    """List the presets, with where each comes from.
+
+    \b
+    Example:
+      clipcraft presets list
+    """
+    for preset in available().values():
+        where = "built-in" if preset.builtin else str(preset.path)
+        click.echo(f"{preset.name:<20}{where}")
+
+
+@presets.command("show", context_settings=CONTEXT)
+@click.argument("name")
+@click.option("--origin", is_flag=True, help="Say which layer each value comes from.")
+def presets_show(name: str, origin: bool) -> None:
+    """Print the settings of preset NAME.
+
+    \b
+    Example:
+      clipcraft presets show fail-of-the-week --origin
+    """
+    resolved = resolve([preset_layer(find_preset(name))])
+    for key in KEYS:
+        if key in resolved.values:
+            shown = _show_value(resolved.values[key])
+            click.echo(f"{key} = {shown}" + (f"    # {resolved.origins[key]}" if origin else ""))
+    if origin:
+        click.echo("# every other key: its default (see docs/recipes.md)")
+
+
+@presets.command("new", context_settings=CONTEXT)
+@click.argument("name")
+@click.option("--from", "base", metavar="NAME", help="Start from this preset's settings.")
+def presets_new(name: str, base: str | None) -> None:
+    """Write a commented preset NAME into your presets folder and print its path.
+
+    \b
+    Example:
+      clipcraft presets new my-fails --from quick-fail
+    """
+    click.echo(new_preset(name, base))
+
+
+def _show_value(value: Any) -> str:
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_show_value(item) for item in value) + "]"
+    if isinstance(value, EffectCue):
+        return f"{{ sound = {json.dumps(value.sound)}, at = {json.dumps(value.when)} }}"
+    return json.dumps(value, ensure_ascii=False)

@@ -1,20 +1,34 @@
-"""Making one clip: the library's entry point that the CLI (and batch) call."""
+"""Making one clip: the library's entry point that the CLI (and batch) call.
+
+Layers of settings are resolved into a Recipe, a series preset claims its episode number,
+placeholders are filled, the inputs are probed (and the moment found when none was given),
+the Plan is built and, unless it is a dry run, rendered.
+"""
 
 from __future__ import annotations
 
+import datetime
+import string
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from clipcraft.errors import UsageError
 from clipcraft.moment import find_moment
 from clipcraft.outputs import check_output, default_output
 from clipcraft.plan import Plan, build_plan
 from clipcraft.probe import probe
 from clipcraft.recipe import Recipe
+from clipcraft.schema import Layer, Resolved, resolve, without_orphans
+from clipcraft.series import Series
 from clipcraft.sounds import find_sound
 from clipcraft.subtitles import read_subtitles
 
+PLACEHOLDERS = ("episode", "date", "stem")
+
 
 def prepare(recipe: Recipe, source: Path, output: Path | None, force: bool) -> Plan:
-    """Probe the input, check the output path, find the named sounds, and plan the clip."""
+    """Probe the inputs, check the output path, find the named sounds, and plan the clip."""
     media = probe(source)
     after = probe(Path(recipe.after.path)) if recipe.after.path else None
     inputs = [source, *([Path(after.path)] if after else [])]
@@ -26,3 +40,81 @@ def prepare(recipe: Recipe, source: Path, output: Path | None, force: bool) -> P
     needs_moment = trim.at is None and trim.start is None and trim.end is None
     found = find_moment(media) if needs_moment and media.kind == "video" else None
     return build_plan(recipe, media, target, sounds, cues, found, after)
+
+
+def fill_placeholders(recipe: Recipe, values: dict[str, object]) -> Recipe:
+    """The recipe with {episode}, {date} and {stem} filled in its texts."""
+
+    def fill(text: str | None) -> str | None:
+        if text is None:
+            return None
+        for _, field, _, _ in string.Formatter().parse(text):
+            if field is not None and field not in PLACEHOLDERS:
+                raise UsageError(
+                    f"unknown placeholder {{{field}}} in {text!r}",
+                    "use {episode}, {date} or {stem}; write {{ and }} for braces",
+                )
+            if field == "episode" and values.get("episode") is None:
+                raise UsageError(
+                    f"{text!r} uses {{episode}} but this is not a series",
+                    "use a preset with [series], or give --episode N",
+                )
+        return text.format(**values)
+
+    captions = recipe.captions
+    return replace(
+        recipe,
+        captions=replace(
+            captions,
+            texts=tuple(fill(text) or "" for text in captions.texts),
+            outro=fill(captions.outro),
+            after_text=fill(captions.after_text),
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class Made:
+    plan: Plan
+    episode: int | None
+    warnings: tuple[str, ...]
+
+
+def make_clip(
+    source: Path,
+    output: Path | None,
+    layers: list[Layer],
+    *,
+    force: bool = False,
+    episode: int | None = None,
+    dry_run: bool = False,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> Made:
+    """Resolve, plan and (unless `dry_run`) render one clip; a series counts only finals."""
+    resolved = without_orphans(resolve(layers))
+    name = resolved.values.get("series.name")
+    series = Series(name) if name else None
+    final = not dry_run and not resolved.recipe.output.preview
+    number = episode
+    if series is not None:
+        number = series.claim(episode) if final else (episode or series.peek())
+    try:
+        plan = _plan(resolved, source, output, force or dry_run, number)
+        if not dry_run:
+            from clipcraft.render import render  # moviepy is imported only to render
+
+            render(plan, on_progress)
+    except BaseException:
+        if series is not None and final and number is not None:
+            series.release(number)
+        raise
+    if series is not None and final and number is not None:
+        series.record(number)
+    return Made(plan, number, resolved.warnings + plan.warnings)
+
+
+def _plan(
+    resolved: Resolved, source: Path, output: Path | None, force: bool, episode: int | None
+) -> Plan:
+    values = {"episode": episode, "date": datetime.date.today().isoformat(), "stem": source.stem}
+    return prepare(fill_placeholders(resolved.recipe, values), source, output, force)

@@ -595,7 +595,7 @@ def describe(plan: Plan) -> str:
         f"CRF {fmt.crf}, AAC {fmt.audio_bitrate} {fmt.audio_rate // 1000} kHz",
         f"length   {format_time(plan.duration)} ({plan.total_frames} frames)",
         "",
-        f"{'part':<8}{'output':<19}{'source':<30}{'fit':<6}file",
+        f"{'part':<8}{'output':<19}{'source':<34}{'fit':<6}file",
     ]
     for segment in plan.segments:
         if segment.still:
@@ -607,7 +607,7 @@ def describe(plan: Plan) -> str:
             source += f" ×{segment.speed:g}" if segment.speed != 1.0 else ""
         where = f" ({segment.region})" if segment.region != "full" else ""
         lines.append(
-            f"{segment.role:<8}{span(segment.start_frame, segment.end_frame):<19}{source:<30}"
+            f"{segment.role:<8}{span(segment.start_frame, segment.end_frame):<19}{source:<34}"
             f"{segment.reframe.mode:<6}{Path(segment.source).name}{where}"
         )
     for transition in plan.transitions:
@@ -619,7 +619,7 @@ def describe(plan: Plan) -> str:
     for caption in plan.captions:
         lines.append(
             f"{'caption':<8}{span(caption.start_frame, caption.end_frame):<19}"
-            f"{caption.style.name + ' ' + str(caption.layout.font_size) + 'px':<30}"
+            f"{caption.style.name + ' ' + str(caption.layout.font_size) + 'px':<34}"
             f"{' / '.join(caption.layout.lines)}"
         )
     lines.append(f"{'moment':<8}{format_time(plan.moment):<19}{plan.moment_basis}")
@@ -627,7 +627,7 @@ def describe(plan: Plan) -> str:
         end = effect.start + effect.duration
         lines.append(
             f"{'sfx':<8}{format_time(effect.start) + '–' + format_time(end):<19}"
-            f"{effect.gain_db:+.1f} dB{'':<22}{effect.name}"
+            f"{effect.gain_db:+.1f} dB{'':<26}{effect.name}"
         )
     original = (
         "muted"
@@ -640,5 +640,4 @@ def describe(plan: Plan) -> str:
         f"{'sound':<8}original {original}; mix at {plan.sound.loudness_lufs:g} LUFS, "
         f"peaks ≤ {plan.sound.true_peak_db:g} dBTP"
     )
-    lines.extend(f"warning: {warning}" for warning in plan.warnings)
     return "\n".join(lines)
