@@ -1,6 +1,8 @@
-"""Make the bundled example footage: a pancake that misses the pan.
+"""Make the bundled example footage: a pancake that misses the pan, and the finished dish.
 
     python examples/make_example.py [OUT.mp4]
+
+Also writes dish.jpg beside the clip: a plate of pancakes, the "after" the recipes use.
 
 Fourteen seconds of portrait "phone" footage drawn with numpy — a pan on a wooden counter, a
 pancake being tossed, and at 0:07.0 the toss that lands on the counter with a clatter — so
@@ -92,6 +94,22 @@ def sound() -> np.ndarray:
     return np.clip(sizzle + room + clatter + ring, -1, 1)
 
 
+def dish(path: Path) -> None:
+    """A plate with a stack of pancakes and syrup, as a phone photo of the finished dish."""
+    from PIL import Image, ImageDraw, ImageFilter
+
+    photo = Image.fromarray(counter()).resize((1080, 1440))
+    draw = ImageDraw.Draw(photo)
+    draw.ellipse((140, 560, 940, 1160), fill=(245, 245, 240), outline=(210, 210, 205), width=8)
+    for layer in range(6):
+        top = 820 - layer * 46
+        draw.ellipse((300, top, 780, top + 150), fill=(200, 140, 60), outline=(150, 95, 35),
+                     width=4)
+    draw.ellipse((420, 560, 660, 640), fill=(120, 60, 20))
+    draw.rectangle((500, 520, 580, 560), fill=(250, 230, 160))
+    photo.filter(ImageFilter.SMOOTH).save(path, quality=90)
+
+
 def main(out: Path) -> None:
     background = counter()
     with tempfile.TemporaryDirectory() as work:
@@ -143,6 +161,7 @@ def main(out: Path) -> None:
         encoder.stdin.close()
         if encoder.wait() != 0:
             sys.exit("making the example failed")
+    dish(out.with_name("dish.jpg"))
     print(out)
 
 

@@ -166,8 +166,9 @@ def test_dry_run_prints_the_plan_and_renders_nothing(portrait: Path, tmp_path: P
     out = tmp_path / "never.mp4"
     table = clipcraft("make", portrait, "--at", 6, "-o", out, "--dry-run")
     assert table.exit_code == 0
-    assert re.search(r"fail +0:00\.00–0:08\.00 +0:02\.80–0:10\.80 +crop +portrait\.mp4",
-                     table.stdout)
+    assert re.search(
+        r"fail +0:00\.00–0:08\.00 +0:02\.80–0:10\.80 +crop +portrait\.mp4", table.stdout
+    )
     plan = json.loads(
         clipcraft("make", portrait, "--at", 6, "-o", out, "--dry-run", "--json").stdout
     )
