@@ -29,3 +29,15 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
     commands = re.findall(r"```sh\n(.*?)\n```", readme, flags=re.S)
     test_command = next(c for c in commands if "pytest" in c)
     assert test_command.strip() in ci
+
+
+def test_every_recipe_key_is_documented_in_the_template() -> None:
+    from clipcraft.schema import KEYS
+
+    template = (ROOT / "assets" / "presets" / "template.toml.txt").read_text()
+    for key in KEYS:
+        section, _, name = key.rpartition(".")
+        table = f"[[{name}]]" if not section and name in ("caption", "sfx") else f"[{section}]"
+        assert (table if section or name in ("caption", "sfx") else f"{name} =") in template, key
+        assert name in template, key
+    assert (ROOT / "docs" / "recipes.md").read_text().count(template.splitlines()[0]) == 1
