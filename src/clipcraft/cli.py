@@ -15,6 +15,8 @@ import click
 from click.core import ParameterSource
 
 from clipcraft import __version__
+from clipcraft.batch import Outcome, default_workers, run_batch, write_report
+from clipcraft.batch import report as batch_report
 from clipcraft.errors import ClipcraftError, Interrupted, UsageError
 from clipcraft.make import make_clip
 from clipcraft.moment import find_moment
@@ -560,3 +562,93 @@ def _show_value(value: Any) -> str:
     if isinstance(value, EffectCue):
         return f"{{ sound = {json.dumps(value.sound)}, at = {json.dumps(value.when)} }}"
     return json.dumps(value, ensure_ascii=False)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="The folder the clips go to (it must exist).",
+)
+@click.option("--preset", metavar="NAME|PATH", help="A preset for every clip.")
+@click.option(
+    "--recipe",
+    type=click.Path(path_type=Path),
+    metavar="PATH",
+    help="A recipe for every clip (a NAME.toml beside a clip wins over it).",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1, max=32),
+    default=default_workers(),
+    show_default=True,
+    help="Clips made at once.",
+)
+@click.option("--force", is_flag=True, help="Make every clip again, even if up to date.")
+@click.option(
+    "--report",
+    type=click.Path(path_type=Path),
+    metavar="FILE.json",
+    help="Also write the outcome of every clip as JSON.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+@click.option("-v", "--verbose", is_flag=True, help="List the files left out; tracebacks.")
+def batch(
+    folder: Path,
+    out: Path,
+    preset: str | None,
+    recipe: Path | None,
+    jobs: int,
+    force: bool,
+    report: Path | None,
+    quiet: bool,
+    verbose: bool,
+) -> None:
+    """Make a clip of every video and photo in FOLDER.
+
+    NAME.after.jpg (or NAME_after, NAME-after, any photo or video) is the after of NAME;
+    NAME.toml beside a clip is that clip's own recipe. A rerun skips clips that are up to
+    date with their inputs and recipe.
+
+    \b
+    Example:
+      clipcraft batch ~/CameraRoll -o reels --preset fail-of-the-week -j 2 --report week.json
+    """
+    bar = None if quiet or not sys.stderr.isatty() else _clip_bar()
+
+    def progress(outcome: Outcome, total: int) -> None:
+        if bar is not None:
+            bar(total)
+
+    outcomes, notes = run_batch(
+        folder, out, settings_layers(preset, recipe), workers=jobs, force=force, on_outcome=progress
+    )
+    if verbose:
+        for reason, names in notes.items():
+            click.echo(f"left out ({reason}): {', '.join(names)}", err=True)
+    click.echo(batch_report(outcomes))
+    if report:
+        write_report(check_output(report, [], force=True), outcomes, notes)
+    if any(outcome.status == "failed" for outcome in outcomes):
+        sys.exit(1)
+
+
+def _clip_bar() -> Callable[[int], None]:
+    from tqdm import tqdm
+
+    tqdm.monitor_interval = 0  # no monitor thread: workers are forked
+    bar: list[Any] = []
+
+    def step(total: int) -> None:
+        if not bar:
+            bar.append(tqdm(total=total, unit="clip", desc="clips", leave=False))
+        bar[0].update(1)
+        if bar[0].n >= total:
+            bar[0].close()
+
+    return step

@@ -130,6 +130,7 @@ def encode_command(fmt: OutputFormat, sound_track: str, output_path: str) -> lis
         "-i", sound_track,
         "-map", "0:v:0", "-map", "1:a:0",
         "-vf", f"scale=out_color_matrix=bt709:out_range=tv,format=yuv420p,{BT709_TAGS}",
+        *(["-threads", str(fmt.threads)] if fmt.threads else []),
         "-c:v", "libx264", "-preset", fmt.x264_preset, "-crf", str(fmt.crf),
         # ultrafast turns the 8x8 transform off and with it High profile; keep it on so
         # drafts are High profile too, at no measurable cost.

@@ -88,6 +88,7 @@ def make_clip(
     force: bool = False,
     episode: int | None = None,
     dry_run: bool = False,
+    threads: int = 0,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> Made:
     """Resolve, plan and (unless `dry_run`) render one clip; a series counts only finals."""
@@ -100,6 +101,8 @@ def make_clip(
         number = series.claim(episode) if final else (episode or series.peek())
     try:
         plan = _plan(resolved, source, output, force or dry_run, number)
+        if threads:
+            plan = replace(plan, format=replace(plan.format, threads=threads))
         if not dry_run:
             from clipcraft.render import render  # moviepy is imported only to render
 

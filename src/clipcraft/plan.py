@@ -65,6 +65,8 @@ class OutputFormat:
     crf: int
     audio_bitrate: str
     audio_rate: int
+    threads: int = 0
+    """Encoder threads; 0 lets x264 take every core (a batch gives each clip its share)."""
 
 
 Region = Literal["full", "top", "bottom"]
