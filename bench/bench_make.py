@@ -1,66 +1,168 @@
-"""Time `clipcraft make` against one hand-written ffmpeg command doing the same job.
+"""clipcraft against one hand-written ffmpeg command doing the same job (issue #9).
 
-    python bench/bench_make.py [--rounds 3]
+    python bench/bench_make.py [--rounds 3] [--inputs portrait,rotated60,uhd]
 
-Makes a 20-s 1080x1920 30-fps phone-style clip (generated, not committed), then cuts a 6-s
-window from it both ways, alternating clipcraft and ffmpeg so that machine noise falls on
-both: the same window, frame rate, size, x264 veryfast CRF 21 High profile and AAC 48 kHz.
-Prints the median wall time of each, their ratio, and the peak memory of each process tree.
+The reference job: a 6-s window cropped to 1080x1920 at 30 fps, a Pillow caption over it, one
+sound effect, a 2.5-s photo after with a slow zoom, the mix normalised for loudness, x264
+veryfast CRF 21 + AAC. Inputs are generated (not committed): 20-s 1080x1920 30-fps H.264;
+1920x1080 60-fps H.264 stored turned 90° (a phone held upright); 3840x2160 30-fps H.264.
+Runs alternate clipcraft and ffmpeg (A B A B) so machine noise falls on both, and print the
+median wall time, the ratio and the peak memory of each process tree; then `--preview`
+against a standard render, and `batch -j 1` against `-j 2`.
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from PIL import Image, ImageDraw
+
+from clipcraft.assets import asset_dir
 from clipcraft.ffmpeg import ffmpeg_exe
+from clipcraft.styles import STYLES
+from clipcraft.text import font_path, layout_caption, render_caption
 
 WORK = Path(__file__).with_name("out")
+CAPTION = "This sourdough nearly went in the bin… 😱"
+START, LENGTH, AFTER, EFFECT_AT = 4.0, 6.0, 2.5, 2.0
+
+INPUTS = {
+    # name: (lavfi source, extra args before the output, crop on the displayed picture)
+    "portrait": ("testsrc2=s=1080x1920:r=30:d=20", [], "1080:1920:0:0"),
+    "rotated60": ("testsrc2=s=1920x1080:r=60:d=20", [], "1080:1920:0:0"),
+    "uhd": ("testsrc2=s=3840x2160:r=30:d=20", [], "1216:2160:1312:0"),
+}
 
 
-def make_source(path: Path) -> Path:
-    if not path.exists():
+def make_inputs(names: list[str]) -> None:
+    WORK.mkdir(exist_ok=True)
+    for name in names:
+        path = WORK / f"{name}.mp4"
+        if path.exists():
+            continue
+        source = INPUTS[name][0]
+        stored = WORK / f"{name}.stored.mp4" if name == "rotated60" else path
         subprocess.run(
-            [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
-             "-f", "lavfi", "-i", "testsrc2=s=1080x1920:r=30:d=20",
-             "-f", "lavfi", "-i", "sine=frequency=330:sample_rate=44100:duration=20",
-             "-c:v", "libx264", "-preset", "veryfast", "-crf", "18", "-pix_fmt", "yuv420p",
-             "-c:a", "aac", "-ac", "1", str(path)],
+            [
+                ffmpeg_exe(),
+                "-loglevel",
+                "error",
+                "-y",
+                "-f",
+                "lavfi",
+                "-i",
+                source,
+                "-f",
+                "lavfi",
+                "-i",
+                "anoisesrc=d=20:c=pink:a=0.05",
+                "-c:v",
+                "libx264",
+                "-preset",
+                "veryfast",
+                "-crf",
+                "20",
+                "-pix_fmt",
+                "yuv420p",
+                "-c:a",
+                "aac",
+                "-shortest",
+                str(stored),
+            ],
             check=True,
-        )  # fmt: skip
-    return path
+        )
+        if stored != path:  # a phone held upright: stored sideways, turned by the player
+            subprocess.run(
+                [
+                    ffmpeg_exe(),
+                    "-loglevel",
+                    "error",
+                    "-y",
+                    "-display_rotation",
+                    "-90",
+                    "-i",
+                    str(stored),
+                    "-c",
+                    "copy",
+                    str(path),
+                ],
+                check=True,
+            )
+            stored.unlink()
+    dish = WORK / "dish.jpg"
+    if not dish.exists():
+        photo = Image.new("RGB", (1440, 1920), (230, 190, 120))
+        ImageDraw.Draw(photo).ellipse((220, 460, 1220, 1460), fill=(180, 100, 40))
+        photo.save(dish, quality=90)
+    style = STYLES["classic"]
+    layout = layout_caption(CAPTION, style, font_path(None, style), 950, 979, 1080)
+    render_caption(layout, style).save(WORK / "caption.png")
+    shutil.copy(asset_dir("sounds") / "ding.wav", WORK / "ding.wav")
 
 
-def reference_command(source: Path, out: Path) -> list[str]:
+def reference_command(name: str, out: Path) -> list[str]:
+    """The same job as one ffmpeg filter graph, written by hand."""
+    crop = INPUTS[name][2]
+    zoom_frames = round(AFTER * 30)
+    graph = ";".join([
+        f"[0:v]fps=30,crop={crop},scale=1080:1920,setsar=1[fail]",
+        "[fail][2:v]overlay=65:269[failc]",
+        "[1:v]scale=1166:2074:force_original_aspect_ratio=increase,crop=1166:2074,"
+        f"zoompan=z='1+0.08*on/{zoom_frames - 1}':x='iw/2-iw/zoom/2':y='ih/2-ih/zoom/2'"
+        ":d=1:s=1080x1920:fps=30,setsar=1[after]",
+        "[failc][after]concat=n=2:v=1:a=0,format=yuv420p[v]",
+        f"[0:a]aresample=48000,aformat=channel_layouts=stereo,apad,atrim=0:{LENGTH}[bed]",
+        f"[3:a]aresample=48000,aformat=channel_layouts=stereo,"
+        f"adelay={int(EFFECT_AT * 1000)}:all=1[fx]",
+        f"[bed][fx]amix=inputs=2:normalize=0,apad,atrim=0:{LENGTH + AFTER},"
+        "loudnorm=I=-14:TP=-1.5,aresample=48000[a]",
+    ])  # fmt: skip
     return [
         ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
-        "-ss", "4", "-t", "6", "-i", str(source),
-        "-vf", "fps=30,scale=1080:1920,format=yuv420p",
+        "-ss", str(START), "-t", str(LENGTH), "-i", str(WORK / f"{name}.mp4"),
+        "-loop", "1", "-framerate", "30", "-t", str(AFTER), "-i", str(WORK / "dish.jpg"),
+        "-i", str(WORK / "caption.png"), "-i", str(WORK / "ding.wav"),
+        "-filter_complex", graph, "-map", "[v]", "-map", "[a]",
         "-c:v", "libx264", "-preset", "veryfast", "-crf", "21", "-profile:v", "high",
-        "-c:a", "aac", "-b:a", "160k", "-ar", "48000", "-ac", "2",
+        "-c:a", "aac", "-b:a", "192k", "-ar", "48000", "-ac", "2",
         "-movflags", "+faststart", str(out),
     ]  # fmt: skip
 
 
-def clipcraft_command(source: Path, out: Path) -> list[str]:
+def clipcraft_command(name: str, out: Path, *extra: str) -> list[str]:
     return [
         sys.executable,
         "-m",
         "clipcraft",
         "make",
-        str(source),
+        str(WORK / f"{name}.mp4"),
         "--start",
-        "4",
+        str(START),
         "--end",
-        "10",
+        str(START + LENGTH),
+        "--fit",
+        "crop",
+        "--caption",
+        CAPTION,
+        "--caption-anim",
+        "none",
+        "--sfx",
+        f"ding@{EFFECT_AT}",
+        "--after",
+        str(WORK / "dish.jpg"),
+        "--transition",
+        "cut",
         "-o",
         str(out),
         "--force",
         "-q",
+        *extra,
     ]
 
 
@@ -89,34 +191,90 @@ def tree_rss(pid: int) -> int:
 
 def measure(command: list[str]) -> tuple[float, int]:
     """Wall seconds and peak resident bytes of the whole process tree."""
-    start = time.perf_counter()
+    started = time.perf_counter()
     process = subprocess.Popen(command)
     peak = 0
     while process.poll() is None:
         peak = max(peak, tree_rss(process.pid))
         time.sleep(0.02)
-    elapsed = time.perf_counter() - start
     if process.returncode != 0:
         raise SystemExit(f"failed: {' '.join(command)}")
-    return elapsed, peak
+    return time.perf_counter() - started, peak
+
+
+def median_of(runs: list[tuple[float, int]]) -> tuple[float, float]:
+    return statistics.median(t for t, _ in runs), max(m for _, m in runs) / 2**20
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
-    rounds = parser.parse_args().rounds
-    WORK.mkdir(exist_ok=True)
-    source = make_source(WORK / "phone-20s-1080x1920.mp4")
-    runs: dict[str, list[tuple[float, int]]] = {"ffmpeg": [], "clipcraft": []}
-    for _ in range(rounds):
-        runs["ffmpeg"].append(measure(reference_command(source, WORK / "reference.mp4")))
-        runs["clipcraft"].append(measure(clipcraft_command(source, WORK / "clipcraft.mp4")))
-    medians = {name: statistics.median(t for t, _ in results) for name, results in runs.items()}
-    print(f"6-s window of a 20-s 1080x1920 30-fps H.264 clip, {rounds} rounds, median")
-    for name, results in runs.items():
-        peak = max(memory for _, memory in results) / 2**20
-        print(f"  {name:<10} {medians[name]:6.2f} s  peak {peak:5.0f} MB")
-    print(f"  ratio      {medians['clipcraft'] / medians['ffmpeg']:.2f}x")
+    parser.add_argument("--inputs", default=",".join(INPUTS))
+    parser.add_argument("--skip-batch", action="store_true")
+    args = parser.parse_args()
+    names = args.inputs.split(",")
+    make_inputs(names)
+    print(f"reference job, {args.rounds} rounds, median wall time; peak memory of the tree")
+    print(
+        f"{'input':<11}{'ffmpeg':>9}{'clipcraft':>11}{'ratio':>8}{'ffmpeg MB':>11}"
+        f"{'clipcraft MB':>14}"
+    )
+    for name in names:
+        reference, ours = [], []
+        for _ in range(args.rounds):
+            reference.append(measure(reference_command(name, WORK / "reference.mp4")))
+            ours.append(measure(clipcraft_command(name, WORK / "clipcraft.mp4")))
+        (ref_time, ref_mem), (our_time, our_mem) = median_of(reference), median_of(ours)
+        print(
+            f"{name:<11}{ref_time:8.2f}s{our_time:10.2f}s{our_time / ref_time:7.2f}x"
+            f"{ref_mem:10.0f}{our_mem:13.0f}"
+        )
+    standard, preview = [], []
+    for _ in range(args.rounds):
+        standard.append(measure(clipcraft_command(names[0], WORK / "standard.mp4")))
+        preview.append(measure(clipcraft_command(names[0], WORK / "preview.mp4", "--preview")))
+    print(
+        f"--preview against a standard render ({names[0]}): "
+        f"{median_of(preview)[0] / median_of(standard)[0]:.2f}x"
+    )
+    if not args.skip_batch:
+        batch_throughput()
+
+
+def batch_throughput() -> None:
+    """Four 1080x1920 clips through `batch -j 1` and `-j 2`: time and peak memory."""
+    folder = WORK / "roll"
+    folder.mkdir(exist_ok=True)
+    for index in range(4):
+        target = folder / f"clip{index}.mp4"
+        if not target.exists():
+            shutil.copy(WORK / "portrait.mp4", target)
+    recipe = WORK / "batch.toml"
+    recipe.write_text('[trim]\nat = "0:09"\n[[sfx]]\nsound = "ding"\n')
+    for jobs in (1, 2):
+        out = WORK / f"batch-j{jobs}"
+        shutil.rmtree(out, ignore_errors=True)
+        out.mkdir()
+        seconds, peak = measure(
+            [
+                sys.executable,
+                "-m",
+                "clipcraft",
+                "batch",
+                str(folder),
+                "-o",
+                str(out),
+                "--recipe",
+                str(recipe),
+                "-j",
+                str(jobs),
+                "-q",
+            ]
+        )
+        print(
+            f"batch -j {jobs}: 4 clips of 8 s in {seconds:.1f} s "
+            f"({4 / seconds * 60:.1f} clips a minute), peak {peak / 2**20:.0f} MB"
+        )
 
 
 if __name__ == "__main__":

@@ -154,13 +154,13 @@ def test_a_stopped_batch_leaves_nothing_partial_and_resumes(roll: Path, tmp_path
     ]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
-    while not any(p.name.endswith(".part.mp4") for p in out.iterdir()):
+    while not any(p.name.startswith(".clipcraft-") and p.is_dir() for p in out.iterdir()):
         assert time.monotonic() < deadline, "the batch started writing"
         time.sleep(0.05)
     os.kill(process.pid, signal.SIGTERM)
     process.communicate(timeout=20)
     assert process.returncode == 143
-    assert not [p for p in out.iterdir() if p.name.endswith(".part.mp4")]
+    assert not [p for p in out.iterdir() if p.name.endswith(".part.mp4") or p.is_dir()]
     assert processes_mentioning(str(out)) == []
     finished = {p.name for p in out.glob("*-clip.mp4")}
     fast = tmp_path / "fast.toml"

@@ -5,6 +5,7 @@ from clipcraft.commands import (
     audio_decode_command,
     effect_decode_command,
     encode_command,
+    mux_command,
     video_decode_command,
 )
 from clipcraft.ffmpeg import ffmpeg_exe
@@ -36,19 +37,21 @@ def test_decoder_seeks_then_drops_rate_then_crops_and_scales() -> None:
         "-map",
         "0:v:0",
         "-vf",
-        "fps=30,crop=1080:1920:180:0,scale=1080:1920:flags=bicubic,setsar=1,format=rgb24",
+        "fps=30,crop=1080:1920:180:0,scale=1080:1920:flags=bicubic,setsar=1,"
+        "scale=out_color_matrix=bt709:out_range=tv,format=yuv420p",
         "-frames:v",
         "180",
         "-f",
         "rawvideo",
         "-pix_fmt",
-        "rgb24",
+        "yuv420p",
         "pipe:1",
     ]
 
 
 def test_hdr_is_tone_mapped_before_reframing() -> None:
-    graph = video_decode_command(segment(hdr=True), FORMAT)[-8]
+    command = video_decode_command(segment(hdr=True), FORMAT)
+    graph = command[command.index("-vf") + 1]
     assert graph.startswith("fps=30,zscale=t=linear")
     assert graph.index("tonemap=") < graph.index("crop=")
 
@@ -61,15 +64,21 @@ def test_audio_is_decoded_over_the_same_window_padded_to_its_start() -> None:
 
 
 def test_encoder_meets_the_platform_contract() -> None:
-    command = encode_command(FORMAT, "sound.m4a", "out.part.mp4")
+    command = encode_command(FORMAT, "picture.mp4")
     pairs = dict(itertools.pairwise(command))
     assert pairs["-c:v"] == "libx264" and pairs["-profile:v"] == "high"
     assert pairs["-preset"] == "veryfast" and pairs["-crf"] == "21"
-    assert pairs["-pix_fmt"] == "yuv420p"  # the last -pix_fmt is the output's
-    assert "format=yuv420p" in pairs["-vf"]
-    assert pairs["-c:a"] == "copy", "the sound track is encoded and checked beforehand"
-    assert command[command.index("sound.m4a") - 1] == "-i"
-    assert pairs["-movflags"] == "+faststart"
+    assert command[command.index("-i") - 1] == "30" and pairs["-s"] == "1080x1920"
+    assert pairs["-pix_fmt"] == "yuv420p", "fed yuv420p, written yuv420p: no conversion"
+    assert "color_primaries=bt709" in pairs["-vf"]
+    assert "-threads" not in command, "x264 takes every core unless a batch shares them"
+    assert command[-3:] == ["-f", "mp4", "picture.mp4"]
+
+
+def test_picture_and_sound_are_joined_with_the_index_first() -> None:
+    command = mux_command("picture.mp4", "sound.m4a", "out.part.mp4")
+    pairs = dict(itertools.pairwise(command))
+    assert pairs["-c"] == "copy" and pairs["-movflags"] == "+faststart"
     assert command[-3:] == ["-f", "mp4", "out.part.mp4"]
 
 

@@ -7,6 +7,7 @@ import pytest
 from PIL import Image
 
 from clipcraft.errors import UsageError
+from clipcraft.frames import frame_shape, planes, rgb_to_yuv
 from clipcraft.overlay import Sprite, blend, entrance
 from clipcraft.platforms import PLATFORMS
 from clipcraft.stages.caption import place, safe_zone, share_time
@@ -129,25 +130,41 @@ def test_text_is_drawn_with_its_outline_outside_the_letters() -> None:
     assert edge[:3].max() < 60, "the outside is the dark outline"
 
 
+def i420(width: int, height: int, y: int, u: int, v: int) -> np.ndarray:
+    frame = np.empty(frame_shape(width, height), np.uint8)
+    for plane, value in zip(planes(frame), (y, u, v), strict=True):
+        plane[:] = value
+    return frame
+
+
+def test_colours_convert_to_bt709_limited_range() -> None:
+    rgb = np.array([[[255, 255, 255], [0, 0, 0], [255, 0, 0]]], np.uint8)
+    y, cb, cr = (np.round(channel[0]).astype(int).tolist() for channel in rgb_to_yuv(rgb))
+    assert (y, cb, cr) == ([235, 16, 63], [128, 128, 102], [128, 128, 240])
+
+
 def test_blending_premultiplied_leaves_no_dark_fringe() -> None:
     """White text at every alpha over a white frame stays white: no dark halo at the edges."""
     ramp = np.zeros((4, 256, 4), np.uint8)
     ramp[..., :3] = 255
     ramp[..., 3] = np.arange(256)
-    frame = np.full((10, 300, 3), 255, np.uint8)
-    out = blend(frame, Sprite.from_image(Image.fromarray(ramp)), 10, 3)
-    assert out.min() == 255
+    out = blend(i420(300, 10, 235, 128, 128), Sprite.from_image(Image.fromarray(ramp)), 10, 2)
+    y, u, v = planes(out)
+    assert y.min() >= 234 and abs(u.astype(int) - 128).max() <= 1
+    assert abs(v.astype(int) - 128).max() <= 1
 
 
 def test_blend_matches_straight_alpha_compositing() -> None:
     rng = np.random.default_rng(1)
     image = rng.integers(0, 256, (20, 30, 4), dtype=np.uint8)
-    frame = rng.integers(0, 256, (40, 50, 3), dtype=np.uint8)
-    out = blend(frame.copy(), Sprite.from_image(Image.fromarray(image)), 5, 7)
-    alpha = image[..., 3:4] / 255
-    expected = frame.astype(float)
-    expected[7:27, 5:35] = image[..., :3] * alpha + expected[7:27, 5:35] * (1 - alpha)
-    assert np.abs(out - np.round(expected)).max() <= 1
+    frame = i420(50, 40, 90, 100, 160)
+    frame[:40] = rng.integers(16, 236, (40, 50), dtype=np.uint8)  # a textured Y plane
+    out = blend(frame.copy(), Sprite.from_image(Image.fromarray(image)), 6, 8)
+    alpha = image[..., 3] / 255
+    sprite_y = rgb_to_yuv(image[..., :3])[0]
+    expected = frame[:40].astype(float)
+    expected[8:28, 6:36] = sprite_y * alpha + expected[8:28, 6:36] * (1 - alpha)
+    assert np.abs(planes(out)[0] - np.round(expected)).max() <= 1
 
 
 def test_captions_share_the_fail_part_in_turn() -> None:

@@ -23,7 +23,9 @@ BT709_TAGS = "setparams=color_primaries=bt709:color_trc=bt709:colorspace=bt709:r
 CARD_LOOK = "gblur=sigma=24,eq=brightness=-0.22:saturation=0.8"
 """A closing card's background: the last frame, soft and dim enough for text to stand out."""
 
-FRAME_PIXEL_FORMAT = "rgb24"
+FRAME_PIXEL_FORMAT = "yuv420p"
+TO_BT709 = "scale=out_color_matrix=bt709:out_range=tv"
+"""Whatever the source (BT.601, full-range JPEG-style video), frames leave as BT.709 TV range."""
 AUDIO_SAMPLE_FORMAT = "f32le"
 
 
@@ -38,7 +40,7 @@ def _picture_steps(segment: Segment, fmt: OutputFormat) -> list[str]:
     steps.append(reframe_filter(segment.reframe))
     if segment.look == "card":
         steps.append(CARD_LOOK)
-    steps.append(f"format={FRAME_PIXEL_FORMAT}")
+    steps += [TO_BT709, f"format={FRAME_PIXEL_FORMAT}"]
     return steps
 
 
@@ -47,7 +49,7 @@ def _raw_frames_out() -> list[str]:
 
 
 def video_decode_command(segment: Segment, fmt: OutputFormat) -> list[str]:
-    """Raw RGB frames of a moving segment, upright, at the output rate, at its reframed size.
+    """yuv420p frames of a moving segment, upright, at the output rate, at its reframed size.
 
     Slow motion stretches the timestamps before the rate is set, so a 60-fps source gives
     real in-between frames and a 30-fps one shows each frame twice.
@@ -65,7 +67,7 @@ def video_decode_command(segment: Segment, fmt: OutputFormat) -> list[str]:
 
 
 def still_decode_command(segment: Segment, fmt: OutputFormat) -> list[str]:
-    """The one frame of a video at `source_start`, upright and reframed, as raw RGB."""
+    """The one frame of a video at `source_start`, upright and reframed, as raw yuv420p."""
     return ffmpeg_command(
         "-loglevel", "error",
         "-ss", f"{segment.source_start:.3f}", "-i", segment.source,
@@ -77,7 +79,7 @@ def still_decode_command(segment: Segment, fmt: OutputFormat) -> list[str]:
 
 
 def photo_reframe_command(segment: Segment, fmt: OutputFormat, size: tuple[int, int]) -> list[str]:
-    """A decoded photo (raw RGB of `size` on stdin) reframed like footage, as raw RGB."""
+    """A decoded photo (raw RGB of `size` on stdin) reframed like footage, as raw yuv420p."""
     return ffmpeg_command(
         "-loglevel", "error",
         "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{size[0]}x{size[1]}", "-i", "pipe:0",
@@ -121,21 +123,27 @@ def aac_encode_command(source: str, out: str, gain_db: float, fmt: OutputFormat)
     )  # fmt: skip
 
 
-def encode_command(fmt: OutputFormat, sound_track: str, output_path: str) -> list[str]:
-    """Raw RGB frames on stdin plus the finished AAC track → the platform MP4 (SPEC §5)."""
+def encode_command(fmt: OutputFormat, output_path: str) -> list[str]:
+    """yuv420p frames on stdin → the H.264 stream of the clip (SPEC §5), no sound yet."""
     return ffmpeg_command(
         "-loglevel", "error", "-y",
         "-f", "rawvideo", "-pix_fmt", FRAME_PIXEL_FORMAT,
         "-s", f"{fmt.width}x{fmt.height}", "-framerate", str(fmt.fps), "-i", "pipe:0",
-        "-i", sound_track,
-        "-map", "0:v:0", "-map", "1:a:0",
-        "-vf", f"scale=out_color_matrix=bt709:out_range=tv,format=yuv420p,{BT709_TAGS}",
+        "-map", "0:v:0",
+        "-vf", BT709_TAGS,
         *(["-threads", str(fmt.threads)] if fmt.threads else []),
         "-c:v", "libx264", "-preset", fmt.x264_preset, "-crf", str(fmt.crf),
         # ultrafast turns the 8x8 transform off and with it High profile; keep it on so
         # drafts are High profile too, at no measurable cost.
         "-profile:v", "high", "-x264-params", "8x8dct=1", "-pix_fmt", "yuv420p",
-        "-c:a", "copy",
-        "-movflags", "+faststart",
         "-f", "mp4", output_path,
+    )  # fmt: skip
+
+
+def mux_command(video_path: str, sound_track: str, output_path: str) -> list[str]:
+    """The encoded picture and the finished AAC track into one MP4, its index at the front."""
+    return ffmpeg_command(
+        "-loglevel", "error", "-y", "-i", video_path, "-i", sound_track,
+        "-map", "0:v:0", "-map", "1:a:0", "-c", "copy", "-shortest",
+        "-movflags", "+faststart", "-f", "mp4", output_path,
     )  # fmt: skip

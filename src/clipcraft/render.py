@@ -1,8 +1,10 @@
 """Carrying out a Plan: the only place that opens, composes, encodes and closes media.
 
-ffmpeg decodes each segment already upright, cropped and scaled (see commands.py); moviepy
-composes the segments on the output timeline; a second ffmpeg encodes the frames it is fed
-and muxes the mixed sound. Nothing here decides what the clip looks like: the Plan did.
+ffmpeg decodes each segment already upright, cropped and scaled, as yuv420p (see
+commands.py); moviepy holds the output timeline, whose frames are composed here from the
+segments, the transitions and the captions; a second ffmpeg encodes the frames it is fed.
+The sound track is mixed and levelled in a thread meanwhile, and joined to the picture at the
+end. Nothing here decides what the clip looks like: the Plan did.
 """
 
 from __future__ import annotations
@@ -23,12 +25,14 @@ from PIL import Image
 from clipcraft.audio import write_mix
 from clipcraft.commands import (
     encode_command,
+    mux_command,
     photo_reframe_command,
     still_decode_command,
     video_decode_command,
 )
 from clipcraft.errors import RenderError
-from clipcraft.ffmpeg import FfmpegProcess, ffmpeg_process
+from clipcraft.ffmpeg import FfmpegProcess, ffmpeg_process, run_ffmpeg
+from clipcraft.frames import black, flash, frame_shape, from_planes, mix, planes, stack
 from clipcraft.loudness import encode_sound
 from clipcraft.outputs import atomic_output
 from clipcraft.overlay import Sprite, blend, entrance
@@ -49,7 +53,7 @@ class MovingFrames:
 
     def __init__(self, segment: Segment, fmt: OutputFormat, stack: ExitStack) -> None:
         self.segment, self.fmt, self.stack = segment, fmt, stack
-        self.width, self.height = segment.reframe.target
+        self.shape = frame_shape(*segment.reframe.target)
         self.decoder: FfmpegProcess | None = None
         self.next_index = 0
         self.last: np.ndarray | None = None
@@ -67,10 +71,10 @@ class MovingFrames:
 
     def _read_one(self) -> None:
         assert self.decoder is not None and self.decoder.popen.stdout is not None
-        size = self.width * self.height * 3
+        size = self.shape[0] * self.shape[1]
         data = self.decoder.popen.stdout.read(size)
         if len(data) == size:
-            self.last = np.frombuffer(data, np.uint8).reshape(self.height, self.width, 3)
+            self.last = np.frombuffer(data, np.uint8).reshape(self.shape)
         elif self.last is None:
             self.decoder.check(f"reading {self.segment.source}")
             raise RenderError(f"{self.segment.source}: no picture could be decoded in the window")
@@ -82,13 +86,17 @@ class StillFrames:
 
     At zoom z the centre 1/z of the picture fills the region; the crop box is fractional, so
     the push-in moves by sub-pixel steps with no jitter, and at the deepest zoom it is 1:1.
+    Each plane is resampled on its own, the chroma on its half-size grid.
     """
 
     def __init__(
         self, segment: Segment, fmt: OutputFormat, size: tuple[int, int], stack: ExitStack
     ) -> None:
         self.segment, self.size = segment, size
-        self.picture = Image.fromarray(decode_still(segment, fmt, stack))
+        self.planes = [
+            Image.fromarray(np.ascontiguousarray(plane))
+            for plane in planes(decode_still(segment, fmt, stack))
+        ]
         self.held: np.ndarray | None = None
 
     def frame(self, index: int) -> np.ndarray:
@@ -96,24 +104,30 @@ class StillFrames:
         if first == last and self.held is not None:
             return self.held
         zoom = first + (last - first) * index / max(self.segment.frames - 1, 1)
-        width, height = self.picture.size
-        box_width, box_height = width / zoom, height / zoom
-        left, top = (width - box_width) / 2, (height - box_height) / 2
-        frame = np.asarray(
-            self.picture.resize(
-                self.size,
-                Image.Resampling.BICUBIC,
-                box=(left, top, left + box_width, top + box_height),
+        width, height = self.size
+        resized = []
+        for plane, scale in zip(self.planes, (1, 2, 2), strict=True):
+            box_width, box_height = plane.width / zoom, plane.height / zoom
+            left, top = (plane.width - box_width) / 2, (plane.height - box_height) / 2
+            resized.append(
+                np.asarray(
+                    plane.resize(
+                        (width // scale, height // scale),
+                        Image.Resampling.BILINEAR,
+                        box=(left, top, left + box_width, top + box_height),
+                    )
+                )
             )
-        )
+        frame = from_planes(*resized)
+        frame.setflags(write=False)
         if first == last:
             self.held = frame
         return frame
 
 
 def decode_still(segment: Segment, fmt: OutputFormat, stack: ExitStack) -> np.ndarray:
-    """The segment's picture, upright and reframed to its target size, as RGB."""
-    width, height = segment.reframe.target
+    """The segment's picture, upright and reframed to its target size, as an I420 frame."""
+    shape = frame_shape(*segment.reframe.target)
     if segment.photo:
         photo = open_photo(Path(segment.source))
         command = photo_reframe_command(segment, fmt, photo.size)
@@ -124,20 +138,21 @@ def decode_still(segment: Segment, fmt: OutputFormat, stack: ExitStack) -> np.nd
         command, stdin=subprocess.PIPE if feed else subprocess.DEVNULL, stdout=subprocess.PIPE
     ) as run:
         assert run.popen.stdout is not None
+        writer = None
         if feed is not None:
             assert run.popen.stdin is not None
             writer = threading.Thread(target=_write_all, args=(run.popen.stdin, feed))
             writer.start()
-            data = run.popen.stdout.read()
+        data = run.popen.stdout.read()
+        if writer is not None:
             writer.join()
-        else:
-            data = run.popen.stdout.read()
         run.check(f"reading {segment.source}")
-    if len(data) < width * height * 3:
+    size = shape[0] * shape[1]
+    if len(data) < size:
         raise RenderError(
             f"{segment.source}: no picture could be decoded at {segment.source_start:.2f} s"
         )
-    return np.frombuffer(data[: width * height * 3], np.uint8).reshape(height, width, 3)
+    return np.frombuffer(data[:size], np.uint8).reshape(shape)
 
 
 def _write_all(stream: IO[bytes], data: bytes) -> None:
@@ -156,12 +171,12 @@ class Timeline:
 
     def __init__(self, plan: Plan, stack: ExitStack) -> None:
         fmt = plan.format
-        self.fps, self.width, self.height = fmt.fps, fmt.width, fmt.height
-        half = fmt.height // 2
+        self.fps = fmt.fps
+        top = fmt.height // 2
         self.sizes = {
             "full": (fmt.width, fmt.height),
-            "top": (fmt.width, half),
-            "bottom": (fmt.width, fmt.height - half),
+            "top": (fmt.width, top),
+            "bottom": (fmt.width, fmt.height - top),
         }
         self.parts: list[tuple[Segment, Frames]] = [
             (
@@ -176,16 +191,16 @@ class Timeline:
 
     def frame_at(self, t: float) -> np.ndarray:
         index = round(t * self.fps)
-        regions = {region: self._region(region, index) for region in REGIONS}
-        if regions["full"] is not None:
-            frame = regions["full"]
+        full = self._region("full", index)
+        if full is not None:
+            frame = full
         else:
-            blank = {r: np.zeros((h, w, 3), np.uint8) for r, (w, h) in self.sizes.items()}
-            frame = np.vstack(
-                [
-                    regions["top"] if regions["top"] is not None else blank["top"],
-                    regions["bottom"] if regions["bottom"] is not None else blank["bottom"],
-                ]
+            halves = [self._region(region, index) for region in ("top", "bottom")]
+            frame = stack(
+                *(
+                    picture if picture is not None else black(*self.sizes[region])
+                    for picture, region in zip(halves, ("top", "bottom"), strict=True)
+                )
             )
         return self._flash(frame, index)
 
@@ -211,32 +226,10 @@ class Timeline:
         for transition in self.transitions:
             if transition.kind != "flash":
                 continue
-            half = transition.frames / 2
-            weight = 1.0 - abs(index + 0.5 - transition.at_frame) / half
+            weight = 1.0 - abs(index + 0.5 - transition.at_frame) / (transition.frames / 2)
             if weight > 0:
-                lifted = frame.astype(np.float32)
-                lifted += (255.0 - lifted) * weight
-                return lifted.astype(np.uint8)
+                return flash(frame, weight)
         return frame
-
-
-def mix(kind: str, outgoing: np.ndarray, incoming: np.ndarray, progress: float) -> np.ndarray:
-    """Two pictures part way through a transition (progress 0 → 1)."""
-    if kind == "crossfade":
-        blended = outgoing.astype(np.float32) * (1 - progress) + incoming * progress
-        return blended.astype(np.uint8)
-    width = outgoing.shape[1]
-    if kind == "slide":
-        shift = round(progress * width)
-        return np.hstack([outgoing[:, shift:], incoming[:, :shift]])
-    if kind == "wipe":
-        edge = progress * (width + WIPE_SOFTNESS) - WIPE_SOFTNESS
-        ramp = np.clip((edge - np.arange(width)) / WIPE_SOFTNESS + 1, 0, 1)[None, :, None]
-        return (outgoing * (1 - ramp) + incoming * ramp).astype(np.uint8)
-    return incoming
-
-
-WIPE_SOFTNESS = 24
 
 
 class CaptionLayer:
@@ -265,8 +258,8 @@ class CaptionLayer:
         caption, image = self.captions[number], self.images[number]
         if scale == 1.0:
             return self.sprites[number], caption.x, caption.y
-        width = max(1, round(image.width * scale))
-        height = max(1, round(image.height * scale))
+        width = max(2, round(image.width * scale))
+        height = max(2, round(image.height * scale))
         key = (number, width)
         if key not in self.scaled:
             resized = image.convert("RGBa").resize((width, height), Image.Resampling.BICUBIC)
@@ -284,22 +277,57 @@ def compose(plan: Plan, stack: ExitStack) -> VideoClip:
     return timeline
 
 
+class SoundTrack(threading.Thread):
+    """Mixes and levels the clip's sound while the picture is being encoded."""
+
+    def __init__(self, plan: Plan, work: Path) -> None:
+        super().__init__(name="clipcraft sound", daemon=True)
+        self.plan, self.work = plan, work
+        self.track: Path | None = None
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            mix_path = self.work / "mix.wav"
+            write_mix(self.plan, mix_path)
+            self.track = encode_sound(mix_path, self.plan.sound, self.plan.format, self.work)
+        except BaseException as error:  # handed to the main thread by result()
+            self.error = error
+
+    def result(self) -> Path:
+        self.join()
+        if self.error is not None:
+            raise self.error
+        assert self.track is not None
+        return self.track
+
+
 def render(plan: Plan, on_progress: Progress | None = None) -> None:
     """Write the clip the plan describes, atomically, at `plan.output`."""
     fmt = plan.format
     with (
         atomic_output(Path(plan.output)) as temporary,
-        tempfile.TemporaryDirectory(prefix="clipcraft-") as work,
+        # the work files live beside the clip (same disk) and go with it on every exit path
+        tempfile.TemporaryDirectory(prefix=".clipcraft-", dir=Path(plan.output).parent) as folder,
         ExitStack() as stack,
     ):
-        mix_path = Path(work) / "mix.wav"
-        write_mix(plan, mix_path)
-        sound_track = encode_sound(mix_path, plan.sound, fmt, Path(work))
-        clip = compose(plan, stack)
-        command = encode_command(fmt, str(sound_track), str(temporary))
-        with ffmpeg_process(command, stdin=subprocess.PIPE) as encoder:
-            _feed(encoder, clip, plan.total_frames, fmt.fps, on_progress)
-            encoder.check("encoding the clip")
+        work = Path(folder)
+        sound = SoundTrack(plan, work)
+        sound.start()
+        try:
+            picture = work / "picture.mp4"
+            clip = compose(plan, stack)
+            with ffmpeg_process(
+                encode_command(fmt, str(picture)), stdin=subprocess.PIPE
+            ) as encoder:
+                _feed(encoder, clip, plan.total_frames, fmt.fps, on_progress)
+                encoder.check("encoding the clip")
+            track = sound.result()
+        finally:
+            sound.join()  # its ffmpeg runs end before the folder and the clip are cleaned up
+        run_ffmpeg(
+            mux_command(str(picture), str(track), str(temporary)), "joining picture and sound"
+        )
 
 
 def _feed(
@@ -309,8 +337,6 @@ def _feed(
     try:
         for index in range(frames):
             frame = clip.get_frame(index / fps)
-            if frame.dtype != np.uint8:
-                frame = np.clip(frame, 0, 255).astype(np.uint8)
             encoder.popen.stdin.write(np.ascontiguousarray(frame).data)
             if on_progress:
                 on_progress(index + 1, frames)
