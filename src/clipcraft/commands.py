@@ -34,6 +34,11 @@ def _window(segment: Segment) -> list[str]:
     return ["-ss", f"{segment.source_start:.3f}", "-t", f"{length:.3f}", "-i", segment.source]
 
 
+def _decoding(fmt: OutputFormat) -> list[str]:
+    """Decoder shortcuts for a preview: no deblocking, the fast paths."""
+    return ["-skip_loop_filter", "all", "-flags2", "fast"] if fmt.fast_decode else []
+
+
 def _picture_steps(segment: Segment, fmt: OutputFormat) -> list[str]:
     """Upright → HDR to SDR → reframed → the card look → RGB (rate steps come first)."""
     steps = [HDR_TO_SDR] if segment.hdr_to_sdr else []
@@ -58,6 +63,7 @@ def video_decode_command(segment: Segment, fmt: OutputFormat) -> list[str]:
     steps = [*rate, f"fps={fmt.fps}", *_picture_steps(segment, fmt)]
     return ffmpeg_command(
         "-loglevel", "error",
+        *_decoding(fmt),
         *_window(segment),
         "-map", "0:v:0",
         "-vf", ",".join(steps),

@@ -67,6 +67,8 @@ class OutputFormat:
     audio_rate: int
     threads: int = 0
     """Encoder threads; 0 lets x264 take every core (a batch gives each clip its share)."""
+    fast_decode: bool = False
+    """Skip the decoder's deblocking: a preview is for checking, so speed beats polish."""
 
 
 Region = Literal["full", "top", "bottom"]
@@ -121,6 +123,8 @@ class SoundPlan:
     duck_db: float = DUCK_DB
     loudness_lufs: float = LOUDNESS_LUFS
     true_peak_db: float = TRUE_PEAK_DB
+    checked: bool = True
+    """Measure the encoded track and encode again if AAC pushed a peak over (not in a preview)."""
 
 
 @dataclass(frozen=True)
@@ -163,6 +167,7 @@ def output_format(recipe: Recipe) -> OutputFormat:
         crf=crf,
         audio_bitrate=AUDIO_BITRATE,
         audio_rate=AUDIO_RATE,
+        fast_decode=recipe.output.preview,
     )
 
 
@@ -245,6 +250,7 @@ def build_plan(
         original=not settings.mute,
         effects=effects,
         duck_db=DUCK_DB if settings.duck else 0.0,
+        checked=not recipe.output.preview,
     )
     return Plan(
         output=str(output),

@@ -18,6 +18,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import IO
 
+import cv2
 import numpy as np
 from moviepy import VideoClip
 from PIL import Image
@@ -84,19 +85,16 @@ class MovingFrames:
 class StillFrames:
     """One picture, decoded once at its deepest zoom's size, zoomed smoothly over the frames.
 
-    At zoom z the centre 1/z of the picture fills the region; the crop box is fractional, so
-    the push-in moves by sub-pixel steps with no jitter, and at the deepest zoom it is 1:1.
-    Each plane is resampled on its own, the chroma on its half-size grid.
+    At zoom z the centre 1/z of the picture fills the region. OpenCV's affine warp samples it
+    at fractional positions, so the push-in moves by sub-pixel steps with no jitter (and at
+    the deepest zoom it is 1:1); each plane is warped on its own, the chroma on its half grid.
     """
 
     def __init__(
         self, segment: Segment, fmt: OutputFormat, size: tuple[int, int], stack: ExitStack
     ) -> None:
         self.segment, self.size = segment, size
-        self.planes = [
-            Image.fromarray(np.ascontiguousarray(plane))
-            for plane in planes(decode_still(segment, fmt, stack))
-        ]
+        self.planes = [np.ascontiguousarray(p) for p in planes(decode_still(segment, fmt, stack))]
         self.held: np.ndarray | None = None
 
     def frame(self, index: int) -> np.ndarray:
@@ -104,25 +102,32 @@ class StillFrames:
         if first == last and self.held is not None:
             return self.held
         zoom = first + (last - first) * index / max(self.segment.frames - 1, 1)
-        width, height = self.size
-        resized = []
-        for plane, scale in zip(self.planes, (1, 2, 2), strict=True):
-            box_width, box_height = plane.width / zoom, plane.height / zoom
-            left, top = (plane.width - box_width) / 2, (plane.height - box_height) / 2
-            resized.append(
-                np.asarray(
-                    plane.resize(
-                        (width // scale, height // scale),
-                        Image.Resampling.BILINEAR,
-                        box=(left, top, left + box_width, top + box_height),
-                    )
-                )
+        frame = from_planes(
+            *(
+                self._warp(plane, scale, zoom)
+                for plane, scale in zip(self.planes, (1, 2, 2), strict=True)
             )
-        frame = from_planes(*resized)
+        )
         frame.setflags(write=False)
         if first == last:
             self.held = frame
         return frame
+
+    def _warp(self, plane: np.ndarray, scale: int, zoom: float) -> np.ndarray:
+        width, height = self.size[0] // scale, self.size[1] // scale
+        step = plane.shape[1] / zoom / width  # source pixels per output pixel
+        left = (plane.shape[1] - plane.shape[1] / zoom) / 2
+        top = (plane.shape[0] - plane.shape[0] / zoom) / 2
+        to_source = np.array(
+            [[step, 0, left + 0.5 * step - 0.5], [0, step, top + 0.5 * step - 0.5]], np.float32
+        )
+        return cv2.warpAffine(
+            plane,
+            to_source,
+            (width, height),
+            flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+            borderMode=cv2.BORDER_REPLICATE,
+        )
 
 
 def decode_still(segment: Segment, fmt: OutputFormat, stack: ExitStack) -> np.ndarray:
