@@ -130,10 +130,8 @@ def encode_sound(mix: Path, sound: SoundPlan, fmt: OutputFormat, work: Path) -> 
     """
     source, gain = normalise(mix, sound, fmt.audio_rate, work)
     track = work / "sound.m4a"
-    for _ in range(AAC_PASSES if sound.checked else 1):
+    for _ in range(AAC_PASSES):
         run_ffmpeg(aac_encode_command(str(source), str(track), gain, fmt), "encoding the sound")
-        if not sound.checked:
-            break
         over = measure(track).true_peak - (sound.true_peak_db - AAC_PEAK_MARGIN_DB)
         if over <= 0:
             break

@@ -123,8 +123,6 @@ class SoundPlan:
     duck_db: float = DUCK_DB
     loudness_lufs: float = LOUDNESS_LUFS
     true_peak_db: float = TRUE_PEAK_DB
-    checked: bool = True
-    """Measure the encoded track and encode again if AAC pushed a peak over (not in a preview)."""
 
 
 @dataclass(frozen=True)
@@ -250,7 +248,6 @@ def build_plan(
         original=not settings.mute,
         effects=effects,
         duck_db=DUCK_DB if settings.duck else 0.0,
-        checked=not recipe.output.preview,
     )
     return Plan(
         output=str(output),
