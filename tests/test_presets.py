@@ -219,25 +219,28 @@ def test_a_failed_render_gives_its_episode_back(clip: Path, tmp_path: Path) -> N
     assert Series("fail-of-the-week").peek() == 1
 
 
-def _claim(name: str, data: str, queue: multiprocessing.Queue) -> None:
+def _claim(name: str, data: str, queue: multiprocessing.Queue, done) -> None:
     import os
 
     os.environ["CLIPCRAFT_DATA_DIR"] = data
     queue.put(Series(name).claim())
+    done.wait(30)  # a claimer is alive while it renders; ended claims count as abandoned
 
 
 def test_claims_at_the_same_time_get_different_episodes(own_folders: Path) -> None:
     context = multiprocessing.get_context("spawn")
-    queue = context.Queue()
+    queue, done = context.Queue(), context.Event()
     workers = [
-        context.Process(target=_claim, args=("busy", str(own_folders / "data"), queue))
+        context.Process(target=_claim, args=("busy", str(own_folders / "data"), queue, done))
         for _ in range(4)
     ]
     for worker in workers:
         worker.start()
+    claimed = sorted(queue.get(timeout=30) for _ in workers)
+    done.set()
     for worker in workers:
         worker.join(30)
-    assert sorted(queue.get(timeout=5) for _ in workers) == [1, 2, 3, 4]
+    assert claimed == [1, 2, 3, 4]
 
 
 @pytest.fixture(scope="module")

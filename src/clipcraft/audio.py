@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import subprocess
 import warnings
+import wave
 from pathlib import Path
 
 import numpy as np
@@ -165,4 +166,10 @@ def mix(plan: Plan) -> AudioSegment:
 
 
 def write_mix(plan: Plan, path: Path) -> None:
-    mix(plan).export(str(path), format="wav")
+    """The mix as a WAV file, closed on every path (a full disk included)."""
+    sound = mix(plan)
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(sound.channels)
+        out.setsampwidth(sound.sample_width)
+        out.setframerate(sound.frame_rate)
+        out.writeframes(sound.raw_data)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import signal
 import sys
@@ -42,6 +43,7 @@ from clipcraft.stages.trim import place_window
 from clipcraft.styles import POSITIONS, STYLES
 from clipcraft.units import format_time, parse_effect_cue, parse_time
 
+DISK_FULL = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 DEFAULTS = Recipe()
 """Shown as the flags' defaults; a flag left at its default sets nothing (see flag_layer)."""
@@ -94,6 +96,14 @@ class ClipcraftGroup(click.Group):
             _fail(error.format_message() + where, error.exit_code, verbose=False)
         except click.ClickException as error:
             _fail(error.format_message(), error.exit_code, verbose=False)
+        except OSError as error:
+            if error.errno not in DISK_FULL:
+                _fail(f"unexpected error: {error} (run again with -v for details)", 1, verbose)
+            _fail(
+                "the disk is full (or the file is too large for it); nothing was written",
+                1,
+                verbose,
+            )
         except (KeyboardInterrupt, click.Abort):
             _fail("interrupted; nothing was written", 130, verbose=False)
         except Interrupted as stop:

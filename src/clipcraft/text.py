@@ -31,6 +31,8 @@ MAX_LINES = 3
 MIN_CAP_HEIGHT = 48
 """The smallest legible cap height on a 1080-wide frame; scaled for other widths."""
 SHRINK_STEP = 0.94
+MAX_CHARACTERS = 300
+"""Far more than three legible lines hold: longer text fails at once, without sizing."""
 
 Face = Literal["text", "fallback", "emoji"]
 
@@ -204,6 +206,8 @@ def layout_caption(
     shown = " ".join(text.upper().split() if style.uppercase else text.split())
     if not shown:
         raise UsageError("a caption is empty", "give some text, or leave the caption out")
+    if len(shown) > MAX_CHARACTERS:
+        raise _too_long(shown)
     scale = frame_width / 1080
     cap_target = style.cap_height * frame_width
     cap_floor = MIN_CAP_HEIGHT * scale
@@ -237,13 +241,17 @@ def layout_caption(
                 )
         smaller = int(size * SHRINK_STEP)
         if Faces(font, smaller).cap_height() < cap_floor:
-            preview = shown if len(shown) <= 40 else shown[:37] + "…"
-            raise UsageError(
-                f"the caption {preview!r} ({len(shown)} characters) does not fit in "
-                f"{MAX_LINES} lines at a legible size",
-                "shorten it, or split it into several --caption",
-            )
+            raise _too_long(shown)
         size = smaller
+
+
+def _too_long(shown: str) -> UsageError:
+    preview = shown if len(shown) <= 40 else shown[:37] + "…"
+    return UsageError(
+        f"the caption {preview!r} ({len(shown)} characters) does not fit in {MAX_LINES} lines "
+        "at a legible size",
+        "shorten it, or split it into several --caption",
+    )
 
 
 def render_caption(layout: CaptionLayout, style: CaptionStyle) -> Image.Image:

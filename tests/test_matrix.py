@@ -1,0 +1,235 @@
+"""The bad-input matrix: odd and broken inputs get one clean line, or render correctly."""
+
+from __future__ import annotations
+
+import contextlib
+import resource
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from clipcraft.errors import UsageError
+from clipcraft.ffmpeg import ffmpeg_exe
+from clipcraft.schema import layer_from_toml
+from clipcraft.subtitles import parse_subtitles
+from clipcraft.units import parse_effect_cue, parse_time
+
+from helpers import assert_one_clean_error, clipcraft
+from media import MARKER, close_to, inspect, make_video, read_frame
+
+
+@pytest.fixture(scope="module")
+def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_video(
+        tmp_path_factory.mktemp("matrix") / "clip.mp4", width=180, height=320, seconds=3
+    )
+
+
+def test_a_clip_of_a_fifth_of_a_second_is_used_whole(tmp_path: Path) -> None:
+    short = make_video(tmp_path / "blink.mp4", width=180, height=320, seconds=0.2)
+    out = tmp_path / "o.mp4"
+    result = clipcraft("make", short, "--at", 0.1, "-o", out, "--preview")
+    assert result.exit_code == 0, result.output
+    assert "shorter than" in result.stderr
+    assert inspect(out).frames == 6
+
+
+def test_a_ten_thousand_character_caption_fails_fast(clip: Path, tmp_path: Path) -> None:
+    result = clipcraft("make", clip, "--at", 1, "--caption", "a" * 10_000, "-o", tmp_path / "o.mp4")
+    assert_one_clean_error(result, 2, "10000 characters", "does not fit")
+
+
+def test_a_name_with_a_leading_dash_spaces_and_emoji(
+    clip: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    odd = tmp_path / "-oops my crêpe 🥞.mp4"
+    odd.write_bytes(clip.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    result = clipcraft("make", "--at", 1, "--preview", "--", odd.name)
+    assert result.exit_code == 0, result.output
+    assert inspect(tmp_path / "-oops my crêpe 🥞-clip.mp4").frames == 90
+
+
+def test_phone_slow_motion_at_120_fps(tmp_path: Path) -> None:
+    slomo = make_video(tmp_path / "slomo.mov", width=180, height=320, seconds=2, fps=120)
+    out = tmp_path / "o.mp4"
+    assert clipcraft("make", slomo, "--start", 0, "--end", 2, "-o", out, "--preview").exit_code == 0
+    assert inspect(out).frames == 60 and inspect(out).has("30 fps")
+
+
+def test_a_file_with_two_video_tracks_uses_the_first(clip: Path, tmp_path: Path) -> None:
+    other = make_video(tmp_path / "other.mp4", width=320, height=180, seconds=3, audio=None)
+    both = tmp_path / "motion photo.mp4"
+    subprocess.run(
+        [
+            ffmpeg_exe(),
+            "-loglevel",
+            "error",
+            "-i",
+            str(clip),
+            "-i",
+            str(other),
+            "-map",
+            "0:v",
+            "-map",
+            "1:v",
+            "-map",
+            "0:a",
+            "-c",
+            "copy",
+            str(both),
+        ],
+        check=True,
+    )
+    out = tmp_path / "o.mp4"
+    assert clipcraft("make", both, "--at", 1, "-o", out, "--preview").exit_code == 0
+    assert close_to(read_frame(out, 0.5)[40, 40], MARKER), "the first track, portrait"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="resource limits as on Linux")
+def test_a_full_disk_leaves_nothing_behind(clip: Path, tmp_path: Path) -> None:
+    def small_disk() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writes fail instead of killing us
+        resource.setrlimit(resource.RLIMIT_FSIZE, (64_000, 64_000))
+
+    out = tmp_path / "out"
+    out.mkdir()
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "clipcraft",
+            "make",
+            str(clip),
+            "--at",
+            "1",
+            "-o",
+            str(out / "o.mp4"),
+        ],
+        capture_output=True,
+        text=True,
+        preexec_fn=small_disk,
+        timeout=120,
+    )
+    assert run.returncode == 1
+    lines = run.stderr.strip().splitlines()
+    assert (len(lines) == 1 and "disk" in lines[0]) or "File too large" in lines[0], run.stderr
+    assert list(out.iterdir()) == []
+
+
+# --- a fuzz pass: whatever is typed, the answer is a value or a clean error ---------------
+
+FUZZ = settings(
+    max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@FUZZ
+@given(st.text(max_size=20))
+def test_fuzz_times(text: str) -> None:
+    with contextlib.suppress(UsageError):
+        assert parse_time(text) >= 0
+
+
+@FUZZ
+@given(st.text(max_size=30))
+def test_fuzz_effect_cues(text: str) -> None:
+    with contextlib.suppress(UsageError):
+        parse_effect_cue(text)
+
+
+@FUZZ
+@given(st.text(alphabet=st.sampled_from(list("0123456789:,.-> \n\tabc<>WEBVT")), max_size=200))
+def test_fuzz_subtitles(text: str) -> None:
+    try:
+        cues = parse_subtitles(text, "fuzz.srt")
+    except UsageError:
+        return
+    assert all(cue.end > cue.start for cue in cues)
+
+
+toml_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-5, 100)
+    | st.floats(-1, 100, allow_nan=False)
+    | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+toml_keys = st.sampled_from(
+    [
+        "duration",
+        "trim",
+        "output",
+        "caption",
+        "captions",
+        "sfx",
+        "sound",
+        "after",
+        "beats",
+        "series",
+        "bogus",
+    ]
+)
+
+
+@FUZZ
+@given(st.dictionaries(toml_keys, toml_values, max_size=4))
+def test_fuzz_recipe_tables(data: dict) -> None:
+    with contextlib.suppress(UsageError):
+        layer_from_toml("fuzz.toml", data, None)
+
+
+@settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "--at",
+                "--start",
+                "--end",
+                "--duration",
+                "--platform",
+                "--fit",
+                "--style",
+                "--sfx",
+                "--caption",
+                "--freeze",
+                "--transition",
+                "--layout",
+                "0:01",
+                "banana",
+                "-3",
+                "2.5",
+                "1e9",
+                "reels",
+                "split",
+                "ding@end",
+                "zzz",
+                "--replay",
+                "--mute",
+                "",
+                "🥞",
+                "--episode",
+                "0",
+            ]
+        ),
+        max_size=6,
+    )
+)
+def test_fuzz_the_command_line(clip: Path, tmp_path: Path, argv: list[str]) -> None:
+    result = clipcraft("make", clip, *argv, "--dry-run", "-o", tmp_path / "o.mp4")
+    assert result.exit_code in (0, 1, 2)
+    assert "Traceback" not in result.output
+    if result.exit_code:
+        assert result.stderr.strip().count("\n") == 0
