@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import resource
 import signal
 import subprocess
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from PIL import Image
 
 from clipcraft.errors import UsageError
 from clipcraft.ffmpeg import ffmpeg_exe
@@ -233,3 +235,101 @@ def test_fuzz_the_command_line(clip: Path, tmp_path: Path, argv: list[str]) -> N
     assert "Traceback" not in result.output
     if result.exit_code:
         assert result.stderr.strip().count("\n") == 0
+
+
+def test_a_cover_is_written_beside_the_clip_and_never_over_a_file(
+    clip: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "fail.mp4"
+    result = clipcraft(
+        "make", clip, "--at", 1, "--caption", "Cover 📸", "--cover", "-o", out, "--preview"
+    )
+    assert result.exit_code == 0, result.output
+    cover = Image.open(tmp_path / "fail.jpg")
+    assert cover.format == "JPEG" and cover.size == (540, 960)
+    again = clipcraft(
+        "make",
+        clip,
+        "--at",
+        1,
+        "--cover",
+        "-o",
+        tmp_path / "other.mp4",
+        "--cover",
+        tmp_path / "fail.jpg",
+    )
+    assert_one_clean_error(again, 2, "fail.jpg", "already exists")
+
+
+def test_an_8k_source_is_scaled_as_it_is_decoded(tmp_path: Path) -> None:
+    big = tmp_path / "8k.mp4"
+    subprocess.run(
+        [
+            ffmpeg_exe(),
+            "-loglevel",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=s=7680x4320:r=30:d=0.5",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-pix_fmt",
+            "yuv420p",
+            str(big),
+        ],
+        check=True,
+    )
+    out = tmp_path / "o.mp4"
+    result = clipcraft("make", big, "--at", 0.2, "-o", out, "--preview")
+    assert result.exit_code == 0, result.output
+    assert inspect(out).frames == 15 and inspect(out).has("540x960")
+
+
+def test_pq_hdr_is_tone_mapped(tmp_path: Path) -> None:
+    hdr = tmp_path / "pq.mp4"
+    subprocess.run(
+        [
+            ffmpeg_exe(),
+            "-loglevel",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "smptebars=s=320x180:d=1",
+            "-vf",
+            "format=yuv420p10le",
+            "-c:v",
+            "libx265",
+            "-x265-params",
+            "log-level=none:colorprim=bt2020:transfer=smpte2084:colormatrix=bt2020nc",
+            "-color_primaries",
+            "bt2020",
+            "-color_trc",
+            "smpte2084",
+            "-colorspace",
+            "bt2020nc",
+            "-tag:v",
+            "hvc1",
+            str(hdr),
+        ],
+        check=True,
+    )
+    assert json.loads(clipcraft("probe", hdr, "--json").stdout)["hdr"] is True
+    out = tmp_path / "o.mp4"
+    result = clipcraft("make", hdr, "--at", 0.5, "--fit", "pad", "-o", out, "--preview")
+    assert result.exit_code == 0, result.output
+    assert inspect(out).has(r"yuv420p\(tv, bt709")
+    bars = read_frame(out, 0.5)[400:560].astype(int)
+    assert (bars.max(axis=2) - bars.min(axis=2)).mean() > 40, "the bars keep their colours"
+
+
+def test_no_subprocess_is_started_through_a_shell() -> None:
+    source = Path(__file__).resolve().parents[1] / "src" / "clipcraft"
+    for module in source.rglob("*.py"):
+        text = module.read_text()
+        assert "shell=True" not in text and "os.system" not in text and "os.popen" not in text, (
+            module
+        )

@@ -315,6 +315,14 @@ def main() -> None:
 )
 @click.option("--preview", is_flag=True, help="Fast 540x960 draft render for checking.")
 @click.option(
+    "--cover",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    metavar="[PATH]",
+    help="Also write a cover JPEG: the moment's frame [default: beside the clip].",
+)
+@click.option(
     "--preset", metavar="NAME|PATH", help="Start from a preset (see `clipcraft presets`)."
 )
 @click.option(
@@ -378,7 +386,7 @@ def make(ctx: click.Context, input_path: Path, **options: Any) -> None:
 FLAG_KEYS: dict[str, str] = {
     "duration": "duration", "at": "trim.at", "start": "trim.start", "end": "trim.end",
     "platform": "output.platform", "fit": "output.fit", "quality": "output.quality",
-    "preview": "output.preview", "after_path": "after.file",
+    "preview": "output.preview", "cover": "output.cover", "after_path": "after.file",
     "after_duration": "after.duration", "after_start": "after.start",
     "transition": "after.transition", "layout": "after.layout",
     "after_caption": "after.caption", "freeze": "beats.freeze", "replay": "beats.replay",

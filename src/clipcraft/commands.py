@@ -153,3 +153,11 @@ def mux_command(video_path: str, sound_track: str, output_path: str) -> list[str
         "-map", "0:v:0", "-map", "1:a:0", "-c", "copy", "-shortest",
         "-movflags", "+faststart", "-f", "mp4", output_path,
     )  # fmt: skip
+
+
+def cover_command(clip: str, seconds: float, out: str) -> list[str]:
+    """One frame of the finished clip (captions and all) as a JPEG."""
+    return ffmpeg_command(
+        "-loglevel", "error", "-y", "-ss", f"{seconds:.3f}", "-i", clip,
+        "-frames:v", "1", "-q:v", "2", "-f", "image2", "-c:v", "mjpeg", out,
+    )  # fmt: skip

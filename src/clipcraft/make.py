@@ -39,7 +39,10 @@ def prepare(recipe: Recipe, source: Path, output: Path | None, force: bool) -> P
     trim = recipe.trim
     needs_moment = trim.at is None and trim.start is None and trim.end is None
     found = find_moment(media) if needs_moment and media.kind == "video" else None
-    return build_plan(recipe, media, target, sounds, cues, found, after)
+    plan = build_plan(recipe, media, target, sounds, cues, found, after)
+    if plan.cover:
+        check_output(Path(plan.cover), inputs, force)
+    return plan
 
 
 def fill_placeholders(recipe: Recipe, values: dict[str, object]) -> Recipe:

@@ -129,6 +129,7 @@ class SoundPlan:
 class Plan:
     output: str
     format: OutputFormat
+    cover: str | None
     segments: tuple[Segment, ...]
     moment: float
     moment_basis: str
@@ -252,6 +253,7 @@ def build_plan(
     return Plan(
         output=str(output),
         format=fmt,
+        cover=_cover_path(recipe.output.cover, output),
         segments=tuple(segments),
         moment=moment,
         moment_basis=basis,
@@ -260,6 +262,18 @@ def build_plan(
         transitions=tuple(transitions),
         warnings=tuple(warnings),
     )
+
+
+def _cover_path(cover: str | None, output: Path) -> str | None:
+    """The cover's path: as given, or the clip's own name with .jpg; never the clip itself."""
+    if cover is None:
+        return None
+    path = Path(cover).expanduser() if cover else output.with_suffix(".jpg")
+    if path.resolve() == output.resolve():
+        raise UsageError(f"--cover {path}: is the clip's own path", "give a .jpg path")
+    if not path.parent.is_dir():
+        raise UsageError(f"--cover {path}: the folder {path.parent} does not exist")
+    return str(path)
 
 
 def _check_parts(media: MediaInfo, after: MediaInfo | None, recipe: Recipe) -> None:

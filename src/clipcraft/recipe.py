@@ -33,6 +33,8 @@ class OutputSettings:
     fit: Fit = "auto"
     quality: Quality = "standard"
     preview: bool = False
+    cover: str | None = None
+    """Also write a cover JPEG: a path, or "" for the clip's own name with .jpg."""
 
 
 NAMED_POINTS = ("moment", "start", "after", "end")

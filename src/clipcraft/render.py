@@ -25,6 +25,7 @@ from PIL import Image
 
 from clipcraft.audio import write_mix
 from clipcraft.commands import (
+    cover_command,
     encode_command,
     mux_command,
     photo_reframe_command,
@@ -333,6 +334,11 @@ def render(plan: Plan, on_progress: Progress | None = None) -> None:
         run_ffmpeg(
             mux_command(str(picture), str(track), str(temporary)), "joining picture and sound"
         )
+        if plan.cover:
+            with atomic_output(Path(plan.cover)) as cover:
+                run_ffmpeg(
+                    cover_command(str(temporary), plan.moment, str(cover)), "writing the cover"
+                )
 
 
 def _feed(

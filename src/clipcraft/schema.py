@@ -121,6 +121,7 @@ KEYS: dict[str, Check] = {
     "output.fit": _choice(FITS),
     "output.quality": _choice(QUALITIES),
     "output.preview": _flag,
+    "output.cover": _text,
     "caption": _captions,
     "captions.style": _choice(STYLES),
     "captions.font": _text,
@@ -244,6 +245,7 @@ def to_recipe(values: Mapping[str, Any]) -> Recipe:
             fit=get("output.fit", defaults.output.fit),
             quality=get("output.quality", defaults.output.quality),
             preview=get("output.preview", False),
+            cover=get("output.cover"),
         ),
         sound=SoundSettings(
             effects=get("sfx", ()),
