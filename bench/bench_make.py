@@ -166,36 +166,43 @@ def clipcraft_command(name: str, out: Path, *extra: str) -> list[str]:
     ]
 
 
-def tree_rss(pid: int) -> int:
-    """Resident bytes of `pid` and all its descendants, from /proc."""
+def tree_memory(pid: int) -> int:
+    """Proportional set size (PSS) of `pid` and all its descendants, from /proc.
+
+    PSS counts a page shared by several processes (the ffmpeg binary's code, loaded by each
+    ffmpeg at once) once in total rather than once per process, so a tree of processes is not
+    charged several times for the same memory.
+    """
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-            statm = (entry / "statm").read_text().split()
-        except OSError:
-            continue
-        parent = int(stat[stat.rindex(")") + 2 :].split()[1])
-        children.setdefault(parent, []).append(int(entry.name))
-        rss[int(entry.name)] = int(statm[1]) * 4096
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parent = int(stat[stat.rindex(")") + 2 :].split()[1])
+            children.setdefault(parent, []).append(int(entry.name))
     total, todo = 0, [pid]
     while todo:
         current = todo.pop()
-        total += rss.get(current, 0)
+        try:
+            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
+        except OSError:
+            rollup = ""
+        for line in rollup.splitlines():
+            if line.startswith("Pss:"):
+                total += int(line.split()[1]) * 1024
         todo.extend(children.get(current, []))
     return total
 
 
 def measure(command: list[str]) -> tuple[float, int]:
-    """Wall seconds and peak resident bytes of the whole process tree."""
+    """Wall seconds and peak memory (PSS) of the whole process tree."""
     started = time.perf_counter()
     process = subprocess.Popen(command)
     peak = 0
     while process.poll() is None:
-        peak = max(peak, tree_rss(process.pid))
+        peak = max(peak, tree_memory(process.pid))
         time.sleep(0.02)
     if process.returncode != 0:
         raise SystemExit(f"failed: {' '.join(command)}")

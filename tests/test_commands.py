@@ -28,6 +28,8 @@ def test_decoder_seeks_then_drops_rate_then_crops_and_scales() -> None:
         "-nostdin",
         "-loglevel",
         "error",
+        "-threads",
+        "2",
         "-ss",
         "4.000",
         "-t",
