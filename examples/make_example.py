@@ -103,8 +103,9 @@ def dish(path: Path) -> None:
     draw.ellipse((140, 560, 940, 1160), fill=(245, 245, 240), outline=(210, 210, 205), width=8)
     for layer in range(6):
         top = 820 - layer * 46
-        draw.ellipse((300, top, 780, top + 150), fill=(200, 140, 60), outline=(150, 95, 35),
-                     width=4)
+        draw.ellipse(
+            (300, top, 780, top + 150), fill=(200, 140, 60), outline=(150, 95, 35), width=4
+        )
     draw.ellipse((420, 560, 660, 640), fill=(120, 60, 20))
     draw.rectangle((500, 520, 580, 560), fill=(250, 230, 160))
     photo.filter(ImageFilter.SMOOTH).save(path, quality=90)
