@@ -123,6 +123,13 @@ def make_video(
     return path
 
 
+def ffmpeg(*args: object) -> None:
+    """Run the bundled ffmpeg quietly on `args`, failing the test if it fails."""
+    subprocess.run(
+        [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", *map(str, args)], check=True
+    )
+
+
 def write_sound(path: Path, seconds: float, *, clicks: bool = False, rate: int = 48000) -> Path:
     """Mono 16-bit WAV: a 440 Hz tone, or 5-ms bursts at every whole second."""
     t = np.arange(int(seconds * rate)) / rate

@@ -22,7 +22,7 @@ from clipcraft.subtitles import parse_subtitles
 from clipcraft.units import parse_effect_cue, parse_time
 
 from helpers import assert_one_clean_error, clipcraft
-from media import MARKER, close_to, inspect, make_video, read_frame
+from media import MARKER, close_to, ffmpeg, inspect, make_video, read_frame
 
 
 @pytest.fixture(scope="module")
@@ -263,24 +263,18 @@ def test_a_cover_is_written_beside_the_clip_and_never_over_a_file(
 
 def test_an_8k_source_is_scaled_as_it_is_decoded(tmp_path: Path) -> None:
     big = tmp_path / "8k.mp4"
-    subprocess.run(
-        [
-            ffmpeg_exe(),
-            "-loglevel",
-            "error",
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc2=s=7680x4320:r=30:d=0.5",
-            "-c:v",
-            "libx264",
-            "-preset",
-            "ultrafast",
-            "-pix_fmt",
-            "yuv420p",
-            str(big),
-        ],
-        check=True,
+    ffmpeg(
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=s=7680x4320:r=30:d=0.5",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-pix_fmt",
+        "yuv420p",
+        big,
     )
     out = tmp_path / "o.mp4"
     result = clipcraft("make", big, "--at", 0.2, "-o", out, "--preview")
@@ -290,32 +284,26 @@ def test_an_8k_source_is_scaled_as_it_is_decoded(tmp_path: Path) -> None:
 
 def test_pq_hdr_is_tone_mapped(tmp_path: Path) -> None:
     hdr = tmp_path / "pq.mp4"
-    subprocess.run(
-        [
-            ffmpeg_exe(),
-            "-loglevel",
-            "error",
-            "-f",
-            "lavfi",
-            "-i",
-            "smptebars=s=320x180:d=1",
-            "-vf",
-            "format=yuv420p10le",
-            "-c:v",
-            "libx265",
-            "-x265-params",
-            "log-level=none:colorprim=bt2020:transfer=smpte2084:colormatrix=bt2020nc",
-            "-color_primaries",
-            "bt2020",
-            "-color_trc",
-            "smpte2084",
-            "-colorspace",
-            "bt2020nc",
-            "-tag:v",
-            "hvc1",
-            str(hdr),
-        ],
-        check=True,
+    ffmpeg(
+        "-f",
+        "lavfi",
+        "-i",
+        "smptebars=s=320x180:d=1",
+        "-vf",
+        "format=yuv420p10le",
+        "-c:v",
+        "libx265",
+        "-x265-params",
+        "log-level=none:colorprim=bt2020:transfer=smpte2084:colormatrix=bt2020nc",
+        "-color_primaries",
+        "bt2020",
+        "-color_trc",
+        "smpte2084",
+        "-colorspace",
+        "bt2020nc",
+        "-tag:v",
+        "hvc1",
+        hdr,
     )
     assert json.loads(clipcraft("probe", hdr, "--json").stdout)["hdr"] is True
     out = tmp_path / "o.mp4"
