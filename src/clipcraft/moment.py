@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -50,7 +50,6 @@ class Moment:
     time: float
     confidence: float
     basis: str
-    curves: dict[str, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
 
 
 def read_samples(path: str, start: float | None = None, length: float | None = None) -> np.ndarray:
@@ -190,19 +189,19 @@ def _from_sound(media: MediaInfo, sound: np.ndarray) -> Moment | None:
     scored.sort(reverse=True)
     best, at = scored[0]
     runner_up = scored[1][0] if len(scored) > 1 else 0.0
-    return Moment(round(at, 2), _confidence(best, runner_up), "sound and motion", {"sound": z})
+    return Moment(round(at, 2), _confidence(best, runner_up), "sound and motion")
 
 
 def _from_motion(media: MediaInfo) -> Moment:
     score = robust_z(motion_score(local_motion(read_frames(media, 0.0, media.duration))))
     peaks = _peaks(score, 2, int(SEPARATION * MOTION_FPS))
     if not peaks:
-        return Moment(round(media.duration * 0.5, 2), 0.0, "none", {"motion": score})
+        return Moment(round(media.duration * 0.5, 2), 0.0, "none")
     best = score[peaks[0]]
     runner_up = score[peaks[1]] if len(peaks) > 1 else 0.0
     # the jump shows on the frame after the change began
     at = max(peaks[0] - 1, 0) / MOTION_FPS
-    return Moment(round(at, 2), _confidence(best, runner_up), "motion", {"motion": score})
+    return Moment(round(at, 2), _confidence(best, runner_up), "motion")
 
 
 def _peaks(values: np.ndarray, count: int, separation: int) -> list[int]:

@@ -22,10 +22,6 @@ class Platform:
     height: int
     safe_zone: SafeZone
 
-    @property
-    def aspect(self) -> float:
-        return self.width / self.height
-
 
 PLATFORMS: dict[str, Platform] = {
     # Meta's Reels guidance: keep the top 14%, the bottom 35% and 6% each side clear.

@@ -51,10 +51,6 @@ class MediaInfo:
     audio_codec: str | None
     unreadable_audio: bool
 
-    @property
-    def aspect(self) -> float:
-        return self.width / self.height
-
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
 

@@ -169,7 +169,6 @@ def _write_all(stream: IO[bytes], data: bytes) -> None:
 
 
 Frames = MovingFrames | StillFrames
-REGIONS = ("full", "top", "bottom")
 
 
 class Timeline:
