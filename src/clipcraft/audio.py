@@ -7,7 +7,6 @@ final level is set afterwards (loudness.py).
 from __future__ import annotations
 
 import io
-import subprocess
 import warnings
 import wave
 from pathlib import Path
@@ -15,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from clipcraft.commands import audio_decode_command, effect_decode_command
-from clipcraft.ffmpeg import ffmpeg_exe, ffmpeg_process, run_ffmpeg
+from clipcraft.ffmpeg import ffmpeg_exe, run_ffmpeg
 from clipcraft.plan import OutputFormat, Plan, Segment
 from clipcraft.stages.sound import DUCK_RAMP, PlacedEffect, duck_intervals
 
@@ -52,10 +51,7 @@ def segment_audio(segment: Segment, fmt: OutputFormat, fades: tuple[int, int]) -
     length = samples_for(segment.frames, fmt)
     if not segment.sound:
         return np.zeros((length, 2), dtype=np.float32)
-    with ffmpeg_process(audio_decode_command(segment, fmt), stdout=subprocess.PIPE) as run:
-        assert run.popen.stdout is not None
-        raw = run.popen.stdout.read()
-        run.check(f"reading the sound of {segment.source}")
+    raw = run_ffmpeg(audio_decode_command(segment, fmt), f"reading the sound of {segment.source}")
     samples = np.frombuffer(raw, dtype=np.float32).reshape(-1, 2)[:length]
     if len(samples) < length:
         samples = np.concatenate([samples, np.zeros((length - len(samples), 2), np.float32)])

@@ -124,19 +124,20 @@ def _fail(message: str, code: int, verbose: bool) -> None:
     sys.exit(code)
 
 
-def _progress_bar(quiet: bool) -> Callable[[int, int], None] | None:
-    """A bar on stderr when a person is watching it, else nothing."""
+def _progress_bar(quiet: bool, unit: str, label: str) -> Callable[[int, int], None] | None:
+    """A bar on stderr, updated with (done, total), when a person is watching it; else None."""
     if quiet or not sys.stderr.isatty():
         return None
     from tqdm import tqdm
 
+    tqdm.monitor_interval = 0  # no monitor thread: batch workers are forked
     bar: list[Any] = []
 
     def update(done: int, total: int) -> None:
         if not bar:
-            bar.append(tqdm(total=total, unit="frame", desc="rendering", leave=False))
+            bar.append(tqdm(total=total, unit=unit, desc=label, leave=False))
         bar[0].update(done - bar[0].n)
-        if done == total:
+        if done >= total:
             bar[0].close()
 
     return update
@@ -367,7 +368,9 @@ def make(ctx: click.Context, input_path: Path, **options: Any) -> None:
         force=options["force"],
         episode=options["episode"],
         dry_run=options["dry_run"],
-        on_progress=None if options["dry_run"] else _progress_bar(options["quiet"]),
+        on_progress=None
+        if options["dry_run"]
+        else _progress_bar(options["quiet"], "frame", "rendering"),
     )
     plan = made.plan
     if not options["quiet"]:
@@ -647,11 +650,14 @@ def batch(
     Example:
       clipcraft batch ~/CameraRoll -o reels --preset fail-of-the-week -j 2 --report week.json
     """
-    bar = None if quiet or not sys.stderr.isatty() else _clip_bar()
+    bar = _progress_bar(quiet, "clip", "clips")
+    done = 0
 
     def progress(outcome: Outcome, total: int) -> None:
+        nonlocal done
+        done += 1
         if bar is not None:
-            bar(total)
+            bar(done, total)
 
     outcomes, notes = run_batch(
         folder, out, settings_layers(preset, recipe), workers=jobs, force=force, on_outcome=progress
@@ -664,19 +670,3 @@ def batch(
         write_report(check_output(report, [], force=True), outcomes, notes)
     if any(outcome.status == "failed" for outcome in outcomes):
         sys.exit(1)
-
-
-def _clip_bar() -> Callable[[int], None]:
-    from tqdm import tqdm
-
-    tqdm.monitor_interval = 0  # no monitor thread: workers are forked
-    bar: list[Any] = []
-
-    def step(total: int) -> None:
-        if not bar:
-            bar.append(tqdm(total=total, unit="clip", desc="clips", leave=False))
-        bar[0].update(1)
-        if bar[0].n >= total:
-            bar[0].close()
-
-    return step

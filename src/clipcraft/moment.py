@@ -11,13 +11,12 @@ phone is picked up). A clip without sound is scanned for motion alone.
 
 from __future__ import annotations
 
-import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 
-from clipcraft.ffmpeg import ffmpeg_command, ffmpeg_process
+from clipcraft.ffmpeg import ffmpeg_command, run_ffmpeg
 from clipcraft.probe import MediaInfo
 
 AUDIO_RATE = 16000
@@ -70,11 +69,7 @@ def read_samples(path: str, start: float | None = None, length: float | None = N
         "f32le",
         "pipe:1",
     )
-    with ffmpeg_process(command, stdout=subprocess.PIPE) as run:
-        assert run.popen.stdout is not None
-        data = run.popen.stdout.read()
-        run.check(f"reading the sound of {path}")
-    return np.frombuffer(data, np.float32)
+    return np.frombuffer(run_ffmpeg(command, f"reading the sound of {path}"), np.float32)
 
 
 def band_energies(samples: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -128,11 +123,7 @@ def read_frames(media: MediaInfo, start: float, length: float) -> np.ndarray:
         "-map", "0:v:0", "-vf", f"fps={MOTION_FPS},scale={MOTION_WIDTH}:{height},format=gray",
         "-f", "rawvideo", "pipe:1",
     )  # fmt: skip
-    with ffmpeg_process(command, stdout=subprocess.PIPE) as run:
-        assert run.popen.stdout is not None
-        data = run.popen.stdout.read()
-        run.check(f"reading the picture of {media.path}")
-    frames = np.frombuffer(data, np.uint8)
+    frames = np.frombuffer(run_ffmpeg(command, f"reading the picture of {media.path}"), np.uint8)
     count = len(frames) // (height * MOTION_WIDTH)
     return frames[: count * height * MOTION_WIDTH].reshape(count, height, MOTION_WIDTH) / 255.0
 
