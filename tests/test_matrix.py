@@ -93,6 +93,30 @@ def test_a_file_with_two_video_tracks_uses_the_first(clip: Path, tmp_path: Path)
     assert close_to(read_frame(out, 0.5)[40, 40], MARKER), "the first track, portrait"
 
 
+def test_an_unsupported_codec_is_named(clip: Path, tmp_path: Path) -> None:
+    """A codec ffmpeg has no decoder for (here H.264 relabelled with an unknown fourcc)."""
+    data = clip.read_bytes()
+    sample_entry = data.index(b"avc1", data.index(b"stsd"))
+    odd = tmp_path / "screen recording.mp4"
+    odd.write_bytes(data[:sample_entry] + b"xvqz" + data[sample_entry + 4 :])
+    result = clipcraft("make", odd, "--at", 1, "-o", tmp_path / "o.mp4")
+    assert_one_clean_error(result, 1, "screen recording.mp4", "cannot decode (xvqz)", "H.264")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["screen recording.mp4"]
+
+
+def test_a_video_track_with_zero_frames(tmp_path: Path) -> None:
+    """The MP4 muxer drops an empty track, Matroska keeps it: a recording stopped at once."""
+    empty = tmp_path / "stopped.mkv"
+    ffmpeg(
+        "-f", "lavfi", "-i", "color=s=180x320:d=1", "-f", "lavfi", "-i", "sine=d=1",
+        "-map", "0:v", "-map", "1:a", "-vf", "select=0", "-c:v", "libx264", "-c:a", "aac",
+        empty,
+    )  # fmt: skip
+    result = clipcraft("make", empty, "--at", 0.5, "-o", tmp_path / "o.mp4")
+    assert_one_clean_error(result, 1, "stopped.mkv", "no frames")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["stopped.mkv"]
+
+
 @pytest.mark.skipif(sys.platform != "linux", reason="resource limits as on Linux")
 def test_a_full_disk_leaves_nothing_behind(clip: Path, tmp_path: Path) -> None:
     def small_disk() -> None:

@@ -89,6 +89,17 @@ def ffmpeg_banner(path: str) -> str:
         return run.stderr_text()
 
 
+@cache
+def decodable_codecs() -> frozenset[str]:
+    """Names of the codecs this ffmpeg build can decode, from `ffmpeg -codecs`."""
+    listing = run_ffmpeg(ffmpeg_command("-codecs"), "listing its codecs").decode()
+    return frozenset(
+        fields[1]
+        for fields in (line.split() for line in listing.splitlines())
+        if len(fields) > 1 and len(fields[0]) == 6 and fields[0][0] == "D"
+    )
+
+
 def last_error_line(stderr: str) -> str:
     """The most telling line of ffmpeg's stderr, for an error message."""
     lines = [line.strip() for line in stderr.splitlines()]

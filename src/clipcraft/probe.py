@@ -17,7 +17,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from pillow_heif import register_heif_opener
 
 from clipcraft.errors import MediaError, UsageError
-from clipcraft.ffmpeg import ffmpeg_banner
+from clipcraft.ffmpeg import decodable_codecs, ffmpeg_banner
 
 PHOTO_FORMATS = ("image2",)
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif")
@@ -28,6 +28,7 @@ _STREAM = re.compile(r"^\s*Stream #\d+:(\d+)\S*: (Video|Audio|Data|Subtitle|Atta
 _INPUT = re.compile(r"^Input #0, ([^,]+(?:,[^ ]+)*), from")
 _DURATION = re.compile(r"Duration: (\d+):(\d+):(\d+(?:\.\d+)?)")
 _ROTATION = re.compile(r"(?:Display Matrix|displaymatrix): rotation of (-?\d+(?:\.\d+)?) degrees")
+_CODEC_TAG = re.compile(r"\((\S{4}) / 0x")
 _SIZE = re.compile(r"^(\d+)x(\d+)")
 _RATE = re.compile(r"^(\d+(?:\.\d+)?)(k?) (fps|tbr)$")
 
@@ -69,7 +70,10 @@ def probe(path: str | Path) -> MediaInfo:
     with path.open("rb") as stream:
         header = stream.read(12)
     banner = ffmpeg_banner(str(path))
-    return parse_banner(str(path), banner, looks_like_mp4=header[4:8] in MP4_BOXES)
+    info = parse_banner(str(path), banner, looks_like_mp4=header[4:8] in MP4_BOXES)
+    if info.kind == "video" and info.video_codec not in decodable_codecs():
+        raise _undecodable(info.path, info.video_codec)
+    return info
 
 
 def open_photo(path: Path) -> Image.Image:
@@ -144,7 +148,15 @@ def parse_banner(path: str, banner: str, looks_like_mp4: bool = True) -> MediaIn
     video = videos[0]
     details = _split_top_level(video.text)
     codec = details[0].split()[0]
+    if codec == "none":
+        tag = _CODEC_TAG.search(details[0])
+        raise _undecodable(path, tag.group(1) if tag else "unknown")
     pixel_format = details[1] if len(details) > 1 else ""
+    if pixel_format.startswith("none"):
+        raise MediaError(
+            f"{path}: the video track has no frames that can be read",
+            "the recording may have stopped at once; record or export it again",
+        )
     width, height = _size(details, path)
     rates = _rates(details)
     fps = rates.get("fps") or rates.get("tbr") or 0.0
@@ -176,6 +188,13 @@ def parse_banner(path: str, banner: str, looks_like_mp4: bool = True) -> MediaIn
         has_audio=bool(readable_audio),
         audio_codec=readable_audio[0].text.split()[0].rstrip(",") if readable_audio else None,
         unreadable_audio=len(readable_audio) < len(audios),
+    )
+
+
+def _undecodable(path: str, codec: str) -> MediaError:
+    return MediaError(
+        f"{path}: its video is in a format clipcraft cannot decode ({codec})",
+        "export or convert it to H.264 or HEVC and try again",
     )
 
 
