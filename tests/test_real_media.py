@@ -11,7 +11,7 @@ import pytest
 from clipcraft.ffmpeg import ffmpeg_exe
 
 from helpers import assert_one_clean_error, clipcraft
-from media import inspect, read_frame
+from media import inspect, read_audio, read_frame
 
 
 def displayed(source: Path, seconds: float, width: int, height: int) -> np.ndarray:
@@ -103,3 +103,35 @@ def test_broken_file_is_one_clean_error(real_media: Path, tmp_path: Path) -> Non
     )
     assert_one_clean_error(result, 1, "broken_no_moov_4KB.mp4", "corrupt")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_sound_stays_in_sync_with_the_picture(real_media: Path, tmp_path: Path) -> None:
+    """The output's sound lines up with the source's to the sample, not a frame late or early."""
+    source = real_media / "iphone4s_h264_rot90.mov"
+    out = tmp_path / "out.mp4"
+    result = clipcraft("make", source, "--start", 0, "--end", 2.2, "-o", out, "--preview")
+    assert result.exit_code == 0, result.output
+    made = read_audio(out).mean(axis=1)
+    original = read_audio(source)[:, 0]
+    span = min(len(made), len(original)) - 4800
+    lags = np.arange(-2400, 2401)  # ±50 ms at 48 kHz
+    centre = made[2400 : 2400 + span - 4800]
+    scores = [np.dot(centre, original[2400 + lag : 2400 + lag + len(centre)]) for lag in lags]
+    best = int(lags[int(np.argmax(scores))])
+    assert abs(best) <= 48, f"sound is {best / 48:.1f} ms off"
+    aligned = original[2400 + best : 2400 + best + len(centre)]
+    assert np.corrcoef(centre, aligned)[0, 1] > 0.95
+
+
+def test_a_motion_photo_jpeg_is_turned_upright(real_media: Path, tmp_path: Path) -> None:
+    """A Pixel motion photo with EXIF orientation 6: stored 4032×3024, shown portrait."""
+    out = tmp_path / "out.mp4"
+    source = real_media / "pixel4xl_motionphoto_orient6.jpg"
+    result = clipcraft("make", source, "--fit", "pad", "-o", out, "--preview")
+    assert result.exit_code == 0, result.output
+    frame = read_frame(out, 1.0).mean(axis=2)
+    # portrait 3:4 padded into 9:16: 540×720 of picture between 120-px black bands
+    assert frame[:100].max() < 20 and frame[-100:].max() < 20
+    assert abs(frame[200:760, 10:500].mean() - 128) < 8
+    # the photo's black strip is down its right-hand side once it is upright
+    assert frame[200:760, 525:538].mean() < 20
