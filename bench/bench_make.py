@@ -5,7 +5,8 @@
 The reference job: a 6-s window cropped to 1080x1920 at 30 fps, a Pillow caption over it, one
 sound effect, a 2.5-s photo after with a slow zoom, the mix normalised for loudness, x264
 veryfast CRF 21 + AAC. Inputs are generated (not committed): 20-s 1080x1920 30-fps H.264;
-1920x1080 60-fps H.264 stored turned 90° (a phone held upright); 3840x2160 30-fps H.264.
+1920x1080 60-fps H.264 stored turned 90° (a phone held upright); 3840x2160 30-fps H.264;
+each with a keyframe every second, as phones record.
 Runs alternate clipcraft and ffmpeg (A B A B) so machine noise falls on both, and print the
 median wall time, the ratio and the peak memory of each process tree; then `--preview`
 against a standard render, and `batch -j 1` against `-j 2`.
@@ -68,6 +69,9 @@ def make_inputs(names: list[str]) -> None:
                 "veryfast",
                 "-crf",
                 "20",
+                # a keyframe every second, as the phone clips in ../shared/media/real have
+                "-force_key_frames",
+                "expr:gte(t,n_forced)",
                 "-pix_fmt",
                 "yuv420p",
                 "-c:a",

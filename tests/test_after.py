@@ -230,3 +230,20 @@ def test_the_budget_explains_itself(fail: Path, tmp_path: Path) -> None:
 def test_after_errors(fail: Path, tmp_path: Path, args: tuple, words: str) -> None:
     result = clipcraft("make", fail, "--at", 5, *args, "-o", tmp_path / "o.mp4")
     assert_one_clean_error(result, 2, words)
+
+
+def test_a_sideways_photo_is_probed_upright(tmp_path: Path) -> None:
+    dish = photo(tmp_path / "dish.jpg", exif_rotated=True)
+    result = clipcraft("probe", dish, "--json")
+    assert result.exit_code == 0, result.output
+    facts = json.loads(result.stdout)
+    assert (facts["width"], facts["height"]) == (360, 640)
+
+
+def test_a_photo_cut_short_is_one_clean_error(fail: Path, tmp_path: Path) -> None:
+    whole = photo(tmp_path / "whole.jpg").read_bytes()
+    cut = tmp_path / "dish.jpg"
+    cut.write_bytes(whole[: len(whole) // 2])
+    result = clipcraft("make", fail, "--at", 5, "--after", cut, "-o", tmp_path / "o.mp4")
+    assert_one_clean_error(result, 1, "dish.jpg", "not a photo that can be read")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dish.jpg", "whole.jpg"]

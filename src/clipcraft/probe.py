@@ -9,11 +9,13 @@ upright when it decodes them.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 from pillow_heif import register_heif_opener
 
 from clipcraft.errors import MediaError, UsageError
@@ -23,6 +25,8 @@ PHOTO_FORMATS = ("image2",)
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif")
 MP4_BOXES = (b"ftyp", b"moov", b"mdat", b"free", b"wide", b"skip")
 HDR_TRANSFERS = ("arib-std-b67", "smpte2084")
+SIDEWAYS_ORIENTATIONS = (5, 6, 7, 8)
+"""EXIF orientations that turn the picture a quarter: its upright width is its stored height."""
 
 _STREAM = re.compile(r"^\s*Stream #\d+:(\d+)\S*: (Video|Audio|Data|Subtitle|Attachment): (.*)$")
 _INPUT = re.compile(r"^Input #0, ([^,]+(?:,[^ ]+)*), from")
@@ -76,12 +80,13 @@ def probe(path: str | Path) -> MediaInfo:
     return info
 
 
-def open_photo(path: Path) -> Image.Image:
-    """A photo decoded and turned upright by its EXIF orientation (HEIC through pillow-heif)."""
+@contextmanager
+def _opened_photo(path: Path) -> Iterator[Image.Image]:
+    """The photo opened by Pillow (HEIC through pillow-heif); any failure is one clean line."""
     register_heif_opener()
     try:
         with Image.open(path) as image:
-            return ImageOps.exif_transpose(image).convert("RGB")
+            yield image
     except (UnidentifiedImageError, OSError, ValueError) as error:
         raise MediaError(
             f"{path}: not a photo that can be read ({error})",
@@ -89,8 +94,21 @@ def open_photo(path: Path) -> Image.Image:
         ) from None
 
 
+def open_photo(path: Path) -> Image.Image:
+    """A photo decoded and turned upright by its EXIF orientation."""
+    with _opened_photo(path) as image:
+        return ImageOps.exif_transpose(image).convert("RGB")
+
+
 def probe_photo(path: Path) -> MediaInfo:
-    width, height = open_photo(path).size
+    """The photo's upright size from its header and EXIF, without decoding the pixels.
+
+    A photo cut short past its header is caught when it is decoded for the render.
+    """
+    with _opened_photo(path) as image:
+        width, height = image.size
+        if image.getexif().get(ExifTags.Base.Orientation, 1) in SIDEWAYS_ORIENTATIONS:
+            width, height = height, width
     return MediaInfo(
         path=str(path),
         kind="photo",

@@ -62,8 +62,13 @@ def font_path(name_or_path: str | None, style: CaptionStyle) -> Path:
 
 @cache
 def coverage(path: Path) -> frozenset[int]:
-    """The code points a font file can draw."""
+    """The code points a font file can draw.
+
+    Glyph names are numbered rather than read: fontTools would otherwise parse the whole CFF
+    or `post` table to name them, several times slower than reading the cmap itself.
+    """
     with TTFont(str(path), lazy=True, fontNumber=0) as font:
+        font.setGlyphOrder([f"glyph{index}" for index in range(font["maxp"].numGlyphs)])
         return frozenset(font.getBestCmap() or {})
 
 
