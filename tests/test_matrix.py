@@ -93,14 +93,20 @@ def test_a_file_with_two_video_tracks_uses_the_first(clip: Path, tmp_path: Path)
     assert close_to(read_frame(out, 0.5)[40, 40], MARKER), "the first track, portrait"
 
 
-def test_an_unsupported_codec_is_named(clip: Path, tmp_path: Path) -> None:
-    """A codec ffmpeg has no decoder for (here H.264 relabelled with an unknown fourcc)."""
+@pytest.mark.parametrize(
+    ("fourcc", "named"),
+    [(b"xvqz", "xvqz"), (b"evc1", "evc")],  # unknown to ffmpeg; known, with no decoder here
+)
+def test_an_unsupported_codec_is_named(
+    clip: Path, tmp_path: Path, fourcc: bytes, named: str
+) -> None:
+    """H.264 relabelled as a codec the bundled ffmpeg cannot decode."""
     data = clip.read_bytes()
     sample_entry = data.index(b"avc1", data.index(b"stsd"))
     odd = tmp_path / "screen recording.mp4"
-    odd.write_bytes(data[:sample_entry] + b"xvqz" + data[sample_entry + 4 :])
+    odd.write_bytes(data[:sample_entry] + fourcc + data[sample_entry + 4 :])
     result = clipcraft("make", odd, "--at", 1, "-o", tmp_path / "o.mp4")
-    assert_one_clean_error(result, 1, "screen recording.mp4", "cannot decode (xvqz)", "H.264")
+    assert_one_clean_error(result, 1, "screen recording.mp4", f"cannot decode ({named})", "H.264")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["screen recording.mp4"]
 
 

@@ -49,7 +49,7 @@ def _decoding(fmt: OutputFormat) -> list[str]:
 def _picture_steps(segment: Segment, fmt: OutputFormat) -> list[str]:
     """Upright → HDR to SDR → reframed → the card look → RGB (rate steps come first)."""
     steps = [HDR_TO_SDR] if segment.hdr_to_sdr else []
-    steps.append(reframe_filter(segment.reframe))
+    steps.append(reframe_filter(segment.reframe, "bilinear" if fmt.fast_decode else "bicubic"))
     if segment.look == "card":
         steps.append(CARD_LOOK)
     steps += [TO_BT709, f"format={FRAME_PIXEL_FORMAT}"]

@@ -49,20 +49,22 @@ class Level:
     true_peak: float
 
 
-def measure(path: Path) -> Level:
-    """Integrated loudness (LUFS) and true peak (dBTP) of a sound file."""
-    command = ffmpeg_command(
-        "-nostats",
-        "-i",
-        str(path),
-        "-map",
-        "0:a:0",
-        "-af",
-        "ebur128=peak=true:framelog=quiet",
-        "-f",
-        "null",
-        "-",
-    )
+def measure(path: Path, *, band_limited_copy: Path | None = None) -> Level:
+    """Integrated loudness (LUFS) and true peak (dBTP) of a sound file.
+
+    With `band_limited_copy`, the sound is band-limited first and that version both measured
+    and written there, in the same ffmpeg run.
+    """
+    meter = "ebur128=peak=true:framelog=quiet"
+    if band_limited_copy is None:
+        graph = ["-map", "0:a:0", "-af", meter, "-f", "null", "-"]
+    else:
+        graph = [
+            "-filter_complex",
+            f"[0:a:0]{BAND_LIMIT},asplit[kept][metered];[metered]{meter},anullsink",
+            "-map", "[kept]", "-c:a", "pcm_f32le", "-y", str(band_limited_copy),
+        ]  # fmt: skip
+    command = ffmpeg_command("-nostats", "-i", str(path), *graph)
     with ffmpeg_process(command) as run:
         run.check(f"measuring the loudness of {path.name}")
         report = run.stderr_text()
@@ -104,8 +106,7 @@ def normalise(source: Path, sound: SoundPlan, rate: int, work: Path) -> tuple[Pa
     the encoded clip will have.
     """
     mix = work / "band-limited.wav"
-    _filter(source, BAND_LIMIT, mix, "preparing the sound")
-    level = measure(mix)
+    level = measure(source, band_limited_copy=mix)
     gain = plain_gain(level, sound)
     if gain is not None:
         return mix, gain

@@ -68,7 +68,8 @@ class OutputFormat:
     threads: int = 0
     """Encoder threads; 0 lets x264 take every core (a batch gives each clip its share)."""
     fast_decode: bool = False
-    """Skip the decoder's deblocking: a preview is for checking, so speed beats polish."""
+    """Skip the decoder's deblocking and scale bilinear: a preview is for checking, so speed
+    beats polish."""
 
 
 Region = Literal["full", "top", "bottom"]

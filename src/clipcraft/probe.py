@@ -75,8 +75,13 @@ def probe(path: str | Path) -> MediaInfo:
         header = stream.read(12)
     banner = ffmpeg_banner(str(path))
     info = parse_banner(str(path), banner, looks_like_mp4=header[4:8] in MP4_BOXES)
-    if info.kind == "video" and info.video_codec not in decodable_codecs():
-        raise _undecodable(info.path, info.video_codec)
+    if info.pixel_format == "none":  # ffmpeg could not decode a single frame to look at
+        if info.video_codec not in decodable_codecs():
+            raise _undecodable(info.path, info.video_codec)
+        raise MediaError(
+            f"{path}: the video track has no frames that can be read",
+            "the recording may have stopped at once; record or export it again",
+        )
     return info
 
 
@@ -170,11 +175,6 @@ def parse_banner(path: str, banner: str, looks_like_mp4: bool = True) -> MediaIn
         tag = _CODEC_TAG.search(details[0])
         raise _undecodable(path, tag.group(1) if tag else "unknown")
     pixel_format = details[1] if len(details) > 1 else ""
-    if pixel_format.startswith("none"):
-        raise MediaError(
-            f"{path}: the video track has no frames that can be read",
-            "the recording may have stopped at once; record or export it again",
-        )
     width, height = _size(details, path)
     rates = _rates(details)
     fps = rates.get("fps") or rates.get("tbr") or 0.0

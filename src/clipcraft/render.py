@@ -14,6 +14,7 @@ import subprocess
 import tempfile
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from pathlib import Path
 from typing import IO
@@ -92,13 +93,15 @@ class StillFrames:
     """
 
     def __init__(
-        self, segment: Segment, fmt: OutputFormat, size: tuple[int, int], stack: ExitStack
+        self, segment: Segment, size: tuple[int, int], picture: Future[np.ndarray]
     ) -> None:
-        self.segment, self.size = segment, size
-        self.planes = [np.ascontiguousarray(p) for p in planes(decode_still(segment, fmt, stack))]
+        self.segment, self.size, self.picture = segment, size, picture
+        self.planes: list[np.ndarray] = []
         self.held: np.ndarray | None = None
 
     def frame(self, index: int) -> np.ndarray:
+        if not self.planes:
+            self.planes = [np.ascontiguousarray(p) for p in planes(self.picture.result())]
         first, last = self.segment.zoom
         if first == last and self.held is not None:
             return self.held
@@ -131,7 +134,7 @@ class StillFrames:
         )
 
 
-def decode_still(segment: Segment, fmt: OutputFormat, stack: ExitStack) -> np.ndarray:
+def decode_still(segment: Segment, fmt: OutputFormat) -> np.ndarray:
     """The segment's picture, upright and reframed to its target size, as an I420 frame."""
     shape = frame_shape(*segment.reframe.target)
     if segment.photo:
@@ -183,10 +186,14 @@ class Timeline:
             "top": (fmt.width, top),
             "bottom": (fmt.width, fmt.height - top),
         }
+        # pictures are decoded on the side while the first moving segment starts
+        stills = stack.enter_context(ThreadPoolExecutor(1, thread_name_prefix="clipcraft still"))
         self.parts: list[tuple[Segment, Frames]] = [
             (
                 segment,
-                StillFrames(segment, fmt, self.sizes[segment.region], stack)
+                StillFrames(
+                    segment, self.sizes[segment.region], stills.submit(decode_still, segment, fmt)
+                )
                 if segment.still
                 else MovingFrames(segment, fmt, stack),
             )

@@ -47,13 +47,17 @@ def choose_reframe(source: tuple[int, int], target: tuple[int, int], fit: Fit) -
     return Reframe("crop" if kept >= CROP_KEEPS_AT_LEAST else "blur", source, target)
 
 
-def reframe_filter(reframe: Reframe) -> str:
-    """The ffmpeg filter graph (one input, one output) that performs `reframe`."""
+def reframe_filter(reframe: Reframe, scaler: str = "bicubic") -> str:
+    """The ffmpeg filter graph (one input, one output) that performs `reframe`.
+
+    `scaler` names swscale's filter: bicubic keeps a final render sharp; bilinear costs a
+    quarter less where speed matters more (a preview).
+    """
     width, height = reframe.target
-    fitted = f"scale={width}:{height}:force_original_aspect_ratio=decrease:flags=bicubic"
+    fitted = f"scale={width}:{height}:force_original_aspect_ratio=decrease:flags={scaler}"
     if reframe.mode == "crop":
         cw, ch, x, y = reframe.crop_box()
-        return f"crop={cw}:{ch}:{x}:{y},scale={width}:{height}:flags=bicubic,setsar=1"
+        return f"crop={cw}:{ch}:{x}:{y},scale={width}:{height}:flags={scaler},setsar=1"
     if reframe.mode == "pad":
         return f"{fitted},pad={width}:{height}:(ow-iw)/2:(oh-ih)/2:color=black,setsar=1"
     small_w, small_h = round_even(width / BLUR_SHRINK), round_even(height / BLUR_SHRINK)
