@@ -9,7 +9,8 @@ from clipcraft.commands import (
     video_decode_command,
 )
 from clipcraft.ffmpeg import ffmpeg_exe
-from clipcraft.plan import OutputFormat, Segment
+from clipcraft.plan import OutputFormat, Segment, output_format
+from clipcraft.recipe import OutputSettings, Recipe
 from clipcraft.stages.reframe import Reframe
 
 FORMAT = OutputFormat(1080, 1920, 30, "veryfast", 21, "192k", 48000)
@@ -96,3 +97,21 @@ def test_the_sound_track_is_aac_lc_stereo_at_48k_raised_by_the_gain() -> None:
     assert pairs["-af"] == "volume=3.50dB,aresample=48000"
     assert pairs["-c:a"] == "aac" and pairs["-b:a"] == "192k"
     assert pairs["-ar"] == "48000" and pairs["-ac"] == "2"
+
+
+def test_a_preview_takes_every_shortcut_and_a_final_none() -> None:
+    """Preview: small frames, deblocking skipped, bilinear scaling, fast AAC search."""
+    for preview in (True, False):
+        recipe = Recipe(output=OutputSettings(preview=preview))
+        fmt = output_format(recipe)
+        decode = video_decode_command(segment(), fmt)
+        graph = decode[decode.index("-vf") + 1]
+        sound = dict(itertools.pairwise(aac_encode_command("m.wav", "s.m4a", 0.0, fmt)))
+        if preview:
+            assert (fmt.width, fmt.height, fmt.x264_preset, fmt.crf) == (540, 960, "ultrafast", 26)
+            assert "-skip_loop_filter" in decode and "flags=bilinear" in graph
+            assert sound["-aac_coder"] == "fast"
+        else:
+            assert (fmt.width, fmt.height, fmt.x264_preset, fmt.crf) == (1080, 1920, "veryfast", 21)
+            assert "-skip_loop_filter" not in decode and "flags=bicubic" in graph
+            assert sound["-aac_coder"] == "twoloop"

@@ -131,7 +131,8 @@ def aac_encode_command(source: str, out: str, gain_db: float, fmt: OutputFormat)
     return ffmpeg_command(
         "-loglevel", "error", "-y", "-i", source,
         "-af", f"volume={gain_db:.2f}dB,aresample={fmt.audio_rate}",
-        "-c:a", "aac", "-b:a", fmt.audio_bitrate, "-ar", str(fmt.audio_rate), "-ac", "2",
+        "-c:a", "aac", "-aac_coder", fmt.aac_coder, "-b:a", fmt.audio_bitrate,
+        "-ar", str(fmt.audio_rate), "-ac", "2",
         "-f", "mp4", out,
     )  # fmt: skip
 
