@@ -30,7 +30,7 @@ def test_decoder_seeks_then_drops_rate_then_crops_and_scales() -> None:
         "-loglevel",
         "error",
         "-threads",
-        "2",
+        "1",
         "-ss",
         "4.000",
         "-t",

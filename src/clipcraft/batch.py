@@ -26,6 +26,7 @@ from typing import Any
 
 from clipcraft import __version__
 from clipcraft.errors import ClipcraftError, Interrupted, UsageError
+from clipcraft.make import make_clip, usable_cores
 from clipcraft.outputs import CLIP_SUFFIX, atomic_output
 from clipcraft.presets import recipe_layer
 from clipcraft.schema import Layer, resolve
@@ -147,7 +148,7 @@ class Manifest:
 
 def default_workers() -> int:
     """Two cores make one clip encode fast; more clips at once help past that."""
-    return max(1, (os.cpu_count() or 2) // 2)
+    return max(1, usable_cores() // 2)
 
 
 def run_batch(
@@ -186,7 +187,7 @@ def run_batch(
     for outcome in outcomes:
         if on_outcome:
             on_outcome(outcome, len(jobs))
-    threads = max(1, (os.cpu_count() or 2) // max(1, min(workers, len(todo) or 1)))
+    threads = max(1, usable_cores() // max(1, min(workers, len(todo) or 1)))
     episodes = _assign_episodes(todo)
 
     def done(outcome: Outcome, key: str) -> None:
@@ -287,7 +288,6 @@ def _work(
     results: multiprocessing.Queue,
 ) -> None:
     """One clip in a worker process; the outcome goes back on `results`."""
-    from clipcraft.make import make_clip
 
     def stop(signum: int, frame: FrameType | None) -> None:
         raise Interrupted(signum)

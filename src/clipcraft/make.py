@@ -8,6 +8,7 @@ the Plan is built and, unless it is a dry run, rendered.
 from __future__ import annotations
 
 import datetime
+import os
 import string
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -94,7 +95,10 @@ def make_clip(
     threads: int = 0,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> Made:
-    """Resolve, plan and (unless `dry_run`) render one clip; a series counts only finals."""
+    """Resolve, plan and (unless `dry_run`) render one clip; a series counts only finals.
+
+    `threads` is how many cores the clip may use; 0 means all this process may run on.
+    """
     resolved = without_orphans(resolve(layers))
     name = resolved.values.get("series.name")
     series = Series(name) if name else None
@@ -104,8 +108,7 @@ def make_clip(
         number = series.claim(episode) if final else (episode or series.peek())
     try:
         plan = _plan(resolved, source, output, force or dry_run, number)
-        if threads:
-            plan = replace(plan, format=replace(plan.format, threads=threads))
+        plan = replace(plan, format=replace(plan.format, threads=threads or usable_cores()))
         if not dry_run:
             from clipcraft.render import render  # moviepy is imported only to render
 
@@ -117,6 +120,13 @@ def make_clip(
     if series is not None and final and number is not None:
         series.record(number)
     return Made(plan, number, resolved.warnings + plan.warnings)
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (a container or `taskset` may allow fewer)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 2
 
 
 def _plan(

@@ -66,7 +66,8 @@ class OutputFormat:
     audio_bitrate: str
     audio_rate: int
     threads: int = 0
-    """Encoder threads; 0 lets x264 take every core (a batch gives each clip its share)."""
+    """Cores this clip may use (x264 takes them all, the decoder half); make_clip sets it to
+    the machine's, a batch to each clip's share. 0 leaves x264 to choose."""
     fast_decode: bool = False
     """Skip the decoder's deblocking and scale bilinear: a preview is for checking, so speed
     beats polish."""
