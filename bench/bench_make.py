@@ -1,15 +1,16 @@
 """clipcraft against one hand-written ffmpeg command doing the same job (issue #9).
 
-    python bench/bench_make.py [--rounds 3] [--inputs portrait,rotated60,uhd]
+    python bench/bench_make.py [--rounds 3] [--memory-runs 3] [--inputs portrait,rotated60,uhd]
 
 The reference job: a 6-s window cropped to 1080x1920 at 30 fps, a Pillow caption over it, one
 sound effect, a 2.5-s photo after with a slow zoom, the mix normalised for loudness, x264
 veryfast CRF 21 + AAC. Inputs are generated (not committed): 20-s 1080x1920 30-fps H.264;
 1920x1080 60-fps H.264 stored turned 90° (a phone held upright); 3840x2160 30-fps H.264;
 each with a keyframe every second, as phones record.
-Runs alternate clipcraft and ffmpeg (A B A B) so machine noise falls on both, and print the
-median wall time, the ratio and the peak memory of each process tree; then `--preview`
-against a standard render, and `batch -j 1` against `-j 2`.
+Timed runs alternate clipcraft and ffmpeg (A B A B) so machine noise falls on both; the
+script prints the median wall time and the ratio, then the peak memory of each process tree
+from separate runs (sampling /proc slows what it watches); then `--preview` against a
+standard render, and `batch -j 1` against `-j 2`.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 from clipcraft.assets import asset_dir
+from clipcraft.commands import BT709_TAGS
 from clipcraft.ffmpeg import ffmpeg_exe
 from clipcraft.styles import STYLES
 from clipcraft.text import font_path, layout_caption, render_caption
@@ -33,6 +35,7 @@ WORK = Path(__file__).with_name("out")
 CAPTION = "This sourdough nearly went in the bin… 😱"
 START, LENGTH, AFTER, EFFECT_AT = 4.0, 6.0, 2.5, 2.0
 
+INPUTS_VERSION = 2
 INPUTS = {
     # name: (lavfi source, extra args before the output, crop on the displayed picture)
     "portrait": ("testsrc2=s=1080x1920:r=30:d=20", [], "1080:1920:0:0"),
@@ -41,14 +44,19 @@ INPUTS = {
 }
 
 
+def input_path(name: str) -> Path:
+    """Where a generated input lives; the version changes with how inputs are made."""
+    return WORK / f"{name}-v{INPUTS_VERSION}.mp4"
+
+
 def make_inputs(names: list[str]) -> None:
     WORK.mkdir(exist_ok=True)
     for name in names:
-        path = WORK / f"{name}.mp4"
+        path = input_path(name)
         if path.exists():
             continue
         source = INPUTS[name][0]
-        stored = WORK / f"{name}.stored.mp4" if name == "rotated60" else path
+        stored = path.with_suffix(".stored.mp4") if name == "rotated60" else path
         subprocess.run(
             [
                 ffmpeg_exe(),
@@ -69,11 +77,12 @@ def make_inputs(names: list[str]) -> None:
                 "veryfast",
                 "-crf",
                 "20",
-                # a keyframe every second, as the phone clips in ../shared/media/real have
+                # as the phone clips in ../shared/media/real are: a keyframe every second,
+                # BT.709 colours and tagged so
                 "-force_key_frames",
                 "expr:gte(t,n_forced)",
-                "-pix_fmt",
-                "yuv420p",
+                "-vf",
+                f"scale=out_color_matrix=bt709:out_range=tv,format=yuv420p,{BT709_TAGS}",
                 "-c:a",
                 "aac",
                 "-shortest",
@@ -129,7 +138,7 @@ def reference_command(name: str, out: Path) -> list[str]:
     ])  # fmt: skip
     return [
         ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
-        "-ss", str(START), "-t", str(LENGTH), "-i", str(WORK / f"{name}.mp4"),
+        "-ss", str(START), "-t", str(LENGTH), "-i", str(input_path(name)),
         "-loop", "1", "-framerate", "30", "-t", str(AFTER), "-i", str(WORK / "dish.jpg"),
         "-i", str(WORK / "caption.png"), "-i", str(WORK / "ding.wav"),
         "-filter_complex", graph, "-map", "[v]", "-map", "[a]",
@@ -145,7 +154,7 @@ def clipcraft_command(name: str, out: Path, *extra: str) -> list[str]:
         "-m",
         "clipcraft",
         "make",
-        str(WORK / f"{name}.mp4"),
+        str(input_path(name)),
         "--start",
         str(START),
         "--end",
@@ -200,53 +209,74 @@ def tree_memory(pid: int) -> int:
     return total
 
 
-def measure(command: list[str]) -> tuple[float, int]:
-    """Wall seconds and peak memory (PSS) of the whole process tree."""
+def measure(command: list[str], *, sample_memory: bool = True) -> tuple[float, int]:
+    """Wall seconds and peak memory (PSS) of the whole process tree.
+
+    Sampling reads /proc for every process 50 times a second, which takes CPU from the job
+    itself; the timed runs leave it off (peak 0) and memory is read in runs of its own.
+    """
     started = time.perf_counter()
     process = subprocess.Popen(command)
     peak = 0
     while process.poll() is None:
-        peak = max(peak, tree_memory(process.pid))
+        if sample_memory:
+            peak = max(peak, tree_memory(process.pid))
         time.sleep(0.02)
     if process.returncode != 0:
         raise SystemExit(f"failed: {' '.join(command)}")
     return time.perf_counter() - started, peak
 
 
-def median_of(runs: list[tuple[float, int]]) -> tuple[float, float]:
-    return statistics.median(t for t, _ in runs), max(m for _, m in runs) / 2**20
+def median_time(commands: list[list[str]], rounds: int) -> list[float]:
+    """The median wall time of each command, run in turn (A B A B) so noise falls on all."""
+    times: list[list[float]] = [[] for _ in commands]
+    for _ in range(rounds):
+        for command, runs in zip(commands, times, strict=True):
+            runs.append(measure(command, sample_memory=False)[0])
+    return [statistics.median(runs) for runs in times]
+
+
+def peak_memory(command: list[str], runs: int) -> float:
+    """The highest peak (MB) of the process tree over `runs` runs."""
+    return max(measure(command)[1] for _ in range(runs)) / 2**20
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--memory-runs", type=int, default=3)
     parser.add_argument("--inputs", default=",".join(INPUTS))
     parser.add_argument("--skip-batch", action="store_true")
     args = parser.parse_args()
     names = args.inputs.split(",")
     make_inputs(names)
-    print(f"reference job, {args.rounds} rounds, median wall time; peak memory of the tree")
+    print(
+        f"reference job: median wall time of {args.rounds} rounds; "
+        f"peak memory of the tree over {args.memory_runs} more runs"
+    )
     print(
         f"{'input':<11}{'ffmpeg':>9}{'clipcraft':>11}{'ratio':>8}{'ffmpeg MB':>11}"
         f"{'clipcraft MB':>14}"
     )
     for name in names:
-        reference, ours = [], []
-        for _ in range(args.rounds):
-            reference.append(measure(reference_command(name, WORK / "reference.mp4")))
-            ours.append(measure(clipcraft_command(name, WORK / "clipcraft.mp4")))
-        (ref_time, ref_mem), (our_time, our_mem) = median_of(reference), median_of(ours)
+        reference = reference_command(name, WORK / "reference.mp4")
+        ours = clipcraft_command(name, WORK / "clipcraft.mp4")
+        ref_time, our_time = median_time([reference, ours], args.rounds)
+        ref_mem, our_mem = (peak_memory(c, args.memory_runs) for c in (reference, ours))
         print(
             f"{name:<11}{ref_time:8.2f}s{our_time:10.2f}s{our_time / ref_time:7.2f}x"
             f"{ref_mem:10.0f}{our_mem:13.0f}"
         )
-    standard, preview = [], []
-    for _ in range(args.rounds):
-        standard.append(measure(clipcraft_command(names[0], WORK / "standard.mp4")))
-        preview.append(measure(clipcraft_command(names[0], WORK / "preview.mp4", "--preview")))
+    standard, preview = median_time(
+        [
+            clipcraft_command(names[0], WORK / "standard.mp4"),
+            clipcraft_command(names[0], WORK / "preview.mp4", "--preview"),
+        ],
+        args.rounds,
+    )
     print(
-        f"--preview against a standard render ({names[0]}): "
-        f"{median_of(preview)[0] / median_of(standard)[0]:.2f}x"
+        f"--preview against a standard render ({names[0]}): {preview:.2f}s / {standard:.2f}s"
+        f" = {preview / standard:.2f}x"
     )
     if not args.skip_batch:
         batch_throughput()
