@@ -284,12 +284,13 @@ def main() -> None:
 
 def batch_throughput() -> None:
     """Four 1080x1920 clips through `batch -j 1` and `-j 2`: time and peak memory."""
-    folder = WORK / "roll"
+    make_inputs(["portrait"])
+    folder = WORK / f"roll-v{INPUTS_VERSION}"
     folder.mkdir(exist_ok=True)
     for index in range(4):
         target = folder / f"clip{index}.mp4"
         if not target.exists():
-            shutil.copy(WORK / "portrait.mp4", target)
+            shutil.copy(input_path("portrait"), target)
     recipe = WORK / "batch.toml"
     recipe.write_text('[trim]\nat = "0:09"\n[[sfx]]\nsound = "ding"\n')
     for jobs in (1, 2):
