@@ -111,6 +111,7 @@ def test_a_preview_takes_every_shortcut_and_a_final_none() -> None:
             assert (fmt.width, fmt.height, fmt.x264_preset, fmt.crf) == (540, 960, "ultrafast", 26)
             assert "-skip_loop_filter" in decode and "flags=bilinear" in graph
             assert sound["-aac_coder"] == "fast"
+            assert dict(itertools.pairwise(encode_command(fmt, "o.mp4")))["-threads"] == "1"
         else:
             assert (fmt.width, fmt.height, fmt.x264_preset, fmt.crf) == (1080, 1920, "veryfast", 21)
             assert "-skip_loop_filter" not in decode and "flags=bicubic" in graph

@@ -68,9 +68,8 @@ class OutputFormat:
     threads: int = 0
     """Cores this clip may use (x264 takes them all, the decoder half); make_clip sets it to
     the machine's, a batch to each clip's share. 0 leaves x264 to choose."""
-    fast_decode: bool = False
-    """Skip the decoder's deblocking and scale bilinear: a preview is for checking, so speed
-    beats polish."""
+    shortcuts: bool = False
+    """Take every shortcut that costs polish, not meaning: a preview is for checking."""
     aac_coder: str = "twoloop"
     """ffmpeg's AAC search: `twoloop` for the finished clip, `fast` (a third of the work) for
     drafts."""
@@ -171,7 +170,7 @@ def output_format(recipe: Recipe) -> OutputFormat:
         crf=crf,
         audio_bitrate=AUDIO_BITRATE,
         audio_rate=AUDIO_RATE,
-        fast_decode=recipe.output.preview,
+        shortcuts=recipe.output.preview,
         aac_coder="fast" if quality == "draft" else "twoloop",
     )
 
