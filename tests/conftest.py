@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
+
+# Tests call the click group directly; keep moviepy from importing IPython, as `run()` does.
+sys.modules.setdefault("IPython", None)  # type: ignore[arg-type]
 
 REAL_MEDIA = Path(__file__).resolve().parents[2] / "shared" / "media" / "real"
 

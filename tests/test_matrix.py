@@ -17,6 +17,7 @@ from PIL import Image
 
 from clipcraft.errors import UsageError
 from clipcraft.ffmpeg import ffmpeg_exe
+from clipcraft.presets import recipe_layer
 from clipcraft.schema import layer_from_toml
 from clipcraft.subtitles import parse_subtitles
 from clipcraft.units import parse_effect_cue, parse_time
@@ -157,7 +158,7 @@ def test_a_full_disk_leaves_nothing_behind(clip: Path, tmp_path: Path) -> None:
 # --- a fuzz pass: whatever is typed, the answer is a value or a clean error ---------------
 
 FUZZ = settings(
-    max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 
 
@@ -176,13 +177,28 @@ def test_fuzz_effect_cues(text: str) -> None:
 
 
 @FUZZ
-@given(st.text(alphabet=st.sampled_from(list("0123456789:,.-> \n\tabc<>WEBVT")), max_size=200))
-def test_fuzz_subtitles(text: str) -> None:
+@given(
+    st.text(alphabet=st.sampled_from(list("0123456789:,.-> \n\tabc<>WEBVT")), max_size=200),
+    st.sampled_from(["fuzz.srt", "fuzz.vtt"]),
+)
+def test_fuzz_subtitles(text: str, name: str) -> None:
     try:
-        cues = parse_subtitles(text, "fuzz.srt")
+        cues = parse_subtitles(text, name)
     except UsageError:
         return
     assert all(cue.end > cue.start for cue in cues)
+
+
+@FUZZ
+@given(
+    st.text(alphabet=st.sampled_from(list("[]=.\"#'\n abtrimsfxdu0123456789:@{}-,")), max_size=120)
+)
+def test_fuzz_recipe_files(tmp_path: Path, text: str) -> None:
+    """Whatever a recipe file holds, reading it gives a layer or one clean error."""
+    recipe = tmp_path / "fuzz.toml"
+    recipe.write_text(text, encoding="utf-8")
+    with contextlib.suppress(UsageError):
+        recipe_layer(recipe)
 
 
 toml_values = st.recursive(
@@ -221,7 +237,7 @@ def test_fuzz_recipe_tables(data: dict) -> None:
 
 
 @settings(
-    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
     st.lists(
