@@ -33,8 +33,10 @@ def hum_db(sound: np.ndarray, start: float, end: float, rate: int = 48000) -> fl
     return 20 * np.log10(spectrum[np.argmin(np.abs(frequencies - 440))] + 1e-12)
 
 
-def make(source: Path, out: Path, *args: object) -> np.ndarray:
-    result = clipcraft("make", source, "--start", 0, "--end", 6, "-o", out, "--preview", *args)
+def make(source: Path, out: Path, *args: object, final: bool = False) -> np.ndarray:
+    """The clip's sound; `final` renders as for upload (a preview skips the AAC peak check)."""
+    speed = ("--quality", "draft") if final else ("--preview",)
+    result = clipcraft("make", source, "--start", 0, "--end", 6, "-o", out, *speed, *args)
     assert result.exit_code == 0, result.output
     return read_audio(out)
 
@@ -67,7 +69,7 @@ def test_mute_drops_the_footage_sound(humming: Path, tmp_path: Path) -> None:
 )
 def test_every_clip_is_at_platform_loudness(humming: Path, tmp_path: Path, effects) -> None:
     out = tmp_path / "o.mp4"
-    make(humming, out, *effects)
+    make(humming, out, *effects, final=True)
     level = measure(out)
     assert level.integrated == pytest.approx(-14, abs=1)
     assert level.true_peak <= -1.0
@@ -76,7 +78,7 @@ def test_every_clip_is_at_platform_loudness(humming: Path, tmp_path: Path, effec
 def test_a_silent_source_gets_its_effect_at_platform_loudness(tmp_path: Path) -> None:
     quiet = make_video(tmp_path / "quiet.mp4", seconds=3, audio=None)
     out = tmp_path / "o.mp4"
-    result = clipcraft("make", quiet, "--at", 1, "--sfx", "crash", "-o", out, "--preview")
+    result = clipcraft("make", quiet, "--at", 1, "--sfx", "crash", "-o", out, "--quality", "draft")
     assert result.exit_code == 0
     sound = read_audio(out)
     moment = 1.0  # a 3-s clip used whole: the moment stays where it was
