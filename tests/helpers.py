@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -12,6 +13,13 @@ from clipcraft.cli import main
 
 def clipcraft(*args: object) -> Result:
     return CliRunner().invoke(main, [str(arg) for arg in args], prog_name="clipcraft")
+
+
+def plan_of(*args: object) -> dict:
+    """The plan `make ARGS --dry-run --json` prints."""
+    result = clipcraft("make", *args, "--dry-run", "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
 
 
 def ffmpeg_children() -> list[int]:

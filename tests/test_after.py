@@ -12,7 +12,7 @@ import pillow_heif
 import pytest
 from PIL import Image
 
-from helpers import assert_one_clean_error, clipcraft
+from helpers import assert_one_clean_error, clipcraft, plan_of
 from media import MARKER, block_colour, close_to, inspect, make_video, read_frame
 
 DISH = (240, 190, 60)
@@ -43,12 +43,6 @@ def fail(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_video(
         tmp_path_factory.mktemp("after") / "fail.mp4", width=180, height=320, seconds=10
     )
-
-
-def plan_of(*args: object) -> dict:
-    result = clipcraft("make", *args, "--dry-run", "--json")
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
 
 
 def marker_width(frame: np.ndarray) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +10,7 @@ import pytest
 from clipcraft.platforms import PLATFORMS
 from clipcraft.stages.caption import safe_zone
 
-from helpers import assert_one_clean_error, clipcraft
+from helpers import assert_one_clean_error, clipcraft, plan_of
 from media import block_colour, close_to, inspect, make_video, read_frame
 
 CAPTION = "Pancake flip: nailed it 🥞"
@@ -20,12 +19,6 @@ CAPTION = "Pancake flip: nailed it 🥞"
 @pytest.fixture(scope="module")
 def footage(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_video(tmp_path_factory.mktemp("cap") / "flip.mp4", width=180, height=320, seconds=6)
-
-
-def plan_of(*args: object) -> dict:
-    result = clipcraft("make", *args, "--dry-run", "--json")
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
 
 
 def changed_box(with_caption: np.ndarray, without: np.ndarray) -> tuple[int, int, int, int]:

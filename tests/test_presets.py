@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import json
 import multiprocessing
 import shutil
 import subprocess
@@ -14,7 +13,7 @@ import pytest
 
 from clipcraft.series import Series
 
-from helpers import assert_one_clean_error, clipcraft
+from helpers import assert_one_clean_error, clipcraft, plan_of
 from media import inspect, make_video
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,12 +34,6 @@ def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
 
 
-def plan(*args: object) -> dict:
-    result = clipcraft("make", *args, "--dry-run", "--json")
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
-
-
 def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text)
@@ -49,14 +42,14 @@ def write(path: Path, text: str) -> Path:
 
 def test_layers_preset_then_recipe_then_flags(clip: Path, tmp_path: Path) -> None:
     recipe = write(tmp_path / "mine.toml", 'duration = 5\n[captions]\nstyle = "comic"\n')
-    base = plan(clip, "--at", 6, "--preset", "quick-fail", "-o", tmp_path / "o.mp4")
+    base = plan_of(clip, "--at", 6, "--preset", "quick-fail", "-o", tmp_path / "o.mp4")
     assert base["total_frames"] == 180, "the preset's 6 s, not the flag's default 8"
     assert base["captions"][0]["style"]["name"] == "classic"
-    layered = plan(
+    layered = plan_of(
         clip, "--at", 6, "--preset", "quick-fail", "--recipe", recipe, "-o", tmp_path / "o.mp4"
     )
     assert layered["total_frames"] == 150 and layered["captions"][0]["style"]["name"] == "comic"
-    flagged = plan(
+    flagged = plan_of(
         clip,
         "--at",
         6,
@@ -76,19 +69,16 @@ def test_layers_preset_then_recipe_then_flags(clip: Path, tmp_path: Path) -> Non
 
 def test_a_user_preset_shadows_the_built_in(clip: Path, own_folders: Path) -> None:
     write(own_folders / "config" / "presets" / "quick-fail.toml", "duration = 3\n")
-    assert (
-        plan(clip, "--at", 6, "--preset", "quick-fail", "-o", own_folders / "o.mp4")["total_frames"]
-        == 90
-    )
+    shown = plan_of(clip, "--at", 6, "--preset", "quick-fail", "-o", own_folders / "o.mp4")
+    assert shown["total_frames"] == 90
     listing = clipcraft("presets").stdout
     assert "quick-fail" in listing and str(own_folders / "config") in listing
 
 
 def test_a_preset_can_be_given_as_a_path(clip: Path, tmp_path: Path) -> None:
     preset = write(tmp_path / "shared" / "team.toml", "duration = 4\n")
-    assert (
-        plan(clip, "--at", 6, "--preset", preset, "-o", tmp_path / "o.mp4")["total_frames"] == 120
-    )
+    shown = plan_of(clip, "--at", 6, "--preset", preset, "-o", tmp_path / "o.mp4")
+    assert shown["total_frames"] == 120
 
 
 @pytest.mark.parametrize(
@@ -145,7 +135,7 @@ def test_placeholders_fill_the_texts(clip: Path, tmp_path: Path) -> None:
         tmp_path / "r.toml",
         '[[caption]]\ntext = "{stem} on {date}"\n[captions]\nstyle = "subtitle"\n',
     )
-    shown = plan(clip, "--at", 6, "--recipe", recipe, "-o", tmp_path / "o.mp4")
+    shown = plan_of(clip, "--at", 6, "--recipe", recipe, "-o", tmp_path / "o.mp4")
     text = shown["captions"][0]["layout"]["text"]
     assert text == f"burnt toast on {datetime.date.today().isoformat()}"
 
@@ -157,7 +147,7 @@ def test_an_unknown_placeholder_is_an_error(clip: Path, tmp_path: Path) -> None:
 
 def test_the_series_counts_finished_renders_only(clip: Path, tmp_path: Path) -> None:
     def episode_in_plan() -> str:
-        shown = plan(clip, "--at", 6, "--preset", "fail-of-the-week", "-o", tmp_path / "p.mp4")
+        shown = plan_of(clip, "--at", 6, "--preset", "fail-of-the-week", "-o", tmp_path / "p.mp4")
         return shown["captions"][0]["layout"]["text"]
 
     assert episode_in_plan() == "FAIL OF THE WEEK #1"
@@ -260,7 +250,8 @@ def examples(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.parametrize("recipe", sorted(p.name for p in (ROOT / "examples").glob("*.toml")))
 def test_every_example_recipe_plans(examples: Path, tmp_path: Path, recipe: str) -> None:
-    shown = plan(examples / "pancake.mp4", "--recipe", examples / recipe, "-o", tmp_path / "o.mp4")
+    out = tmp_path / "o.mp4"
+    shown = plan_of(examples / "pancake.mp4", "--recipe", examples / recipe, "-o", out)
     assert shown["total_frames"] > 0
 
 
