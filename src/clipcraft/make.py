@@ -8,8 +8,10 @@ the Plan is built and, unless it is a dry run, rendered.
 from __future__ import annotations
 
 import datetime
+import importlib
 import os
 import string
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -107,10 +109,12 @@ def make_clip(
     if series is not None:
         number = series.claim(episode) if final else (episode or series.peek())
     try:
+        if not dry_run:
+            _import_renderer()
         plan = _plan(resolved, source, output, force or dry_run, number)
         plan = replace(plan, format=replace(plan.format, threads=threads or usable_cores()))
         if not dry_run:
-            from clipcraft.render import render  # moviepy is imported only to render
+            from clipcraft.render import render  # waits only while that thread imports it
 
             render(plan, on_progress)
     except BaseException:
@@ -120,6 +124,21 @@ def make_clip(
     if series is not None and final and number is not None:
         series.record(number)
     return Made(plan, number, resolved.warnings + plan.warnings)
+
+
+def _import_renderer() -> None:
+    """Import the renderer and moviepy (about 80 ms) while the inputs are probed.
+
+    Only a render needs them, so a dry run never pays for them. Probing mostly waits on
+    ffmpeg, which leaves the interpreter free for the imports meanwhile; the renderer itself
+    waits for moviepy only once its first decoder has started.
+    """
+    threading.Thread(target=_import_modules, name="clipcraft import").start()
+
+
+def _import_modules() -> None:
+    for name in ("clipcraft.render", "moviepy"):
+        importlib.import_module(name)
 
 
 def usable_cores() -> int:

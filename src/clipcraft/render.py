@@ -17,11 +17,10 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import cv2
 import numpy as np
-from moviepy import VideoClip
 from PIL import Image
 
 from clipcraft.audio import write_mix
@@ -43,6 +42,9 @@ from clipcraft.plan import OutputFormat, Plan, Segment
 from clipcraft.probe import open_photo
 from clipcraft.text import render_caption
 
+if TYPE_CHECKING:
+    from moviepy import VideoClip
+
 Progress = Callable[[int, int], None]
 
 
@@ -61,12 +63,16 @@ class MovingFrames:
         self.next_index = 0
         self.last: np.ndarray | None = None
 
+    def start(self) -> None:
+        """Start (or restart) the decoder at the segment's first frame."""
+        command = video_decode_command(self.segment, self.fmt)
+        self.decoder = self.stack.enter_context(ffmpeg_process(command, stdout=subprocess.PIPE))
+        self.next_index = 0
+
     def frame(self, index: int) -> np.ndarray:
         index = min(index, self.segment.frames - 1)
         if self.decoder is None or index < self.next_index - 1:
-            command = video_decode_command(self.segment, self.fmt)
-            self.decoder = self.stack.enter_context(ffmpeg_process(command, stdout=subprocess.PIPE))
-            self.next_index = 0
+            self.start()
         while self.next_index <= index:
             self._read_one()
         assert self.last is not None
@@ -199,6 +205,11 @@ class Timeline:
             )
             for segment in plan.segments
         ]
+        # ffmpeg takes ~60 ms to open a video and decode its first frame: let the first one
+        # do that while the captions are drawn and the encoder starts
+        first = next((frames for _, frames in self.parts if isinstance(frames, MovingFrames)), None)
+        if first is not None:
+            first.start()
         self.transitions = plan.transitions
 
     def frame_at(self, t: float) -> np.ndarray:
@@ -281,12 +292,16 @@ class CaptionLayer:
         return self.scaled[key], x, y
 
 
-def compose(plan: Plan, stack: ExitStack) -> VideoClip:
-    """The output timeline as one moviepy clip, captions laid over it."""
-    timeline = VideoClip(Timeline(plan, stack).frame_at, duration=plan.duration)
-    if plan.captions:
-        timeline = timeline.transform(CaptionLayer(plan).apply)
-    return timeline
+def compose(timeline: Timeline, captions: CaptionLayer | None, duration: float) -> VideoClip:
+    """The output timeline as one moviepy clip, captions laid over it.
+
+    moviepy (60 ms to import) is imported here, not above: `make` imports it in a thread
+    while the inputs are probed, so the first decoder can start before that import ends.
+    """
+    from moviepy import VideoClip
+
+    clip = VideoClip(timeline.frame_at, duration=duration)
+    return clip.transform(captions.apply) if captions is not None else clip
 
 
 class SoundTrack(threading.Thread):
@@ -328,10 +343,12 @@ def render(plan: Plan, on_progress: Progress | None = None) -> None:
         sound.start()
         try:
             picture = work / "picture.mp4"
-            clip = compose(plan, stack)
+            timeline = Timeline(plan, stack)
+            captions = CaptionLayer(plan) if plan.captions else None
             with ffmpeg_process(
                 encode_command(fmt, str(picture)), stdin=subprocess.PIPE
             ) as encoder:
+                clip = compose(timeline, captions, plan.duration)
                 _feed(encoder, clip, plan.total_frames, fmt.fps, on_progress)
                 encoder.check("encoding the clip")
             track = sound.result()
