@@ -127,18 +127,15 @@ def make_clip(
 
 
 def _import_renderer() -> None:
-    """Import the renderer and moviepy (about 80 ms) while the inputs are probed.
+    """Import the renderer (OpenCV, pydub: about 40 ms) while the inputs are probed.
 
-    Only a render needs them, so a dry run never pays for them. Probing mostly waits on
-    ffmpeg, which leaves the interpreter free for the imports meanwhile; the renderer itself
-    waits for moviepy only once its first decoder has started.
+    Only a render needs it, so a dry run never pays for it; probing mostly waits on ffmpeg,
+    which leaves the interpreter free for the import meanwhile. moviepy comes later, while
+    the first decoder starts (see render.compose).
     """
-    threading.Thread(target=_import_modules, name="clipcraft import").start()
-
-
-def _import_modules() -> None:
-    for name in ("clipcraft.render", "moviepy"):
-        importlib.import_module(name)
+    threading.Thread(
+        target=importlib.import_module, args=("clipcraft.render",), name="clipcraft import"
+    ).start()
 
 
 def usable_cores() -> int:

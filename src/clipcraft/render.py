@@ -10,7 +10,9 @@ end. Nothing here decides what the clip looks like: the Plan did.
 from __future__ import annotations
 
 import contextlib
+import os
 import subprocess
+import sys
 import tempfile
 import threading
 from collections.abc import Callable
@@ -46,6 +48,23 @@ if TYPE_CHECKING:
     from moviepy import VideoClip
 
 Progress = Callable[[int, int], None]
+
+SIDE_WORK_NICENESS = 10
+"""How much the side work (sound, pictures needed later) yields to decoder, Python and x264."""
+
+
+def _leave_cores_to_the_picture() -> None:
+    """Lower this thread's priority, and so that of the ffmpeg runs it starts.
+
+    The sound is needed only when the picture is done, a photo only at its first frame;
+    at equal priority their work (0.3 CPU-s on the reference job) delayed the first frame
+    by a tenth of a second. Lowered, it fills what the picture pipeline leaves idle: the
+    preview is 4% faster. Linux keeps niceness per thread, so only this thread changes;
+    elsewhere a thread id is not a process id, and nothing is done.
+    """
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), SIDE_WORK_NICENESS)
 
 
 class MovingFrames:
@@ -193,7 +212,11 @@ class Timeline:
             "bottom": (fmt.width, fmt.height - top),
         }
         # pictures are decoded on the side while the first moving segment starts
-        stills = stack.enter_context(ThreadPoolExecutor(1, thread_name_prefix="clipcraft still"))
+        stills = stack.enter_context(
+            ThreadPoolExecutor(
+                1, thread_name_prefix="clipcraft still", initializer=_leave_cores_to_the_picture
+            )
+        )
         self.parts: list[tuple[Segment, Frames]] = [
             (
                 segment,
@@ -295,8 +318,8 @@ class CaptionLayer:
 def compose(timeline: Timeline, captions: CaptionLayer | None, duration: float) -> VideoClip:
     """The output timeline as one moviepy clip, captions laid over it.
 
-    moviepy (60 ms to import) is imported here, not above: `make` imports it in a thread
-    while the inputs are probed, so the first decoder can start before that import ends.
+    moviepy (60 ms to import) is imported here, not above, so that the first decoder is
+    already opening its file (as long again) while it loads.
     """
     from moviepy import VideoClip
 
@@ -314,6 +337,7 @@ class SoundTrack(threading.Thread):
         self.error: BaseException | None = None
 
     def run(self) -> None:
+        _leave_cores_to_the_picture()
         try:
             mix_path = self.work / "mix.wav"
             write_mix(self.plan, mix_path)
