@@ -3,6 +3,8 @@
 The counter for a series lives in the user data directory. An episode is *claimed* before a
 render (so two renders at once never get the same number) and *recorded* when its render
 succeeds; a failed render releases its claim. Every change happens under a file lock.
+filelock and platformdirs are imported where they are used: most clips belong to no series,
+and the two cost every run 10 ms of start-up.
 """
 
 from __future__ import annotations
@@ -13,13 +15,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from filelock import FileLock
-from platformdirs import user_data_dir
-
 from clipcraft.outputs import atomic_output
 
 
 def data_folder() -> Path:
+    from platformdirs import user_data_dir
+
     override = os.environ.get("CLIPCRAFT_DATA_DIR")
     return Path(override) if override else Path(user_data_dir("clipcraft"))
 
@@ -31,6 +32,8 @@ class Series:
 
     @contextmanager
     def _state(self) -> Iterator[dict]:
+        from filelock import FileLock
+
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with FileLock(str(self.path) + ".lock", timeout=30):
             state = json.loads(self.path.read_text()) if self.path.exists() else {}

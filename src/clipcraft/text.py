@@ -126,6 +126,7 @@ class Faces:
         self.emoji = ImageFont.truetype(str(asset_dir("fonts") / EMOJI_FONT), EMOJI_PPEM)
         self.emoji_scale = size * EMOJI_SCALE / EMOJI_PPEM
         self.ascent, self.descent = self.fonts["text"].getmetrics()
+        self.widths: dict[str, float] = {}  # wrapping measures the same words many times
 
     def runs(self, text: str) -> list[Run]:
         fonts = asset_dir("fonts")
@@ -137,7 +138,9 @@ class Faces:
         )
 
     def width(self, text: str) -> float:
-        return sum(self.run_width(run) for run in self.runs(text))
+        if text not in self.widths:
+            self.widths[text] = sum(self.run_width(run) for run in self.runs(text))
+        return self.widths[text]
 
     def run_width(self, run: Run) -> float:
         if run.face == "emoji":
