@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -174,6 +176,26 @@ def test_dry_run_prints_the_plan_and_renders_nothing(portrait: Path, tmp_path: P
     )
     assert plan["total_frames"] == 240 and plan["segments"][0]["source_start"] == 2.8
     assert not out.exists()
+
+
+def test_the_installed_command_delivers_all_it_prints(portrait: Path, tmp_path: Path) -> None:
+    """`run()` ends the process without the interpreter's teardown: what was printed to a
+    pipe must still arrive whole, with the exit code the command gave."""
+    command = [sys.executable, "-m", "clipcraft", "make", str(portrait), "--at", "6"]
+    printed = subprocess.run(
+        [*command, "-o", str(tmp_path / "never.mp4"), "--dry-run", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert printed.returncode == 0, printed.stderr
+    assert json.loads(printed.stdout)["total_frames"] == 240
+    refused = subprocess.run(
+        [*command, "-o", str(portrait)], capture_output=True, text=True, timeout=60
+    )
+    assert refused.returncode == 2
+    assert refused.stdout == "" and refused.stderr.count("\n") == 1
+    assert refused.stderr.startswith("clipcraft: error:")
 
 
 def test_a_window_past_the_end_is_clamped_with_a_warning(portrait: Path, tmp_path: Path) -> None:
