@@ -16,11 +16,13 @@ standard render, and `batch -j 1` against `-j 2`.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageDraw
@@ -185,9 +187,10 @@ def tree_memory(pid: int) -> int:
     PSS counts a page shared by several processes (the ffmpeg binary's code, loaded by each
     ffmpeg at once) once in total rather than once per process, so a tree of processes is not
     charged several times for the same memory. One sharing it cannot see: Python starts each
-    ffmpeg with vfork, and until the child execs it runs in its parent's memory, reported
-    again in full. A child whose RSS and PSS equal its parent's is that, and is not counted
-    (at a busy moment it had added 100 MB to a peak).
+    ffmpeg with vfork, and until the child execs it runs in its parent's memory, which /proc
+    reports again in full under the child. Such a child (the parent's program, and the
+    parent's RSS and PSS give or take 2%, read a moment apart) is not counted; at a busy
+    moment it had added 100 MB to a peak.
     """
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
@@ -199,23 +202,42 @@ def tree_memory(pid: int) -> int:
             parent = int(stat[stat.rindex(")") + 2 :].split()[1])
             children.setdefault(parent, []).append(int(entry.name))
     total = 0
-    todo: list[tuple[int, tuple[int, int] | None]] = [(pid, None)]
+    todo: list[tuple[int, Usage | None]] = [(pid, None)]
     while todo:
-        current, parent_sizes = todo.pop()
-        sizes = _rss_and_pss(current)
-        if sizes != parent_sizes:
-            total += sizes[1]
-        todo.extend((child, sizes) for child in children.get(current, []))
+        current, parent = todo.pop()
+        usage = _usage(current)
+        if parent is None or not usage.is_vfork_child_of(parent):
+            total += usage.pss
+        todo.extend((child, usage) for child in children.get(current, []))
     return total
 
 
-def _rss_and_pss(pid: int) -> tuple[int, int]:
+@dataclass(frozen=True)
+class Usage:
+    program: str
+    rss: int
+    pss: int
+
+    def is_vfork_child_of(self, parent: Usage) -> bool:
+        def close(a: int, b: int) -> bool:
+            return abs(a - b) <= 0.02 * max(a, b)
+
+        return (
+            self.program == parent.program
+            and close(self.rss, parent.rss)
+            and close(self.pss, parent.pss)
+        )
+
+
+def _usage(pid: int) -> Usage:
     try:
+        program = os.readlink(f"/proc/{pid}/exe")
         rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
     except OSError:
-        return 0, 0
+        return Usage("", 0, 0)
     fields = dict(line.split(":", 1) for line in rollup.splitlines()[1:])
-    return tuple(int(fields.get(key, "0 kB").split()[0]) * 1024 for key in ("Rss", "Pss"))
+    rss, pss = (int(fields.get(key, "0 kB").split()[0]) * 1024 for key in ("Rss", "Pss"))
+    return Usage(program, rss, pss)
 
 
 def measure(command: list[str], *, sample_memory: bool = True) -> tuple[float, int]:
