@@ -99,13 +99,14 @@ class ClipcraftGroup(click.Group):
         except click.ClickException as error:
             _fail(error.format_message(), error.exit_code, verbose=False)
         except OSError as error:
-            if error.errno not in DISK_FULL:
+            if error.errno in DISK_FULL:
+                _fail(
+                    "the disk is full (or the file is too large for it); nothing was written",
+                    1,
+                    verbose,
+                )
+            else:
                 _fail(f"unexpected error: {error} (run again with -v for details)", 1, verbose)
-            _fail(
-                "the disk is full (or the file is too large for it); nothing was written",
-                1,
-                verbose,
-            )
         except (KeyboardInterrupt, click.Abort):
             _fail("interrupted; nothing was written", 130, verbose=False)
         except Interrupted as stop:

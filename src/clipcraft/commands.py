@@ -46,7 +46,7 @@ def _decoding(fmt: OutputFormat) -> list[str]:
 
 
 def _picture_steps(segment: Segment, fmt: OutputFormat) -> list[str]:
-    """Upright → HDR to SDR → reframed → the card look → RGB (rate steps come first)."""
+    """Upright → HDR to SDR → reframed → card look → BT.709 yuv420p (rate steps come first)."""
     steps = [HDR_TO_SDR] if segment.hdr_to_sdr else []
     steps.append(reframe_filter(segment.reframe, "bilinear" if fmt.shortcuts else "bicubic"))
     if segment.look == "card":
