@@ -17,7 +17,7 @@ from test_interrupt import processes_mentioning
 
 from clipcraft.batch import Job, discover
 
-from helpers import clipcraft
+from helpers import assert_one_clean_error, clipcraft
 from media import close_to, inspect, make_video, read_frame
 
 FAST = "duration = 3\n[after]\nduration = 1\n[output]\npreview = true\n"
@@ -66,17 +66,17 @@ def roll(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def run(roll: Path, out: Path, *extra: object) -> tuple[int, str, dict]:
-    recipe = out.parent / "fast.toml"
+    beside = next(folder for folder in out.parents if folder.is_dir())  # out may not exist yet
+    recipe = beside / "fast.toml"
     recipe.write_text(FAST)
-    report = out.parent / "report.json"
+    report = beside / "report.json"
     result = clipcraft("batch", roll, "-o", out, "--recipe", recipe, "--report", report, *extra)
     return result.exit_code, result.stdout, json.loads(report.read_text())
 
 
 def test_a_roll_gives_three_clips_and_names_the_broken_file(roll: Path, tmp_path: Path) -> None:
     roll = Path(shutil.copytree(roll, tmp_path / "roll"))  # this test edits a sidecar
-    out = tmp_path / "reels"
-    out.mkdir()
+    out = tmp_path / "week 48" / "reels"  # neither exists yet: batch creates both
     code, table, report = run(roll, out, "-j", 2)
     assert code == 1
     status = {clip["name"]: clip["status"] for clip in report["clips"]}
@@ -102,8 +102,6 @@ def test_a_roll_gives_three_clips_and_names_the_broken_file(roll: Path, tmp_path
 
 def test_parallel_results_equal_serial_ones(roll: Path, tmp_path: Path) -> None:
     serial, parallel = tmp_path / "serial", tmp_path / "parallel"
-    serial.mkdir()
-    parallel.mkdir()
     run(roll, serial, "-j", 1)
     run(roll, parallel, "-j", 2)
     for clip in sorted(p.name for p in serial.glob("*.mp4")):
@@ -172,5 +170,20 @@ def test_a_stopped_batch_leaves_nothing_partial_and_resumes(roll: Path, tmp_path
 
 
 def test_a_missing_folder_is_a_usage_error(tmp_path: Path) -> None:
-    result = clipcraft("batch", tmp_path / "nope", "-o", tmp_path)
-    assert result.exit_code == 2 and "no such folder" in result.stderr
+    result = clipcraft("batch", tmp_path / "nope", "-o", tmp_path / "reels")
+    assert_one_clean_error(result, 2, "nope", "no such folder")
+    assert not (tmp_path / "reels").exists(), "no output folder for a batch that cannot run"
+
+
+def test_an_output_folder_that_is_a_file_or_unwritable_is_one_line(
+    roll: Path, tmp_path: Path
+) -> None:
+    taken = tmp_path / "reels"
+    taken.write_text("not a folder")
+    assert_one_clean_error(clipcraft("batch", roll, "-o", taken), 2, "reels", "not a folder")
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    if os.access(locked, os.W_OK):  # root writes anywhere: a path under a file is the case
+        locked = taken
+    result = clipcraft("batch", roll, "-o", locked / "reels")
+    assert_one_clean_error(result, 2, "cannot be created")

@@ -75,6 +75,7 @@ def test_encoder_meets_the_platform_contract() -> None:
     assert pairs["-pix_fmt"] == "yuv420p", "fed yuv420p, written yuv420p: no conversion"
     assert "color_primaries=bt709" in pairs["-vf"]
     assert "-threads" not in command, "x264 takes every core unless a batch shares them"
+    assert "sliced-threads=1" in pairs["-x264-params"], "the same frames on every run"
     assert command[-3:] == ["-f", "mp4", "picture.mp4"]
 
 
@@ -82,6 +83,7 @@ def test_picture_and_sound_are_joined_with_the_index_first() -> None:
     command = mux_command("picture.mp4", "sound.m4a", "out.part.mp4")
     pairs = dict(itertools.pairwise(command))
     assert pairs["-c"] == "copy" and pairs["-movflags"] == "+faststart"
+    assert "-shortest" not in command, "the lengths come from the plan, not from a race"
     assert command[-3:] == ["-f", "mp4", "out.part.mp4"]
 
 
@@ -92,9 +94,11 @@ def test_effects_are_decoded_to_stereo_wav_so_pydub_needs_no_ffprobe() -> None:
 
 
 def test_the_sound_track_is_aac_lc_stereo_at_48k_raised_by_the_gain() -> None:
-    command = aac_encode_command("mix.wav", "sound.m4a", 3.5, FORMAT)
+    command = aac_encode_command("mix.wav", "sound.m4a", 3.5, FORMAT, 384000)
     pairs = dict(itertools.pairwise(command))
-    assert pairs["-af"] == "volume=3.50dB,aresample=48000"
+    assert pairs["-af"] == (
+        "volume=3.50dB,aresample=48000,apad=whole_len=384000,atrim=end_sample=384000"
+    ), "padded or cut to exactly the picture's length"
     assert pairs["-c:a"] == "aac" and pairs["-b:a"] == "192k"
     assert pairs["-ar"] == "48000" and pairs["-ac"] == "2"
 
@@ -106,7 +110,7 @@ def test_a_preview_takes_every_shortcut_and_a_final_none() -> None:
         fmt = output_format(recipe)
         decode = video_decode_command(segment(), fmt)
         graph = decode[decode.index("-vf") + 1]
-        sound = dict(itertools.pairwise(aac_encode_command("m.wav", "s.m4a", 0.0, fmt)))
+        sound = dict(itertools.pairwise(aac_encode_command("m.wav", "s.m4a", 0.0, fmt, 9600)))
         if preview:
             assert (fmt.width, fmt.height, fmt.x264_preset, fmt.crf) == (540, 960, "ultrafast", 26)
             assert "-skip_loop_filter" in decode and "flags=bilinear" in graph

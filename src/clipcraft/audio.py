@@ -41,14 +41,10 @@ MIX_SAMPLE_WIDTH = 4
 SILENCE_DBFS = -60.0
 
 
-def samples_for(frames: int, fmt: OutputFormat) -> int:
-    return round(frames * fmt.audio_rate / fmt.fps)
-
-
 def segment_audio(segment: Segment, fmt: OutputFormat, fades: tuple[int, int]) -> np.ndarray:
     """(n, 2) float32 samples exactly as long as the segment's frames, faded in and out over
     `fades` samples; silence when the segment has no sound of its own."""
-    length = samples_for(segment.frames, fmt)
+    length = fmt.samples_for(segment.frames)
     if not segment.sound:
         return np.zeros((length, 2), dtype=np.float32)
     raw = run_ffmpeg(audio_decode_command(segment, fmt), f"reading the sound of {segment.source}")
@@ -83,12 +79,12 @@ def bed(plan: Plan) -> AudioSegment:
     edge gets the short click-free fade.
     """
     fmt = plan.format
-    total = np.zeros((samples_for(plan.total_frames, fmt), 2), np.float32)
+    total = np.zeros((fmt.samples_for(plan.total_frames), 2), np.float32)
     if plan.sound.original:
         shortest = round(EDGE_FADE_SECONDS * fmt.audio_rate)
         overlapping = [t for t in plan.transitions if t.overlap]
-        fade_ins = {t.at_frame: samples_for(t.overlap, fmt) for t in overlapping}
-        fade_outs = {t.at_frame + t.overlap: samples_for(t.overlap, fmt) for t in overlapping}
+        fade_ins = {t.at_frame: fmt.samples_for(t.overlap) for t in overlapping}
+        fade_outs = {t.at_frame + t.overlap: fmt.samples_for(t.overlap) for t in overlapping}
         for segment in plan.segments:
             if segment.region == "bottom":  # in a split, the sound is the before's
                 continue
@@ -97,7 +93,7 @@ def bed(plan: Plan) -> AudioSegment:
                 max(shortest, fade_outs.get(segment.end_frame, 0)),
             )
             samples = segment_audio(segment, fmt, fades)
-            start = samples_for(segment.start_frame, fmt)
+            start = fmt.samples_for(segment.start_frame)
             end = min(start + len(samples), len(total))
             total[start:end] += samples[: end - start]
     return to_segment(total, fmt.audio_rate)

@@ -153,6 +153,20 @@ def default_workers() -> int:
     return max(1, usable_cores() // 2)
 
 
+def make_output_folder(out: Path) -> None:
+    """Create the batch's output folder and its parents, as every batch tool does."""
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{out}: is a file, not a folder", "give a folder for the clips")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise UsageError(
+            f"{out}: the output folder cannot be created ({reason})",
+            "give a folder you can write to",
+        ) from error
+
+
 def run_batch(
     folder: Path,
     out: Path,
@@ -165,11 +179,10 @@ def run_batch(
     """Make every clip of `folder` into `out`; the outcome of each, and what was left out."""
     if not folder.is_dir():
         raise UsageError(f"{folder}: no such folder", "give the folder of clips")
-    if not out.is_dir():
-        raise UsageError(f"{out}: the output folder does not exist", "create it first")
     jobs, _, notes = discover(p.name for p in folder.iterdir() if p.is_file())
     if not jobs:
         raise UsageError(f"{folder}: has no videos or photos", "see `clipcraft batch --help`")
+    make_output_folder(out)
     manifest = Manifest(out)
     outcomes: list[Outcome] = []
     todo: list[tuple[Job, list[Layer], str]] = []

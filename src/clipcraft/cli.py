@@ -478,7 +478,10 @@ def _describe(facts: dict[str, Any]) -> str:
     video = facts["kind"] == "video"
     rate = f"{facts['fps']:g} fps" + (" (variable)" if facts["variable_fps"] else "")
     audio = facts["audio_codec"] or ("unreadable" if facts["unreadable_audio"] else "none")
-    turned = f" (stored turned {facts['rotation']}°)" if facts["rotation"] else ""
+    stored = [f"turned {facts['rotation']}°"] if facts["rotation"] else []
+    if facts["sample_aspect"] != "1:1":
+        stored.append(f"pixels {facts['sample_aspect']}")
+    turned = f" (stored {', '.join(stored)})" if stored else ""
     rows = [
         ("file", facts["path"]),
         ("kind", facts["kind"]),
@@ -618,7 +621,7 @@ def _show_value(value: Any) -> str:
     "out",
     type=click.Path(path_type=Path),
     required=True,
-    help="The folder the clips go to (it must exist).",
+    help="The folder the clips go to (created if missing).",
 )
 @click.option("--preset", metavar="NAME|PATH", help="A preset for every clip.")
 @click.option(

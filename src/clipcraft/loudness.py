@@ -123,8 +123,9 @@ def normalise(source: Path, sound: SoundPlan, rate: int, work: Path) -> tuple[Pa
     return limited, min(0.0, limited_ceiling(sound) - level.true_peak)
 
 
-def encode_sound(mix: Path, sound: SoundPlan, fmt: OutputFormat, work: Path) -> Path:
-    """The clip's AAC track, at the target level, with its true peak checked after encoding.
+def encode_sound(mix: Path, sound: SoundPlan, fmt: OutputFormat, samples: int, work: Path) -> Path:
+    """The clip's AAC track, `samples` long, at the target level, with its true peak checked
+    after encoding.
 
     AAC can raise peaks (most on hard-limited transients such as a crash); if the encoded
     track's peak passes the ceiling, it is encoded again that much quieter. A preview, which
@@ -133,7 +134,10 @@ def encode_sound(mix: Path, sound: SoundPlan, fmt: OutputFormat, work: Path) -> 
     source, gain = normalise(mix, sound, fmt.audio_rate, work)
     track = work / "sound.m4a"
     for _ in range(AAC_PASSES):
-        run_ffmpeg(aac_encode_command(str(source), str(track), gain, fmt), "encoding the sound")
+        run_ffmpeg(
+            aac_encode_command(str(source), str(track), gain, fmt, samples),
+            "encoding the sound",
+        )
         if fmt.shortcuts:  # a preview
             break
         over = measure(track).true_peak - (sound.true_peak_db - AAC_PEAK_MARGIN_DB)

@@ -74,6 +74,10 @@ class OutputFormat:
     """ffmpeg's AAC search: `twoloop` for the finished clip, `fast` (a third of the work) for
     drafts."""
 
+    def samples_for(self, frames: int) -> int:
+        """Sound samples that last exactly as long as `frames` frames."""
+        return round(frames * self.audio_rate / self.fps)
+
 
 Region = Literal["full", "top", "bottom"]
 
@@ -351,7 +355,9 @@ def _before_part(
         if at is not None and window.start <= at <= window.end
         else (window.start + LEAD_IN * window.length)
     )
-    reframe = choose_reframe((media.width, media.height), size, fit)
+    reframe = choose_reframe(
+        (media.width, media.height), size, fit, square_pixels=media.square_pixels
+    )
 
     def moving(
         role: str,
@@ -396,6 +402,7 @@ def _before_part(
             region,
             at=moment,
             hdr=media.hdr,
+            square_pixels=media.square_pixels,
         )
         segments.append(freeze)
         if frames - lead:
@@ -429,11 +436,12 @@ def _still(
     at: float = 0.0,
     hdr: bool = False,
     look: str = "plain",
+    square_pixels: bool = True,
 ) -> Segment:
     """A held picture, reframed at the size its deepest zoom needs so it stays sharp."""
     deepest = max(zoom)
     target = (round_even(size[0] * deepest), round_even(size[1] * deepest))
-    reframe = choose_reframe(source_size, target, fit)
+    reframe = choose_reframe(source_size, target, fit, square_pixels=square_pixels)
     return Segment(
         role,
         source,
@@ -480,7 +488,9 @@ def _after_segment(
         )
     end = min(settings.start + count / OUTPUT_FPS, after.duration)
     frames = min(count, max(1, round((end - settings.start) * OUTPUT_FPS)))
-    reframe = choose_reframe((after.width, after.height), size, "auto")
+    reframe = choose_reframe(
+        (after.width, after.height), size, "auto", square_pixels=after.square_pixels
+    )
     return Segment(
         "after",
         after.path,
@@ -522,6 +532,7 @@ def _outro(last: Segment, frames: int, size: tuple[int, int], fps: int) -> Segme
         at=at,
         hdr=last.hdr_to_sdr,
         look="card",
+        square_pixels=last.reframe.square_pixels,
     )
     # the footage's sound (its reaction, usually) carries on under the card
     return replace(

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from fractions import Fraction
 from pathlib import Path
 from typing import Literal
 
@@ -19,6 +20,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from clipcraft.errors import MediaError, UsageError
 from clipcraft.ffmpeg import decodable_codecs, ffmpeg_banner
+from clipcraft.units import round_even
 
 PHOTO_FORMATS = ("image2",)
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif")
@@ -34,6 +36,7 @@ _DURATION = re.compile(r"Duration: (\d+):(\d+):(\d+(?:\.\d+)?)")
 _ROTATION = re.compile(r"(?:Display Matrix|displaymatrix): rotation of (-?\d+(?:\.\d+)?) degrees")
 _CODEC_TAG = re.compile(r"\((\S{4}) / 0x")
 _SIZE = re.compile(r"^(\d+)x(\d+)")
+_SAR = re.compile(r"\[SAR (\d+):(\d+) DAR")
 _RATE = re.compile(r"^(\d+(?:\.\d+)?)(k?) (fps|tbr)$")
 
 
@@ -55,9 +58,28 @@ class MediaInfo:
     has_audio: bool
     audio_codec: str | None
     unreadable_audio: bool
+    sample_aspect: str = "1:1"
+    """The shape of one stored pixel (width:height); width and height above already apply
+    it, as players do, so that a circle is round."""
+
+    @property
+    def square_pixels(self) -> bool:
+        return self.sample_aspect == "1:1"
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
+
+
+def displayed_size(width: int, height: int, sample_aspect: Fraction) -> tuple[int, int]:
+    """The size a player shows `width`×`height` pixels of `sample_aspect` at.
+
+    The side that the pixel shape stretches grows, so no stored detail is thrown away.
+    """
+    if sample_aspect > 1:
+        return round_even(width * sample_aspect), height
+    if sample_aspect < 1:
+        return width, round_even(height / sample_aspect)
+    return width, height
 
 
 def probe(path: str | Path) -> MediaInfo:
@@ -181,6 +203,8 @@ def parse_banner(path: str, banner: str, looks_like_mp4: bool = True) -> MediaIn
         raise _undecodable(path, tag.group(1) if tag else "unknown")
     pixel_format = details[1] if len(details) > 1 else ""
     width, height = _size(details, path)
+    sample_aspect = _sample_aspect(details)
+    width, height = displayed_size(width, height, sample_aspect)
     rates = _rates(details)
     fps = rates.get("fps") or rates.get("tbr") or 0.0
     tbr = rates.get("tbr", fps)
@@ -211,6 +235,7 @@ def parse_banner(path: str, banner: str, looks_like_mp4: bool = True) -> MediaIn
         has_audio=bool(readable_audio),
         audio_codec=readable_audio[0].text.split()[0].rstrip(",") if readable_audio else None,
         unreadable_audio=len(readable_audio) < len(audios),
+        sample_aspect=f"{sample_aspect.numerator}:{sample_aspect.denominator}",
     )
 
 
@@ -263,6 +288,15 @@ def _size(details: list[str], path: str) -> tuple[int, int]:
         if match and int(match.group(1)) > 0 and int(match.group(2)) > 0:
             return int(match.group(1)), int(match.group(2))
     raise MediaError(f"{path}: the video stream has no picture size", "the file may be damaged")
+
+
+def _sample_aspect(details: list[str]) -> Fraction:
+    """The stored pixels' shape, 1 when square or unknown (`SAR 0:1`)."""
+    for item in details:
+        match = _SAR.search(item)
+        if match and int(match.group(1)) > 0 and int(match.group(2)) > 0:
+            return Fraction(int(match.group(1)), int(match.group(2)))
+    return Fraction(1)
 
 
 def _rates(details: list[str]) -> dict[str, float]:

@@ -341,7 +341,9 @@ class SoundTrack(threading.Thread):
         try:
             mix_path = self.work / "mix.wav"
             write_mix(self.plan, mix_path)
-            self.track = encode_sound(mix_path, self.plan.sound, self.plan.format, self.work)
+            fmt = self.plan.format
+            samples = fmt.samples_for(self.plan.total_frames)
+            self.track = encode_sound(mix_path, self.plan.sound, fmt, samples, self.work)
         except BaseException as error:  # handed to the main thread by result()
             self.error = error
 

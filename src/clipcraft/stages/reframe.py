@@ -22,11 +22,13 @@ BLUR_SHRINK = 8
 
 @dataclass(frozen=True)
 class Reframe:
-    """How a source of `source` size fills a `target` frame."""
+    """How a source of `source` size (as displayed) fills a `target` frame."""
 
     mode: Literal["crop", "blur", "pad"]
     source: tuple[int, int]
     target: tuple[int, int]
+    square_pixels: bool = True
+    """False for anamorphic footage, whose decoded pixels are scaled to `source` first."""
 
     def crop_box(self) -> tuple[int, int, int, int]:
         """(width, height, x, y) of the centred region of the source with the target's shape."""
@@ -38,13 +40,16 @@ class Reframe:
         return width, height, (sw - width) // 2, (sh - height) // 2
 
 
-def choose_reframe(source: tuple[int, int], target: tuple[int, int], fit: Fit) -> Reframe:
+def choose_reframe(
+    source: tuple[int, int], target: tuple[int, int], fit: Fit, *, square_pixels: bool = True
+) -> Reframe:
     """Resolve `auto`: crop when shapes are close, else fit the whole picture over its blur."""
     if fit != "auto":
-        return Reframe(fit, source, target)
+        return Reframe(fit, source, target, square_pixels)
     source_aspect, target_aspect = source[0] / source[1], target[0] / target[1]
     kept = min(source_aspect, target_aspect) / max(source_aspect, target_aspect)
-    return Reframe("crop" if kept >= CROP_KEEPS_AT_LEAST else "blur", source, target)
+    mode = "crop" if kept >= CROP_KEEPS_AT_LEAST else "blur"
+    return Reframe(mode, source, target, square_pixels)
 
 
 def reframe_filter(reframe: Reframe, scaler: str = "bicubic") -> str:
@@ -54,12 +59,18 @@ def reframe_filter(reframe: Reframe, scaler: str = "bicubic") -> str:
     quarter less where speed matters more (a preview).
     """
     width, height = reframe.target
+    shown_width, shown_height = reframe.source
+    square = (
+        ""
+        if reframe.square_pixels
+        else f"scale={shown_width}:{shown_height}:flags={scaler},setsar=1,"
+    )
     fitted = f"scale={width}:{height}:force_original_aspect_ratio=decrease:flags={scaler}"
     if reframe.mode == "crop":
         cw, ch, x, y = reframe.crop_box()
-        return f"crop={cw}:{ch}:{x}:{y},scale={width}:{height}:flags={scaler},setsar=1"
+        return f"{square}crop={cw}:{ch}:{x}:{y},scale={width}:{height}:flags={scaler},setsar=1"
     if reframe.mode == "pad":
-        return f"{fitted},pad={width}:{height}:(ow-iw)/2:(oh-ih)/2:color=black,setsar=1"
+        return f"{square}{fitted},pad={width}:{height}:(ow-iw)/2:(oh-ih)/2:color=black,setsar=1"
     small_w, small_h = round_even(width / BLUR_SHRINK), round_even(height / BLUR_SHRINK)
     background = (
         f"scale={small_w}:{small_h}:force_original_aspect_ratio=increase,"
@@ -67,6 +78,6 @@ def reframe_filter(reframe: Reframe, scaler: str = "bicubic") -> str:
         f"scale={width}:{height}:flags=bilinear"
     )
     return (
-        f"split[bgsrc][fgsrc];[bgsrc]{background}[bg];[fgsrc]{fitted}[fg];"
+        f"{square}split[bgsrc][fgsrc];[bgsrc]{background}[bg];[fgsrc]{fitted}[fg];"
         f"[bg][fg]overlay=(W-w)/2:(H-h)/2,setsar=1"
     )
