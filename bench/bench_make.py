@@ -1,22 +1,28 @@
-"""clipcraft against one hand-written ffmpeg command doing the same job (issue #9).
+"""clipcraft against one hand-written ffmpeg command doing the same job (issues #9, #16).
 
-    python bench/bench_make.py [--rounds 3] [--memory-runs 3] [--inputs portrait,rotated60,uhd]
+    python bench/bench_make.py [--rounds 3] [--memory-runs 3] [--inputs portrait,hdr] [--stages]
 
-The reference job: a 6-s window cropped to 1080x1920 at 30 fps, a Pillow caption over it, one
-sound effect, a 2.5-s photo after with a slow zoom, the mix normalised for loudness, x264
-veryfast CRF 21 + AAC. Inputs are generated (not committed): 20-s 1080x1920 30-fps H.264;
-1920x1080 60-fps H.264 stored turned 90° (a phone held upright); 3840x2160 30-fps H.264;
-each with a keyframe every second, as phones record.
+The reference job: a 6-s window reframed to 1080x1920 at 30 fps, a Pillow caption over it,
+one sound effect, a 2.5-s photo after, the mix normalised for loudness, x264 veryfast CRF 21 +
+AAC. Inputs are generated (not committed) with grain that changes every frame, so decoders
+and x264 work as on a camera's footage: 1080x1920 30-fps H.264; 1920x1080 60-fps H.264 stored
+turned 90° (a phone held upright); 3840x2160 30-fps H.264; 3840x2160 60-fps H.264 turned
+(Android); 3840x2160 HEVC Main10 HLG turned (iPhone); a keyframe every second, as phones
+record. The reference is written in the cheapest order (crop and scale the stored picture,
+turn and tone-map it small) and holds the photo still, so it flatters nobody.
 Timed runs alternate clipcraft and ffmpeg (A B A B) so machine noise falls on both; the
-script prints the median wall time and the ratio, then the peak memory of each process tree
+script prints the median wall time and the ratio, the floor (decoding the window, and x264
+on the output, each alone) and the ratio to it, then the peak memory of each process tree
 from separate runs (sampling /proc slows what it watches); then `--preview` against a
-standard render, and `batch -j 1` against `-j 2`.
+standard render, and `batch -j 1` against `-j 2`. `--stages` adds the CPU seconds of one run
+by kind of work.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -37,78 +43,103 @@ WORK = Path(__file__).with_name("out")
 CAPTION = "This sourdough nearly went in the bin… 😱"
 START, LENGTH, AFTER, EFFECT_AT = 4.0, 6.0, 2.5, 2.0
 
-INPUTS_VERSION = 2
+INPUTS_VERSION = 4
+TEXTURE = "noise=alls=18:allf=t+u"
+"""Grain that changes every frame: the decoder and x264 do a camera's work, not a pattern's."""
+HLG_TAGS = ["-color_primaries", "bt2020", "-color_trc", "arib-std-b67", "-colorspace", "bt2020nc"]
+TONE_MAP = (
+    "zscale=t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,"
+    "tonemap=tonemap=hable:desat=0,zscale=t=bt709:m=bt709:r=tv,format=yuv420p"
+)
+
+
+@dataclass(frozen=True)
+class BenchInput:
+    """A generated input and how a careful person would reframe it with one ffmpeg command.
+
+    `crop` and `size` are on the picture as stored; `turn` is the filter that turns the
+    small picture upright (the player's display rotation), after scaling.
+    """
+
+    width: int
+    height: int
+    fps: int
+    seconds: int
+    megabits: int
+    """What the phone records at (grain at a fixed quality would make 4K cost 130 Mb/s)."""
+    crop: str
+    size: str
+    turn: str = ""
+    hdr: bool = False
+
+    @property
+    def turned(self) -> bool:
+        return bool(self.turn)
+
+
 INPUTS = {
-    # name: (lavfi source, extra args before the output, crop on the displayed picture)
-    "portrait": ("testsrc2=s=1080x1920:r=30:d=20", [], "1080:1920:0:0"),
-    "rotated60": ("testsrc2=s=1920x1080:r=60:d=20", [], "1080:1920:0:0"),
-    "uhd": ("testsrc2=s=3840x2160:r=30:d=20", [], "1216:2160:1312:0"),
+    "portrait": BenchInput(1080, 1920, 30, 20, 16, "1080:1920:0:0", "1080:1920"),
+    "rotated60": BenchInput(1920, 1080, 60, 20, 24, "1920:1080:0:0", "1920:1080", "transpose=1"),
+    "uhd": BenchInput(3840, 2160, 30, 20, 45, "1216:2160:1312:0", "1080:1920"),
+    "uhd60": BenchInput(3840, 2160, 60, 12, 65, "3840:2160:0:0", "1920:1080", "transpose=1"),
+    "hdr": BenchInput(
+        3840, 2160, 30, 12, 30, "3840:2160:0:0", "1920:1080", "transpose=1", hdr=True
+    ),
 }
+"""uhd60 is a 4K 60-fps Android clip held upright; hdr is every recent iPhone's: 4K HEVC
+Main10 HLG (BT.2020) stored turned 90°."""
 
 
 def input_path(name: str) -> Path:
     """Where a generated input lives; the version changes with how inputs are made."""
-    return WORK / f"{name}-v{INPUTS_VERSION}.mp4"
+    suffix = ".mov" if INPUTS[name].hdr else ".mp4"
+    return WORK / f"{name}-v{INPUTS_VERSION}{suffix}"
+
+
+def _video_codec(spec: BenchInput) -> list[str]:
+    """As phones record: their bit rate, a keyframe every second, colours tagged (BT.709, or
+    BT.2020 HLG)."""
+    rate = ["-b:v", f"{spec.megabits}M", "-maxrate", f"{spec.megabits * 5 // 4}M",
+            "-bufsize", f"{spec.megabits * 2}M"]  # fmt: skip
+    if spec.hdr:
+        return [
+            "-vf", "format=yuv420p10le", "-c:v", "libx265", "-preset", "ultrafast",
+            *rate, "-x265-params",
+            f"log-level=error:keyint={spec.fps}:colorprim=bt2020:transfer=arib-std-b67"
+            ":colormatrix=bt2020nc",
+            *HLG_TAGS,
+        ]  # fmt: skip
+    return [
+        "-vf", f"scale=out_color_matrix=bt709:out_range=tv,format=yuv420p,{BT709_TAGS}",
+        "-c:v", "libx264", "-preset", "veryfast", *rate,
+        "-force_key_frames", "expr:gte(t,n_forced)",
+    ]  # fmt: skip
 
 
 def make_inputs(names: list[str]) -> None:
     WORK.mkdir(exist_ok=True)
     for name in names:
-        path = input_path(name)
+        path, spec = input_path(name), INPUTS[name]
         if path.exists():
             continue
-        source = INPUTS[name][0]
-        stored = path.with_suffix(".stored.mp4") if name == "rotated60" else path
+        stored = path.with_name(path.stem + ".stored" + path.suffix) if spec.turned else path
+        source = f"testsrc2=s={spec.width}x{spec.height}:r={spec.fps}:d={spec.seconds},{TEXTURE}"
         subprocess.run(
             [
-                ffmpeg_exe(),
-                "-loglevel",
-                "error",
-                "-y",
-                "-f",
-                "lavfi",
-                "-i",
-                source,
-                "-f",
-                "lavfi",
-                "-i",
-                "anoisesrc=d=20:c=pink:a=0.05",
-                "-c:v",
-                "libx264",
-                "-preset",
-                "veryfast",
-                "-crf",
-                "20",
-                # as the phone clips in ../shared/media/real are: a keyframe every second,
-                # BT.709 colours and tagged so
-                "-force_key_frames",
-                "expr:gte(t,n_forced)",
-                "-vf",
-                f"scale=out_color_matrix=bt709:out_range=tv,format=yuv420p,{BT709_TAGS}",
-                "-c:a",
-                "aac",
-                "-shortest",
-                str(stored),
+                ffmpeg_exe(), "-loglevel", "error", "-y", "-f", "lavfi", "-i", source,
+                "-f", "lavfi", "-i", f"anoisesrc=d={spec.seconds}:c=pink:a=0.05",
+                *_video_codec(spec), "-c:a", "aac", "-shortest", str(stored),
             ],
             check=True,
-        )
+        )  # fmt: skip
         if stored != path:  # a phone held upright: stored sideways, turned by the player
             subprocess.run(
                 [
-                    ffmpeg_exe(),
-                    "-loglevel",
-                    "error",
-                    "-y",
-                    "-display_rotation",
-                    "-90",
-                    "-i",
-                    str(stored),
-                    "-c",
-                    "copy",
-                    str(path),
+                    ffmpeg_exe(), "-loglevel", "error", "-y", "-display_rotation", "-90",
+                    "-i", str(stored), "-c", "copy", str(path),
                 ],
                 check=True,
-            )
+            )  # fmt: skip
             stored.unlink()
     dish = WORK / "dish.jpg"
     if not dish.exists():
@@ -121,16 +152,28 @@ def make_inputs(names: list[str]) -> None:
     shutil.copy(asset_dir("sounds") / "ding.wav", WORK / "ding.wav")
 
 
-def reference_command(name: str, out: Path) -> list[str]:
-    """The same job as one ffmpeg filter graph, written by hand."""
-    crop = INPUTS[name][2]
-    zoom_frames = round(AFTER * 30)
+def reference_command(name: str, out: Path, best_order: bool = True) -> list[str]:
+    """The same job as one ffmpeg filter graph, written by hand.
+
+    In the best order, the stored picture is cropped and scaled first, turned upright and
+    (HDR) tone-mapped once small. As usually written, ffmpeg turns the picture upright at
+    full size (its default autorotate) before the crop, scale and tone map. Either way the
+    photo is held still (`tpad`), which is cheaper than any zoom.
+    """
+    spec = INPUTS[name]
+    after_frames = round(AFTER * 30)
+    if best_order:
+        fail = [f"fps=30,crop={spec.crop},scale={spec.size}", spec.turn]
+    else:
+        width, height, x, y = spec.crop.split(":")
+        upright = f"{height}:{width}:{y}:{x}" if spec.turned else spec.crop
+        fail = [f"fps=30,crop={upright},scale=1080:1920"]
+    fail.append(TONE_MAP if spec.hdr else "")
     graph = ";".join([
-        f"[0:v]fps=30,crop={crop},scale=1080:1920,setsar=1[fail]",
+        f"[0:v]{','.join(step for step in fail if step)},setsar=1[fail]",
         "[fail][2:v]overlay=65:269[failc]",
-        "[1:v]scale=1166:2074:force_original_aspect_ratio=increase,crop=1166:2074,"
-        f"zoompan=z='1+0.08*on/{zoom_frames - 1}':x='iw/2-iw/zoom/2':y='ih/2-ih/zoom/2'"
-        ":d=1:s=1080x1920:fps=30,setsar=1[after]",
+        "[1:v]scale=1080:1920:force_original_aspect_ratio=increase,crop=1080:1920,setsar=1,"
+        f"tpad=stop_mode=clone:stop={after_frames - 1}[after]",
         "[failc][after]concat=n=2:v=1:a=0,format=yuv420p[v]",
         f"[0:a]aresample=48000,aformat=channel_layouts=stereo,apad,atrim=0:{LENGTH}[bed]",
         f"[3:a]aresample=48000,aformat=channel_layouts=stereo,"
@@ -140,14 +183,35 @@ def reference_command(name: str, out: Path) -> list[str]:
     ])  # fmt: skip
     return [
         ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
+        *(["-noautorotate"] if spec.turned and best_order else []),
         "-ss", str(START), "-t", str(LENGTH), "-i", str(input_path(name)),
-        "-loop", "1", "-framerate", "30", "-t", str(AFTER), "-i", str(WORK / "dish.jpg"),
+        "-framerate", "30", "-i", str(WORK / "dish.jpg"),
         "-i", str(WORK / "caption.png"), "-i", str(WORK / "ding.wav"),
         "-filter_complex", graph, "-map", "[v]", "-map", "[a]",
         "-c:v", "libx264", "-preset", "veryfast", "-crf", "21", "-profile:v", "high",
         "-c:a", "aac", "-b:a", "192k", "-ar", "48000", "-ac", "2",
         "-movflags", "+faststart", str(out),
     ]  # fmt: skip
+
+
+def floor_commands(name: str, rendered: Path) -> list[list[str]]:
+    """The work no order of steps avoids: decoding the window, and x264 on the output."""
+    frames = WORK / "output-frames.yuv"
+    subprocess.run(
+        [ffmpeg_exe(), "-loglevel", "error", "-y", "-i", str(rendered), "-map", "0:v",
+         "-f", "rawvideo", "-pix_fmt", "yuv420p", str(frames)],
+        check=True,
+    )  # fmt: skip
+    decode = [
+        ffmpeg_exe(), "-loglevel", "error", "-ss", str(START), "-t", str(LENGTH),
+        "-i", str(input_path(name)), "-map", "0:v", "-f", "null", "-",
+    ]  # fmt: skip
+    encode = [
+        ffmpeg_exe(), "-loglevel", "error", "-y", "-f", "rawvideo", "-pix_fmt", "yuv420p",
+        "-s", "1080x1920", "-framerate", "30", "-i", str(frames),
+        "-c:v", "libx264", "-preset", "veryfast", "-crf", "21", "-f", "null", "-",
+    ]  # fmt: skip
+    return [decode, encode]
 
 
 def clipcraft_command(name: str, out: Path, *extra: str) -> list[str]:
@@ -277,7 +341,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--memory-runs", type=int, default=3)
     parser.add_argument("--inputs", default=",".join(INPUTS))
+    parser.add_argument("--preview-inputs", default="portrait,hdr")
     parser.add_argument("--skip-batch", action="store_true")
+    parser.add_argument("--stages", action="store_true", help="CPU seconds by kind of work")
     args = parser.parse_args()
     names = args.inputs.split(",")
     make_inputs(names)
@@ -286,31 +352,84 @@ def main() -> None:
         f"peak memory of the tree over {args.memory_runs} more runs"
     )
     print(
-        f"{'input':<11}{'ffmpeg':>9}{'clipcraft':>11}{'ratio':>8}{'ffmpeg MB':>11}"
-        f"{'clipcraft MB':>14}"
+        f"{'input':<11}{'ffmpeg':>9}{'clipcraft':>11}{'ratio':>8}{'floor':>8}{'/floor':>8}"
+        f"{'ffmpeg MB':>11}{'clipcraft MB':>14}"
     )
     for name in names:
         reference = reference_command(name, WORK / "reference.mp4")
         ours = clipcraft_command(name, WORK / "clipcraft.mp4")
         ref_time, our_time = median_time([reference, ours], args.rounds)
+        floor = sum(median_time(floor_commands(name, WORK / "clipcraft.mp4"), args.rounds))
         ref_mem, our_mem = (peak_memory(c, args.memory_runs) for c in (reference, ours))
         print(
             f"{name:<11}{ref_time:8.2f}s{our_time:10.2f}s{our_time / ref_time:7.2f}x"
-            f"{ref_mem:10.0f}{our_mem:13.0f}"
+            f"{floor:7.2f}s{our_time / floor:7.2f}x{ref_mem:10.0f}{our_mem:13.0f}",
+            flush=True,
         )
-    standard, preview = median_time(
-        [
-            clipcraft_command(names[0], WORK / "standard.mp4"),
-            clipcraft_command(names[0], WORK / "preview.mp4", "--preview"),
-        ],
-        args.rounds,
-    )
-    print(
-        f"--preview against a standard render ({names[0]}): {preview:.2f}s / {standard:.2f}s"
-        f" = {preview / standard:.2f}x"
-    )
+        if args.stages:
+            print("    " + stage_seconds(ours))
+    for name in args.preview_inputs.split(","):
+        make_inputs([name])
+        standard, preview = median_time(
+            [
+                clipcraft_command(name, WORK / "standard.mp4"),
+                clipcraft_command(name, WORK / "preview.mp4", "--preview"),
+            ],
+            args.rounds,
+        )
+        print(
+            f"--preview against a standard render ({name}): {preview:.2f}s / {standard:.2f}s"
+            f" = {preview / standard:.2f}x"
+        )
     if not args.skip_batch:
         batch_throughput()
+
+
+STAGE_WRAPPER = """#!/bin/bash
+"{ffmpeg}" "$@"
+status=$?
+times > "{log}.$$"
+{{ tail -1 "{log}.$$" | tr -d '\\n'; echo " :: $*"; }} >> "{log}"
+rm -f "{log}.$$"
+exit $status
+"""
+"""Runs ffmpeg and logs its CPU time (bash's `times`, for the shell's children) and arguments."""
+
+
+def stage_seconds(command: list[str]) -> str:
+    """CPU seconds of one run by kind of work: each ffmpeg the run starts is logged with its
+    arguments through a wrapper (IMAGEIO_FFMPEG_EXE), and Python's own is the rest."""
+    log, wrapper = WORK / "stages.log", WORK / "ffmpeg-wrapper.sh"
+    log.unlink(missing_ok=True)
+    wrapper.write_text(STAGE_WRAPPER.format(ffmpeg=ffmpeg_exe(), log=log))
+    wrapper.chmod(0o755)
+    before = os.times()
+    subprocess.run(command, check=True, env=os.environ | {"IMAGEIO_FFMPEG_EXE": str(wrapper)})
+    after = os.times()
+    total = after.children_user + after.children_system
+    total -= before.children_user + before.children_system
+    kinds: dict[str, float] = {}
+    for line in log.read_text().splitlines():
+        spent, arguments = line.split(" :: ", 1)
+        seconds = sum(_minutes_seconds(field) for field in spent.split())
+        kinds[_kind(arguments)] = kinds.get(_kind(arguments), 0.0) + seconds
+    kinds["python"] = total - sum(kinds.values())
+    return ", ".join(f"{kind} {seconds:.2f}" for kind, seconds in kinds.items()) + " CPU-s"
+
+
+def _minutes_seconds(field: str) -> float:
+    minutes, seconds = field.rstrip("s").split("m")
+    return int(minutes) * 60 + float(seconds)
+
+
+def _kind(arguments: str) -> str:
+    if "libx264" in arguments:
+        return "x264"
+    if "pipe:1" in arguments and "rawvideo" in arguments:
+        return "photo" if re.search(r"pipe:0|-frames:v 1\b", arguments) else "decode"
+    if "-f f32le" in arguments or "-c:a" in arguments or "ebur128" in arguments:
+        return "sound"
+    return "probe, moment, join"
 
 
 def batch_throughput() -> None:

@@ -85,7 +85,8 @@ def generated_inputs() -> dict[str, Path]:
            str(made["late-sound-edit-list"]))  # fmt: skip
     ffmpeg("-f", "lavfi", "-i", f"testsrc2=s=1280x720:r=30:d=4,{TEXTURE}", *SOUND,
            "-vf", "format=yuv420p10le", "-c:v", "libx265", "-preset", "ultrafast",
-           "-x265-params", "log-level=error:keyint=30",
+           "-x265-params",
+           "log-level=error:keyint=30:colorprim=bt2020:transfer=arib-std-b67:colormatrix=bt2020nc",
            "-color_primaries", "bt2020", "-color_trc", "arib-std-b67", "-colorspace", "bt2020nc",
            "-c:a", "aac", "-t", "4", str(WORK / "hlg.stored.mov"))  # fmt: skip
     ffmpeg("-display_rotation", "-90", "-i", str(WORK / "hlg.stored.mov"), "-c", "copy",

@@ -1,4 +1,5 @@
 import itertools
+from dataclasses import replace
 
 from clipcraft.commands import (
     aac_encode_command,
@@ -11,7 +12,7 @@ from clipcraft.commands import (
 from clipcraft.ffmpeg import ffmpeg_exe
 from clipcraft.plan import OutputFormat, Segment, output_format
 from clipcraft.recipe import OutputSettings, Recipe
-from clipcraft.stages.reframe import Reframe
+from clipcraft.stages.reframe import Reframe, Stored
 
 FORMAT = OutputFormat(1080, 1920, 30, "veryfast", 21, "192k", 48000)
 
@@ -52,11 +53,20 @@ def test_decoder_seeks_then_drops_rate_then_crops_and_scales() -> None:
     ]
 
 
-def test_hdr_is_tone_mapped_before_reframing() -> None:
+def test_hdr_is_tone_mapped_once_the_picture_is_small() -> None:
     command = video_decode_command(segment(hdr=True), FORMAT)
     graph = command[command.index("-vf") + 1]
-    assert graph.startswith("fps=30,zscale=t=linear")
-    assert graph.index("tonemap=") < graph.index("crop=")
+    assert graph.startswith("fps=30,crop=1080:1920:180:0,scale=1080:1920")
+    assert graph.index("scale=1080:1920") < graph.index("zscale=t=linear")
+    assert "-noautorotate" not in command, "an upright source is left to ffmpeg"
+
+
+def test_a_turned_source_is_decoded_as_stored_and_turned_by_the_reframe() -> None:
+    turned = replace(segment(), reframe=Reframe("crop", (1440, 1920), (1080, 1920), Stored(90)))
+    command = video_decode_command(turned, FORMAT)
+    assert command[command.index("-i") - 1] == "-noautorotate"
+    graph = command[command.index("-vf") + 1]
+    assert "crop=1920:1080:0:180,scale=1920:1080:flags=bicubic,transpose=clock," in graph
 
 
 def test_audio_is_decoded_over_the_same_window_padded_to_its_start() -> None:
@@ -120,3 +130,11 @@ def test_a_preview_takes_every_shortcut_and_a_final_none() -> None:
             assert (fmt.width, fmt.height, fmt.x264_preset, fmt.crf) == (1080, 1920, "veryfast", 21)
             assert "-skip_loop_filter" not in decode and "flags=bicubic" in graph
             assert sound["-aac_coder"] == "twoloop"
+
+
+def test_an_hevc_decoder_gets_every_core_and_h264_half() -> None:
+    two_cores = replace(FORMAT, threads=2)
+    hevc = video_decode_command(replace(segment(), codec="hevc"), two_cores)
+    h264 = video_decode_command(replace(segment(), codec="h264"), two_cores)
+    assert hevc[hevc.index("-threads") + 1] == "2"
+    assert h264[h264.index("-threads") + 1] == "1"

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from clipcraft.probe import displayed_size, parse_banner
-from clipcraft.stages.reframe import Reframe, reframe_filter
+from clipcraft.stages.reframe import Reframe, Stored, reframe_filter
 
 from helpers import clipcraft
 from media import ffmpeg, read_frame
@@ -66,7 +66,7 @@ def test_probe_applies_the_pixel_shape_as_players_do() -> None:
 
 
 def test_anamorphic_pixels_are_made_square_before_the_reframe() -> None:
-    graph = reframe_filter(Reframe("pad", (640, 540), (1080, 1920), square_pixels=False))
+    graph = reframe_filter(Reframe("pad", (640, 540), (1080, 1920), Stored(square_pixels=False)))
     assert graph.startswith("scale=640:540:flags=bicubic,setsar=1,scale=1080:1920")
     assert "scale=640:540" not in reframe_filter(Reframe("pad", (640, 540), (1080, 1920)))
 

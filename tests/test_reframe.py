@@ -1,6 +1,6 @@
 import pytest
 
-from clipcraft.stages.reframe import Reframe, choose_reframe, reframe_filter
+from clipcraft.stages.reframe import Reframe, Stored, choose_reframe, reframe_filter
 
 PORTRAIT = (1080, 1920)
 
@@ -54,9 +54,35 @@ def test_pad_fits_inside_and_centres_on_black() -> None:
 def test_blur_fits_the_picture_over_a_small_blurred_darkened_copy() -> None:
     graph = reframe_filter(Reframe("blur", (1920, 1080), PORTRAIT))
     assert graph == (
-        "split[bgsrc][fgsrc];"
+        "scale=1080:1920:force_original_aspect_ratio=decrease:flags=bicubic,split[bgsrc][fg];"
         "[bgsrc]scale=136:240:force_original_aspect_ratio=increase,crop=136:240,"
         "gblur=sigma=6,eq=brightness=-0.12:saturation=1.15,scale=1080:1920:flags=bilinear[bg];"
-        "[fgsrc]scale=1080:1920:force_original_aspect_ratio=decrease:flags=bicubic[fg];"
         "[bg][fg]overlay=(W-w)/2:(H-h)/2,setsar=1"
     )
+
+
+def test_a_turned_picture_is_reframed_as_stored_and_turned_once_small() -> None:
+    """A 4K clip held upright: cropped and scaled sideways, turned at 1080×1920, then the
+    caller's steps (tone mapping) on the small upright picture."""
+    stored = Stored(turn=90)
+    reframe = Reframe("crop", (2160, 3840), PORTRAIT, stored)
+    assert reframe_filter(reframe, upright=["TONEMAP"]) == (
+        "crop=3840:2160:0:0,scale=1920:1080:flags=bicubic,transpose=clock,TONEMAP,setsar=1"
+    )
+    landscape = Reframe("pad", (1080, 1920), (1920, 1080), Stored(turn=270))
+    assert reframe_filter(landscape) == (
+        "scale=1080:1920:force_original_aspect_ratio=decrease:flags=bicubic,transpose=cclock,"
+        "pad=1920:1080:(ow-iw)/2:(oh-ih)/2:color=black,setsar=1"
+    )
+    upside_down = Reframe("crop", (1920, 1080), PORTRAIT, Stored(turn=180))
+    assert reframe_filter(upside_down) == (
+        "crop=608:1080:656:0,scale=1080:1920:flags=bicubic,hflip,vflip,setsar=1"
+    )
+
+
+@pytest.mark.parametrize("turn", [90, 270])
+def test_a_quarter_turn_crops_the_same_picture_as_stored(turn: int) -> None:
+    upright = Reframe("crop", (1080, 1440), (1080, 1080), Stored(turn=turn))
+    width, height, x, y = upright.crop_box()
+    sideways = upright.as_stored().crop_box()
+    assert sideways == (height, width, y, x), "the centred box, transposed"

@@ -1,8 +1,9 @@
 """The ffmpeg argument lists that decode sources and encode the clip (pure, tested exactly).
 
-ffmpeg does the heavy per-pixel work before frames reach Python: seeking, turning phone footage
-upright (its default autorotate), dropping to the output frame rate, HDR to SDR, cropping and
-scaling to the output size. Python then only composes at the final size.
+ffmpeg does the heavy per-pixel work before frames reach Python, smallest first: seeking,
+dropping to the output frame rate, cropping and scaling the picture as stored, then turning
+phone footage upright and mapping HDR to SDR at the output size. Python then only composes at
+the final size.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from clipcraft.plan import OutputFormat, Segment
 from clipcraft.stages.reframe import reframe_filter
 
 HDR_TO_SDR = (
-    "zscale=t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,"
+    "zscale=t=linear:npl=100:p=bt709,format=gbrpf32le,"
     "tonemap=tonemap=hable:desat=0,zscale=t=bt709:m=bt709:r=tv,format=yuv420p"
 )
-"""Phone HDR (HLG or PQ, 10-bit BT.2020) mapped to BT.709 SDR so it does not look washed out."""
+"""Phone HDR (HLG or PQ, 10-bit BT.2020) mapped to BT.709 SDR so it does not look washed out.
+Linear light and BT.709 primaries in one zscale pass: a pass over float RGB frames fewer."""
 
 BT709_TAGS = "setparams=color_primaries=bt709:color_trc=bt709:colorspace=bt709:range=tv"
 """Say what the pixels are, so players do not guess (and guess wrong) the colours."""
@@ -29,26 +31,48 @@ TO_BT709 = "scale=out_color_matrix=bt709:out_range=tv"
 AUDIO_SAMPLE_FORMAT = "f32le"
 
 
+def _input(segment: Segment) -> list[str]:
+    """The source as stored when the reframe turns it upright itself (after shrinking it)."""
+    keep_stored = ["-noautorotate"] if segment.reframe.stored.turn else []
+    return [*keep_stored, "-i", segment.source]
+
+
 def _window(segment: Segment) -> list[str]:
     length = segment.source_end - segment.source_start
-    return ["-ss", f"{segment.source_start:.3f}", "-t", f"{length:.3f}", "-i", segment.source]
+    return ["-ss", f"{segment.source_start:.3f}", "-t", f"{length:.3f}", *_input(segment)]
 
 
-def _decoding(fmt: OutputFormat) -> list[str]:
+PREVIEW_DECODING = ["-skip_loop_filter", "all", "-flags2", "fast"]
+"""A preview's decoder skips deblocking. Skipping the frames no other frame refers to as well
+(`-skip_frame noref`) halved an iPhone HEVC decode but showed a change up to two frames late:
+that costs meaning (is the effect on the crash?), not polish."""
+
+FRAME_THREADED_DECODERS = ("hevc",)
+"""Decoders that gained from a second thread here: HEVC (every recent iPhone) decodes frames
+in parallel, which halved the wall time of a 4K HLG window on two cores; ffmpeg's H.264
+decoder gained nothing from it."""
+
+
+def _decoding(segment: Segment, fmt: OutputFormat) -> list[str]:
     """Decoder threads and, for a preview, shortcuts.
 
-    The decoder gets half the clip's cores and x264 all of them: on two cores one decoder
-    thread keeps up with the encoder and holds 50–70 MB less of a 4K source in flight.
+    x264 gets all the clip's cores. An H.264 decoder gets half: on two cores one thread keeps
+    up with the encoder and holds 50–70 MB less of a 4K source in flight; an HEVC decoder,
+    slower and threaded by frames, gets them all.
     """
-    threads = ["-threads", str(max(1, fmt.threads // 2))]
-    shortcuts = ["-skip_loop_filter", "all", "-flags2", "fast"] if fmt.shortcuts else []
+    share = fmt.threads if segment.codec in FRAME_THREADED_DECODERS else fmt.threads // 2
+    threads = ["-threads", str(max(1, share))]
+    shortcuts = PREVIEW_DECODING if fmt.shortcuts else []
     return [*threads, *shortcuts]
 
 
 def _picture_steps(segment: Segment, fmt: OutputFormat) -> list[str]:
-    """Upright → HDR to SDR → reframed → card look → BT.709 yuv420p (rate steps come first)."""
-    steps = [HDR_TO_SDR] if segment.hdr_to_sdr else []
-    steps.append(reframe_filter(segment.reframe, "bilinear" if fmt.shortcuts else "bicubic"))
+    """Reframed (HDR to SDR once small and upright) → card look → BT.709 yuv420p (rate steps
+    come first). Tone mapping works in 32-bit float RGB: on a 4K picture it cost more than
+    decoding it."""
+    scaler = "bilinear" if fmt.shortcuts else "bicubic"
+    tone_mapped = [HDR_TO_SDR] if segment.hdr_to_sdr else []
+    steps = [reframe_filter(segment.reframe, scaler, upright=tone_mapped)]
     if segment.look == "card":
         steps.append(CARD_LOOK)
     steps += [TO_BT709, f"format={FRAME_PIXEL_FORMAT}"]
@@ -69,7 +93,7 @@ def video_decode_command(segment: Segment, fmt: OutputFormat) -> list[str]:
     steps = [*rate, f"fps={fmt.fps}", *_picture_steps(segment, fmt)]
     return ffmpeg_command(
         "-loglevel", "error",
-        *_decoding(fmt),
+        *_decoding(segment, fmt),
         *_window(segment),
         "-map", "0:v:0",
         "-vf", ",".join(steps),
@@ -82,7 +106,7 @@ def still_decode_command(segment: Segment, fmt: OutputFormat) -> list[str]:
     """The one frame of a video at `source_start`, upright and reframed, as raw yuv420p."""
     return ffmpeg_command(
         "-loglevel", "error",
-        "-ss", f"{segment.source_start:.3f}", "-i", segment.source,
+        "-ss", f"{segment.source_start:.3f}", *_input(segment),
         "-map", "0:v:0",
         "-vf", ",".join(_picture_steps(segment, fmt)),
         "-frames:v", "1",

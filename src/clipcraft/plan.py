@@ -19,7 +19,7 @@ from clipcraft.probe import MediaInfo
 from clipcraft.recipe import AfterSettings, Fit, Recipe, TrimSettings
 from clipcraft.sounds import Sound
 from clipcraft.stages.caption import OUTRO_SECONDS, PlannedCaption, place, safe_zone, share_time
-from clipcraft.stages.reframe import Reframe, choose_reframe
+from clipcraft.stages.reframe import AS_DISPLAYED, Reframe, Stored, choose_reframe
 from clipcraft.stages.sequence import (
     FREEZE_ZOOM,
     PHOTO_ZOOM,
@@ -106,6 +106,8 @@ class Segment:
     speed: float = 1.0
     look: str = "plain"
     region: Region = "full"
+    codec: str = ""
+    """The source's video codec, which decides how many threads its decoder is given."""
 
     @property
     def end_frame(self) -> int:
@@ -355,9 +357,7 @@ def _before_part(
         if at is not None and window.start <= at <= window.end
         else (window.start + LEAD_IN * window.length)
     )
-    reframe = choose_reframe(
-        (media.width, media.height), size, fit, square_pixels=media.square_pixels
-    )
+    reframe = choose_reframe((media.width, media.height), size, fit, stored_as(media))
 
     def moving(
         role: str,
@@ -380,6 +380,7 @@ def _before_part(
             sound and media.has_audio,
             speed=speed,
             region=region,
+            codec=media.video_codec,
         )
 
     if not budget.freeze:
@@ -402,7 +403,7 @@ def _before_part(
             region,
             at=moment,
             hdr=media.hdr,
-            square_pixels=media.square_pixels,
+            stored=stored_as(media),
         )
         segments.append(freeze)
         if frames - lead:
@@ -421,6 +422,11 @@ def _before_part(
     return segments, round(moment_frame / fps, 3)
 
 
+def stored_as(media: MediaInfo) -> Stored:
+    """How the decoder will find the source's picture: turned, and with what pixel shape."""
+    return Stored(media.rotation, media.square_pixels)
+
+
 def _still(
     source: str,
     source_size: tuple[int, int],
@@ -436,12 +442,12 @@ def _still(
     at: float = 0.0,
     hdr: bool = False,
     look: str = "plain",
-    square_pixels: bool = True,
+    stored: Stored = AS_DISPLAYED,
 ) -> Segment:
     """A held picture, reframed at the size its deepest zoom needs so it stays sharp."""
     deepest = max(zoom)
     target = (round_even(size[0] * deepest), round_even(size[1] * deepest))
-    reframe = choose_reframe(source_size, target, fit, square_pixels=square_pixels)
+    reframe = choose_reframe(source_size, target, fit, stored)
     return Segment(
         role,
         source,
@@ -488,9 +494,7 @@ def _after_segment(
         )
     end = min(settings.start + count / OUTPUT_FPS, after.duration)
     frames = min(count, max(1, round((end - settings.start) * OUTPUT_FPS)))
-    reframe = choose_reframe(
-        (after.width, after.height), size, "auto", square_pixels=after.square_pixels
-    )
+    reframe = choose_reframe((after.width, after.height), size, "auto", stored_as(after))
     return Segment(
         "after",
         after.path,
@@ -502,6 +506,7 @@ def _after_segment(
         after.hdr,
         sound,
         region=region,
+        codec=after.video_codec,
     )
 
 
@@ -532,7 +537,7 @@ def _outro(last: Segment, frames: int, size: tuple[int, int], fps: int) -> Segme
         at=at,
         hdr=last.hdr_to_sdr,
         look="card",
-        square_pixels=last.reframe.square_pixels,
+        stored=last.reframe.stored,
     )
     # the footage's sound (its reaction, usually) carries on under the card
     return replace(

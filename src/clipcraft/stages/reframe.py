@@ -3,11 +3,18 @@
 The decision (crop, blur or pad, and the crop box) is a pure function of the two shapes; the
 filter text is compiled from it so that ffmpeg crops and scales before frames ever reach
 Python, which is far cheaper than doing it on full-size numpy frames.
+
+The chain works in the cheapest order: the picture is cropped and scaled *as stored*, then
+turned upright, then given any per-pixel work the caller adds (tone mapping), and only then
+padded or laid over its blurred copy. Every step before the turn is centred and the same
+along both axes, so doing it on the stored picture with the sizes swapped gives the same
+picture as doing it upright — on a 4K phone clip turned 90°, for far less work.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from clipcraft.recipe import Fit
@@ -19,6 +26,23 @@ CROP_KEEPS_AT_LEAST = 0.7
 BLUR_SHRINK = 8
 """The blurred background is drawn at 1/8 size and scaled up: blurry anyway, and cheap."""
 
+UPRIGHT_TURNS = {90: "transpose=clock", 180: "hflip,vflip", 270: "transpose=cclock"}
+"""The filter that turns a picture stored at each rotation (as probed) the way players do."""
+
+
+@dataclass(frozen=True)
+class Stored:
+    """How a source's picture is stored, beyond its displayed size."""
+
+    turn: int = 0
+    """Degrees the stored picture is turned by (a phone held upright: 90): the decoder reads
+    it as stored and the chain turns it upright once it is small."""
+    square_pixels: bool = True
+    """False for anamorphic footage, whose pixels are scaled to the displayed size first."""
+
+
+AS_DISPLAYED = Stored()
+
 
 @dataclass(frozen=True)
 class Reframe:
@@ -27,8 +51,7 @@ class Reframe:
     mode: Literal["crop", "blur", "pad"]
     source: tuple[int, int]
     target: tuple[int, int]
-    square_pixels: bool = True
-    """False for anamorphic footage, whose decoded pixels are scaled to `source` first."""
+    stored: Stored = AS_DISPLAYED
 
     def crop_box(self) -> tuple[int, int, int, int]:
         """(width, height, x, y) of the centred region of the source with the target's shape."""
@@ -39,38 +62,51 @@ class Reframe:
             width, height = sw, round_even(sw * th / tw)
         return width, height, (sw - width) // 2, (sh - height) // 2
 
+    def as_stored(self) -> Reframe:
+        """The same reframe on the picture as stored: sizes swapped for a quarter turn."""
+        if self.stored.turn % 180 == 0:
+            return self
+        (sw, sh), (tw, th) = self.source, self.target
+        return replace(self, source=(sh, sw), target=(th, tw))
+
 
 def choose_reframe(
-    source: tuple[int, int], target: tuple[int, int], fit: Fit, *, square_pixels: bool = True
+    source: tuple[int, int], target: tuple[int, int], fit: Fit, stored: Stored = AS_DISPLAYED
 ) -> Reframe:
     """Resolve `auto`: crop when shapes are close, else fit the whole picture over its blur."""
     if fit != "auto":
-        return Reframe(fit, source, target, square_pixels)
+        return Reframe(fit, source, target, stored)
     source_aspect, target_aspect = source[0] / source[1], target[0] / target[1]
     kept = min(source_aspect, target_aspect) / max(source_aspect, target_aspect)
     mode = "crop" if kept >= CROP_KEEPS_AT_LEAST else "blur"
-    return Reframe(mode, source, target, square_pixels)
+    return Reframe(mode, source, target, stored)
 
 
-def reframe_filter(reframe: Reframe, scaler: str = "bicubic") -> str:
+def reframe_filter(reframe: Reframe, scaler: str = "bicubic", upright: Sequence[str] = ()) -> str:
     """The ffmpeg filter graph (one input, one output) that performs `reframe`.
 
-    `scaler` names swscale's filter: bicubic keeps a final render sharp; bilinear costs a
-    quarter less where speed matters more (a preview).
+    `upright` steps run on the small, upright picture before it is padded or blurred (tone
+    mapping belongs there). `scaler` names swscale's filter: bicubic keeps a final render
+    sharp; bilinear costs a quarter less where speed matters more (a preview).
     """
-    width, height = reframe.target
-    shown_width, shown_height = reframe.source
-    square = (
-        ""
-        if reframe.square_pixels
-        else f"scale={shown_width}:{shown_height}:flags={scaler},setsar=1,"
-    )
-    fitted = f"scale={width}:{height}:force_original_aspect_ratio=decrease:flags={scaler}"
+    stored = reframe.as_stored()
+    (source_w, source_h), (fit_w, fit_h) = stored.source, stored.target
+    steps = []
+    if not reframe.stored.square_pixels:
+        steps.append(f"scale={source_w}:{source_h}:flags={scaler},setsar=1")
     if reframe.mode == "crop":
-        cw, ch, x, y = reframe.crop_box()
-        return f"{square}crop={cw}:{ch}:{x}:{y},scale={width}:{height}:flags={scaler},setsar=1"
+        cw, ch, x, y = stored.crop_box()
+        steps.append(f"crop={cw}:{ch}:{x}:{y},scale={fit_w}:{fit_h}:flags={scaler}")
+    else:
+        steps.append(f"scale={fit_w}:{fit_h}:force_original_aspect_ratio=decrease:flags={scaler}")
+    if reframe.stored.turn:
+        steps.append(UPRIGHT_TURNS[reframe.stored.turn])
+    steps += upright
+    width, height = reframe.target
     if reframe.mode == "pad":
-        return f"{square}{fitted},pad={width}:{height}:(ow-iw)/2:(oh-ih)/2:color=black,setsar=1"
+        steps.append(f"pad={width}:{height}:(ow-iw)/2:(oh-ih)/2:color=black")
+    if reframe.mode != "blur":
+        return ",".join([*steps, "setsar=1"])
     small_w, small_h = round_even(width / BLUR_SHRINK), round_even(height / BLUR_SHRINK)
     background = (
         f"scale={small_w}:{small_h}:force_original_aspect_ratio=increase,"
@@ -78,6 +114,6 @@ def reframe_filter(reframe: Reframe, scaler: str = "bicubic") -> str:
         f"scale={width}:{height}:flags=bilinear"
     )
     return (
-        f"{square}split[bgsrc][fgsrc];[bgsrc]{background}[bg];[fgsrc]{fitted}[fg];"
-        f"[bg][fg]overlay=(W-w)/2:(H-h)/2,setsar=1"
+        f"{','.join(steps)},split[bgsrc][fg];[bgsrc]{background}[bg];"
+        "[bg][fg]overlay=(W-w)/2:(H-h)/2,setsar=1"
     )
