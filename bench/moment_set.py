@@ -7,6 +7,8 @@ with a burst of flour and a crash or a shriek — and the distractors real foota
 extractor fan, music with drums, talking, the phone being picked up and put down (whole-frame
 shake with handling thumps), no sound at all, clips shorter than the window. Prints each
 case, the share found within ±0.5 s and the time the analysis took.
+
+Its picture, encoder and scoring also make and score the real-sound set (moment_real_set.py).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import subprocess
 import tempfile
 import time
 import wave
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +28,7 @@ from clipcraft.ffmpeg import ffmpeg_exe
 
 WIDTH, HEIGHT, FPS, RATE = 144, 256, 30, 48000
 TOLERANCE = 0.5
+OUT = Path(__file__).with_name("out")
 
 
 @dataclass(frozen=True)
@@ -77,17 +81,21 @@ def _disc(frame: np.ndarray, cx: float, cy: float, r: float, colour: tuple) -> N
     frame[y0:y1, x0:x1][(x - cx) ** 2 + (y - cy) ** 2 <= r * r] = colour
 
 
-def frames(case: Case):
-    rng = np.random.default_rng(case.seed)
+def picture(
+    duration: float, event: float, seed: int, shaking: Callable[[float], bool]
+) -> Iterator[np.ndarray]:
+    """A counter with a pan being stirred all along; at `event` a bowl falls in a burst of
+    flour, so the local motion starts exactly there. The frame shakes whenever `shaking(t)`."""
+    rng = np.random.default_rng(seed)
     base = _texture(rng)
     bowl_x, bowl_y = rng.uniform(30, WIDTH - 30), rng.uniform(60, 120)
     flour = rng.normal(0, 1, (60, 2))
-    for index in range(int(case.duration * FPS)):
+    for index in range(int(duration * FPS)):
         t = index / FPS
         frame = base.copy()
         # someone stirring the pan: steady motion all along
         _disc(frame, WIDTH / 2 + 14 * np.cos(t * 3), 190 + 8 * np.sin(t * 3), 6, (90, 90, 90))
-        after = t - case.event
+        after = t - event
         if after < 0:
             _disc(frame, bowl_x, bowl_y, 16, (235, 235, 240))
         else:
@@ -98,9 +106,19 @@ def frames(case: Case):
                     _disc(
                         frame, bowl_x + dx * spread, bowl_y + dy * spread * 0.6, 2, (250, 250, 250)
                     )
-        if case.shake and (t < 1.0 or t > case.duration - 1.0):
+        if shaking(t):
             frame = np.roll(frame, (int(rng.integers(-9, 10)), int(rng.integers(-9, 10))), (0, 1))
         yield frame.astype(np.uint8)
+
+
+def frames(case: Case) -> Iterator[np.ndarray]:
+    """The picture of `case`: shaken in its first and last second when the phone is handled."""
+    return picture(
+        case.duration,
+        case.event,
+        case.seed,
+        lambda t: case.shake and (t < 1.0 or t > case.duration - 1.0),
+    )
 
 
 def _noise(rng: np.random.Generator, n: int, smooth: int = 1) -> np.ndarray:
@@ -149,11 +167,11 @@ def sound(case: Case) -> np.ndarray:
         event = np.sin(2 * np.pi * np.cumsum(pitch) / RATE) * active * (after < 0.7)
     loud = event[active][: int(0.3 * RATE)]
     event *= 10 ** ((reference + case.event_db - _rms_db(loud)) / 20)
-    return np.clip(out + event, -1, 1)
+    return out + event
 
 
-def make_case(case: Case, folder: Path) -> Path:
-    path = folder / f"{case.name}.mp4"
+def write_clip(path: Path, picture: Iterable[np.ndarray], sound: np.ndarray | None) -> Path:
+    """Encode WIDTH×HEIGHT rgb frames and an optional mono RATE track as phones do (H.264, AAC)."""
     with tempfile.TemporaryDirectory() as work:
         args = [
             ffmpeg_exe(),
@@ -172,13 +190,13 @@ def make_case(case: Case, folder: Path) -> Path:
             "-i",
             "pipe:0",
         ]
-        if case.audio:
+        if sound is not None:
             wav = Path(work) / "sound.wav"
             with wave.open(str(wav), "wb") as out:
                 out.setnchannels(1)
                 out.setsampwidth(2)
                 out.setframerate(RATE)
-                out.writeframes((sound(case) * 32767).astype("<i2").tobytes())
+                out.writeframes((np.clip(sound, -1, 1) * 32767).astype("<i2").tobytes())
             args += ["-i", str(wav), "-c:a", "aac"]
         args += [
             "-c:v",
@@ -193,7 +211,7 @@ def make_case(case: Case, folder: Path) -> Path:
         ]
         process = subprocess.Popen(args, stdin=subprocess.PIPE)
         assert process.stdin is not None
-        for frame in frames(case):
+        for frame in picture:
             process.stdin.write(frame.tobytes())
         process.stdin.close()
         if process.wait() != 0:
@@ -201,35 +219,81 @@ def make_case(case: Case, folder: Path) -> Path:
     return path
 
 
-def main() -> None:
+def make_case(case: Case, path: Path) -> Path:
+    """Write the clip of `case` to `path`."""
+    return write_clip(path, frames(case), sound(case) if case.audio else None)
+
+
+@dataclass(frozen=True)
+class Labelled:
+    """A clip of a labelled set: made by `make(path)` when `path` is missing."""
+
+    name: str
+    truth: float
+    description: str
+    make: Callable[[Path], Path]
+
+
+@dataclass(frozen=True)
+class Score:
+    hits: dict[str, bool]
+    """Found within ±TOLERANCE, by clip name."""
+    seconds: float
+    """Analysis time over all the clips."""
+
+    def summary(self, name: str) -> str:
+        found, count = sum(self.hits.values()), len(self.hits)
+        return (
+            f"{name:22} {found:3}/{count:<3} = {found / count:4.0%} within ±{TOLERANCE} s; "
+            f"analysis {self.seconds / count:.2f} s a clip"
+        )
+
+
+def score_set(labelled: Iterable[Labelled], folder: Path) -> Score:
+    """Find the moment in each clip (made in `folder` on first use), printing a line each."""
     from clipcraft.moment import find_moment
     from clipcraft.probe import probe
 
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", type=int, default=36)
-    count = parser.parse_args().cases
-    folder = Path(__file__).with_name("out") / "moments"
     folder.mkdir(parents=True, exist_ok=True)
-    hits, spent = 0, 0.0
-    for case in cases(count):
-        path = folder / f"{case.name}.mp4"
+    hits: dict[str, bool] = {}
+    spent = 0.0
+    for clip in labelled:
+        path = folder / f"{clip.name}.mp4"
         if not path.exists():
-            make_case(case, folder)
+            clip.make(path)
         started = time.perf_counter()
         moment = find_moment(probe(path))
         spent += time.perf_counter() - started
-        hit = abs(moment.time - case.event) <= TOLERANCE
-        hits += hit
+        hits[clip.name] = abs(moment.time - clip.truth) <= TOLERANCE
         print(
-            f"{case.name} {case.duration:4.0f}s {case.background:8} shake={case.shake!s:5} "
-            f"audio={case.audio!s:5} {case.event_sound:6} +{case.event_db:2.0f}dB  "
-            f"truth {case.event:6.2f}  found {moment.time:6.2f} ({moment.confidence:.2f}, "
-            f"{moment.basis})  {'ok' if hit else 'MISS'}"
+            f"{clip.name} {clip.description}  truth {clip.truth:6.2f}  found {moment.time:6.2f} "
+            f"({moment.confidence:.2f}, {moment.basis})  {'ok' if hits[clip.name] else 'MISS'}"
         )
-    print(
-        f"found within ±{TOLERANCE} s: {hits}/{count} = {hits / count:.0%}; "
-        f"analysis {spent / count:.2f} s a clip on average"
-    )
+    return Score(hits, spent)
+
+
+def synthetic_score(count: int = 36) -> Score:
+    """Score the first `count` synthetic cases, made in bench/out/moments on first use."""
+
+    def described(case: Case) -> str:
+        return (
+            f"{case.duration:4.0f}s {case.background:8} shake={case.shake!s:5} "
+            f"audio={case.audio!s:5} {case.event_sound:6} +{case.event_db:2.0f}dB"
+        )
+
+    labelled = [
+        Labelled(
+            case.name, case.event, described(case), lambda path, case=case: make_case(case, path)
+        )
+        for case in cases(count)
+    ]
+    return score_set(labelled, OUT / "moments")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=36)
+    print(synthetic_score(parser.parse_args().cases).summary("synthetic"))
 
 
 if __name__ == "__main__":

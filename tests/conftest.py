@@ -9,6 +9,7 @@ import pytest
 sys.modules.setdefault("IPython", None)  # type: ignore[arg-type]
 
 REAL_MEDIA = Path(__file__).resolve().parents[2] / "shared" / "media" / "real"
+REAL_SOUNDS = REAL_MEDIA.with_name("sounds")
 
 
 @pytest.fixture
@@ -17,3 +18,11 @@ def real_media() -> Path:
     if not REAL_MEDIA.is_dir():
         pytest.skip("../shared/media/real is not present")
     return REAL_MEDIA
+
+
+@pytest.fixture
+def real_sounds() -> Path:
+    """The shared folder of real recorded sounds; tests that need it skip when it is absent."""
+    if not REAL_SOUNDS.is_dir():
+        pytest.skip("../shared/media/sounds is not present")
+    return REAL_SOUNDS

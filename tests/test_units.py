@@ -33,3 +33,12 @@ def test_times_are_shown_as_minutes_and_seconds() -> None:
 
 def test_round_even_gives_even_pixels_of_at_least_two() -> None:
     assert [round_even(v) for v in (0.4, 3, 5.1, 1079.6)] == [2, 4, 6, 1080]
+
+
+def test_overlapping_spans_join_and_apart_ones_stay() -> None:
+    from clipcraft.units import merged_spans
+
+    assert merged_spans([(5.0, 6.0), (0.0, 1.0), (0.5, 2.0), (2.0, 3.0)]) == [
+        (0.0, 3.0),
+        (5.0, 6.0),
+    ]

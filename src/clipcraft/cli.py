@@ -10,6 +10,7 @@ import signal
 import sys
 import traceback
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -468,6 +469,11 @@ def probe_command(file: Path, as_json: bool, plot: Path | None, verbose: bool) -
     if media.kind == "video":
         moment = find_moment(media)
         facts.update(moment=moment.time, confidence=moment.confidence, basis=moment.basis)
+        # why it chose: every candidate weighed, best first, the chosen one marked
+        facts["candidates"] = [
+            {**asdict(candidate), "chosen": rank == 0}
+            for rank, candidate in enumerate(moment.candidates)
+        ]
         if plot:
             window = place_window(media.duration, DEFAULT_DURATION, at=moment.time).window
             plot_moment(media, moment, window, check_output(plot, [file], force=True))
@@ -502,6 +508,14 @@ def _describe(facts: dict[str, Any]) -> str:
                 f"{facts['confidence']:.2f}, by {facts['basis']})",
             )
         )
+        rows += [
+            (
+                "weighed" if rank == 0 else "",
+                f"{format_time(candidate['time'])}  sound {candidate['sound']:g}, "
+                f"motion {candidate['motion']:g}%, score {candidate['score']:g}",
+            )
+            for rank, candidate in enumerate(facts["candidates"])
+        ]
     return "\n".join(f"{name:<9} {value}" for name, value in rows)
 
 

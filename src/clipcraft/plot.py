@@ -1,4 +1,5 @@
-"""`probe --plot`: loudness and motion over time, with the moment and the window marked.
+"""`probe --plot`: loudness and motion over time, with the candidates the finder weighed, the
+moment and the window marked.
 
 matplotlib is an optional extra (`pip install "clipcraft[plot]"`); without it the command
 says so in one line.
@@ -7,6 +8,7 @@ says so in one line.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -20,7 +22,7 @@ from clipcraft.moment import (
     read_frames,
     read_samples,
     robust_z,
-    sound_score,
+    sound_onsets,
 )
 from clipcraft.outputs import atomic_output
 from clipcraft.probe import MediaInfo
@@ -40,7 +42,7 @@ def plot_moment(media: MediaInfo, moment: Moment, window: Window, out: Path) -> 
         ) from None
     figure, axes = plt.subplots(2, 1, figsize=(10, 4.5), sharex=True)
     if media.has_audio:
-        sound = robust_z(sound_score(read_samples(media.path)))
+        sound = robust_z(sound_onsets(read_samples(media.path)).score)
         axes[0].plot(np.arange(len(sound)) * HOP, sound, color="tab:blue", linewidth=0.8)
     axes[0].set_ylabel("sound onsets")
     motion = robust_z(motion_score(local_motion(read_frames(media, 0.0, media.duration))))
@@ -49,13 +51,50 @@ def plot_moment(media: MediaInfo, moment: Moment, window: Window, out: Path) -> 
     axes[1].set_xlabel("seconds")
     for axis in axes:
         axis.axvspan(window.start, window.end, color="tab:green", alpha=0.12)
-        axis.axvline(moment.time, color="tab:red", linewidth=1.2)
+    _mark_candidates(axes, moment)
     axes[0].set_title(
         f"{Path(media.path).name}: moment {moment.time:.2f} s "
-        f"(confidence {moment.confidence:.2f}, {moment.basis}); "
-        "shaded: the clip's window"
+        f"(confidence {moment.confidence:.2f}, {moment.basis})"
     )
     figure.tight_layout()
     with atomic_output(out) as temporary:
         figure.savefig(temporary, format="png", dpi=110)
     plt.close(figure)
+
+
+def _mark_candidates(axes: Any, moment: Moment) -> None:
+    """The moment (red), where each other candidate would start (grey, dotted) and, on the
+    sound, each onset weighed with its motion and score, so a wrong pick shows its rivals."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    for axis in axes:
+        axis.axvline(moment.time, color="tab:red", linewidth=1.2)
+    for rank, candidate in enumerate(moment.candidates):
+        colour = "tab:red" if rank == 0 else "0.35"
+        if rank and candidate.time != moment.time:
+            for axis in axes:
+                axis.axvline(candidate.time, color=colour, linewidth=0.9, linestyle=":")
+        if candidate.heard is None:
+            continue
+        axes[0].plot(candidate.heard, candidate.sound, "v", color=colour, markersize=5)
+        axes[0].annotate(
+            f"motion {candidate.motion:g}%\nscore {candidate.score:.2f}",
+            (candidate.heard, candidate.sound),
+            xytext=(4, -2),
+            textcoords="offset points",
+            va="top",
+            fontsize=7,
+            color=colour,
+        )
+    axes[0].legend(
+        handles=[
+            Line2D([], [], color="tab:red", linewidth=1.2, label="the moment"),
+            Line2D([], [], color="0.35", linewidth=0.9, linestyle=":", label="other candidates"),
+            Line2D([], [], color="0.35", marker="v", linestyle="", label="onsets weighed"),
+            Patch(color="tab:green", alpha=0.12, label="the clip's window"),
+        ],
+        loc="upper right",
+        fontsize=7,
+        framealpha=0.85,
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 
 from clipcraft.errors import UsageError
 from clipcraft.recipe import NAMED_POINTS, EffectCue
@@ -62,3 +63,14 @@ def parse_effect_cue(text: str) -> EffectCue:
             f"invalid place {when!r} in --sfx {text!r}",
             f"use seconds on the clip (2.5) or one of {', '.join(NAMED_POINTS)}",
         ) from None
+
+
+def merged_spans(spans: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:
+    """(start, end) spans in order, those that overlap or touch joined into one."""
+    merged: list[tuple[float, float]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from clipcraft.errors import UsageError
 from clipcraft.recipe import EffectCue
 from clipcraft.sounds import Sound
+from clipcraft.units import merged_spans
 
 DUCK_RAMP = 0.06
 """Seconds the original takes to dip before an effect and to come back after it."""
@@ -69,11 +70,4 @@ def place_effects(
 
 def duck_intervals(effects: tuple[PlacedEffect, ...]) -> list[tuple[float, float]]:
     """The spans (with ramps) where the original dips under effects; overlaps merged."""
-    spans = sorted((e.start - DUCK_RAMP, e.start + e.duration + DUCK_RAMP) for e in effects)
-    merged: list[tuple[float, float]] = []
-    for start, end in spans:
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
+    return merged_spans((e.start - DUCK_RAMP, e.start + e.duration + DUCK_RAMP) for e in effects)
