@@ -106,8 +106,6 @@ class Segment:
     speed: float = 1.0
     look: str = "plain"
     region: Region = "full"
-    codec: str = ""
-    """The source's video codec, which decides how many threads its decoder is given."""
 
     @property
     def end_frame(self) -> int:
@@ -380,7 +378,6 @@ def _before_part(
             sound and media.has_audio,
             speed=speed,
             region=region,
-            codec=media.video_codec,
         )
 
     if not budget.freeze:
@@ -506,7 +503,6 @@ def _after_segment(
         after.hdr,
         sound,
         region=region,
-        codec=after.video_codec,
     )
 
 
