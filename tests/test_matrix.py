@@ -367,3 +367,33 @@ def test_no_subprocess_is_started_through_a_shell() -> None:
         assert "shell=True" not in text and "os.system" not in text and "os.popen" not in text, (
             module
         )
+
+
+def test_an_iphone_style_hlg_clip_held_upright_comes_out_upright_and_mapped(
+    tmp_path: Path,
+) -> None:
+    """10-bit HLG stored sideways: cropped and scaled as stored, turned, then tone-mapped."""
+    hlg = ("-color_primaries", "bt2020", "-color_trc", "arib-std-b67", "-colorspace", "bt2020nc")
+    source = make_video(
+        tmp_path / "iphone.mov",
+        width=360,
+        height=640,
+        seconds=2,
+        rotation=270,
+        codec="libx265",
+        extra=(
+            "-pix_fmt", "yuv420p10le", "-x265-params",
+            "log-level=none:colorprim=bt2020:transfer=arib-std-b67:colormatrix=bt2020nc", *hlg,
+        ),
+    )  # fmt: skip
+    facts = json.loads(clipcraft("probe", source, "--json").stdout)
+    shown = (facts["width"], facts["height"], facts["hdr"], facts["rotation"])
+    assert shown == (360, 640, True, 90), "stored 640×360, turned 90° by the player"
+    out = tmp_path / "o.mp4"
+    result = clipcraft("make", source, "--start", 0, "--end", 1.5, "-o", out, "--preview")
+    assert result.exit_code == 0, result.output
+    assert inspect(out).has(r"yuv420p\(tv, bt709")
+    frame = read_frame(out, 0.5).astype(int)
+    corner, opposite = frame[40, 40], frame[920, 500]
+    assert corner[0] > corner[1] + 80 and corner[0] > corner[2] + 80, "the red marker top left"
+    assert not (opposite[0] > opposite[1] + 80 and opposite[0] > opposite[2] + 80)
