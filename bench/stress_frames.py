@@ -151,12 +151,12 @@ def render(job: Job, out: Path) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--renders", type=int, default=56, help="renders in all (about)")
+    parser.add_argument("--renders", type=int, default=60, help="renders in all (about)")
     parser.add_argument("--parallel", type=int, default=2, help="renders at a time")
     parser.add_argument("--repeats", type=int, default=4, help="renders of each job")
     arguments = parser.parse_args()
 
-    sources = {name: path for name, path in generated_inputs().items()}
+    sources = dict(generated_inputs())
     if REAL.is_dir():
         sources |= {name.split(".")[0]: REAL / name for name in REAL_CLIPS}
     options = option_sets(dish_photo())

@@ -67,6 +67,9 @@ def test_a_turned_source_is_decoded_as_stored_and_turned_by_the_reframe() -> Non
     assert command[command.index("-i") - 1] == "-noautorotate"
     graph = command[command.index("-vf") + 1]
     assert "crop=1920:1080:0:180,scale=1920:1080:flags=bicubic,transpose=clock," in graph
+    hdr = video_decode_command(replace(turned, hdr_to_sdr=True), FORMAT)
+    graph = hdr[hdr.index("-vf") + 1]
+    assert graph.index("transpose=clock") < graph.index("zscale"), "tone-mapped once upright"
 
 
 def test_audio_is_decoded_over_the_same_window_padded_to_its_start() -> None:

@@ -369,9 +369,11 @@ def test_no_subprocess_is_started_through_a_shell() -> None:
         )
 
 
-def test_an_iphone_style_hlg_clip_held_upright_comes_out_upright_and_mapped(
-    tmp_path: Path,
-) -> None:
+HLG_X265 = "log-level=none:colorprim=bt2020:transfer=arib-std-b67:colormatrix=bt2020nc"
+"""How x265 writes a phone's HLG colour description into the stream."""
+
+
+def test_an_iphone_style_hlg_clip_held_upright_comes_out_upright(tmp_path: Path) -> None:
     """10-bit HLG stored sideways: cropped and scaled as stored, turned, then tone-mapped."""
     hlg = ("-color_primaries", "bt2020", "-color_trc", "arib-std-b67", "-colorspace", "bt2020nc")
     source = make_video(
@@ -382,8 +384,7 @@ def test_an_iphone_style_hlg_clip_held_upright_comes_out_upright_and_mapped(
         rotation=270,
         codec="libx265",
         extra=(
-            "-pix_fmt", "yuv420p10le", "-x265-params",
-            "log-level=none:colorprim=bt2020:transfer=arib-std-b67:colormatrix=bt2020nc", *hlg,
+            "-pix_fmt", "yuv420p10le", "-x265-params", HLG_X265, *hlg,
         ),
     )  # fmt: skip
     facts = json.loads(clipcraft("probe", source, "--json").stdout)
@@ -397,3 +398,29 @@ def test_an_iphone_style_hlg_clip_held_upright_comes_out_upright_and_mapped(
     corner, opposite = frame[40, 40], frame[920, 500]
     assert corner[0] > corner[1] + 80 and corner[0] > corner[2] + 80, "the red marker top left"
     assert not (opposite[0] > opposite[1] + 80 and opposite[0] > opposite[2] + 80)
+
+
+@pytest.mark.parametrize(
+    ("size", "extra"),
+    [((480, 360), ()), ((320, 240), ("-display_rotation", "45"))],
+    ids=["4:3 HLG padded to an odd height", "a display matrix at 45°"],
+)
+def test_odd_shapes_and_turns_still_render(
+    tmp_path: Path, size: tuple[int, int], extra: tuple[str, ...]
+) -> None:
+    """A fitted 540×405 is made even before the tone map (zscale refuses odd sizes); a turn
+    that is not a quarter is left to ffmpeg's autorotate."""
+    hlg = ("-color_primaries", "bt2020", "-color_trc", "arib-std-b67", "-colorspace", "bt2020nc")
+    stored = make_video(
+        tmp_path / "stored.mp4", width=size[0], height=size[1], seconds=1.5, codec="libx265",
+        extra=("-pix_fmt", "yuv420p10le", "-x265-params", HLG_X265, *hlg),
+    )  # fmt: skip
+    source = tmp_path / "source.mp4"
+    ffmpeg(*extra, "-i", stored, "-c", "copy", source)
+    assert json.loads(clipcraft("probe", source, "--json").stdout)["hdr"] is True
+    out = tmp_path / "o.mp4"
+    result = clipcraft(
+        "make", source, "--start", 0, "--end", 1, "--fit", "pad", "-o", out, "--preview"
+    )
+    assert result.exit_code == 0, result.output
+    assert inspect(out).frames == 30

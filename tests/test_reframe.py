@@ -46,7 +46,7 @@ def test_crop_happens_before_the_scale() -> None:
 
 def test_pad_fits_inside_and_centres_on_black() -> None:
     assert reframe_filter(Reframe("pad", (1920, 1080), PORTRAIT)) == (
-        "scale=1080:1920:force_original_aspect_ratio=decrease:flags=bicubic,"
+        "scale=1080:1920:force_original_aspect_ratio=decrease:force_divisible_by=2:flags=bicubic,"
         "pad=1080:1920:(ow-iw)/2:(oh-ih)/2:color=black,setsar=1"
     )
 
@@ -54,7 +54,8 @@ def test_pad_fits_inside_and_centres_on_black() -> None:
 def test_blur_fits_the_picture_over_a_small_blurred_darkened_copy() -> None:
     graph = reframe_filter(Reframe("blur", (1920, 1080), PORTRAIT))
     assert graph == (
-        "scale=1080:1920:force_original_aspect_ratio=decrease:flags=bicubic,split[bgsrc][fg];"
+        "scale=1080:1920:force_original_aspect_ratio=decrease:force_divisible_by=2:flags=bicubic,"
+        "split[bgsrc][fg];"
         "[bgsrc]scale=136:240:force_original_aspect_ratio=increase,crop=136:240,"
         "gblur=sigma=6,eq=brightness=-0.12:saturation=1.15,scale=1080:1920:flags=bilinear[bg];"
         "[bg][fg]overlay=(W-w)/2:(H-h)/2,setsar=1"
@@ -71,7 +72,8 @@ def test_a_turned_picture_is_reframed_as_stored_and_turned_once_small() -> None:
     )
     landscape = Reframe("pad", (1080, 1920), (1920, 1080), Stored(turn=270))
     assert reframe_filter(landscape) == (
-        "scale=1080:1920:force_original_aspect_ratio=decrease:flags=bicubic,transpose=cclock,"
+        "scale=1080:1920:force_original_aspect_ratio=decrease:force_divisible_by=2:flags=bicubic,"
+        "transpose=cclock,"
         "pad=1920:1080:(ow-iw)/2:(oh-ih)/2:color=black,setsar=1"
     )
     upside_down = Reframe("crop", (1920, 1080), PORTRAIT, Stored(turn=180))

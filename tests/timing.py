@@ -76,7 +76,7 @@ def problems(decoded: Decoded, frames: int, fps: int = 30, rate: int = 48000) ->
             break
     if decoded.first_sample_time != 0:
         found.append(f"sound starts at {float(decoded.first_sample_time):.4f} s")
-    expected = frames * rate // fps
+    expected = round(frames * rate / fps)  # as the plan counts them
     if decoded.samples != expected:
         found.append(f"{decoded.samples} samples of sound, planned {expected}")
     return found

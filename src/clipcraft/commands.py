@@ -8,7 +8,7 @@ the final size.
 
 from __future__ import annotations
 
-from clipcraft.ffmpeg import ffmpeg_command
+from clipcraft.ffmpeg import PREVIEW_DECODING, ffmpeg_command
 from clipcraft.plan import OutputFormat, Segment
 from clipcraft.stages.reframe import reframe_filter
 
@@ -40,12 +40,6 @@ def _input(segment: Segment) -> list[str]:
 def _window(segment: Segment) -> list[str]:
     length = segment.source_end - segment.source_start
     return ["-ss", f"{segment.source_start:.3f}", "-t", f"{length:.3f}", *_input(segment)]
-
-
-PREVIEW_DECODING = ["-skip_loop_filter", "all", "-flags2", "fast"]
-"""A preview's decoder skips deblocking. Skipping the frames no other frame refers to as well
-(`-skip_frame noref`) halved an iPhone HEVC decode but showed a change up to two frames late:
-that costs meaning (is the effect on the crash?), not polish."""
 
 
 def _decoding(fmt: OutputFormat) -> list[str]:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from clipcraft.ffmpeg import ffmpeg_command, run_ffmpeg
+from clipcraft.ffmpeg import PREVIEW_DECODING, ffmpeg_command, run_ffmpeg
 from clipcraft.probe import MediaInfo
 from clipcraft.units import merged_spans
 
@@ -181,7 +181,7 @@ def read_frames(media: MediaInfo, start: float, length: float) -> np.ndarray:
     height = max(GRID, round(MOTION_WIDTH * media.height / media.width / GRID) * GRID)
     command = ffmpeg_command(
         # the picture only has to show what moved: skip the deblocking, take decoder shortcuts
-        "-loglevel", "error", "-skip_loop_filter", "all", "-flags2", "fast",
+        "-loglevel", "error", *PREVIEW_DECODING,
         "-ss", f"{start:.3f}", "-t", f"{length:.3f}", "-i", media.path,
         "-map", "0:v:0", "-vf", f"fps={MOTION_FPS},scale={MOTION_WIDTH}:{height},format=gray",
         "-f", "rawvideo", "pipe:1",

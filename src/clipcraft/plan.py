@@ -19,7 +19,13 @@ from clipcraft.probe import MediaInfo
 from clipcraft.recipe import AfterSettings, Fit, Recipe, TrimSettings
 from clipcraft.sounds import Sound
 from clipcraft.stages.caption import OUTRO_SECONDS, PlannedCaption, place, safe_zone, share_time
-from clipcraft.stages.reframe import AS_DISPLAYED, Reframe, Stored, choose_reframe
+from clipcraft.stages.reframe import (
+    AS_DISPLAYED,
+    UPRIGHT_TURNS,
+    Reframe,
+    Stored,
+    choose_reframe,
+)
 from clipcraft.stages.sequence import (
     FREEZE_ZOOM,
     PHOTO_ZOOM,
@@ -66,7 +72,7 @@ class OutputFormat:
     audio_bitrate: str
     audio_rate: int
     threads: int = 0
-    """Cores this clip may use (x264 takes them all, the decoder half); make_clip sets it to
+    """Cores this clip may use (x264 and the decoder each take them all); make_clip sets it to
     the machine's, a batch to each clip's share. 0 leaves x264 to choose."""
     shortcuts: bool = False
     """Take every shortcut that costs polish, not meaning: a preview is for checking."""
@@ -420,8 +426,12 @@ def _before_part(
 
 
 def stored_as(media: MediaInfo) -> Stored:
-    """How the decoder will find the source's picture: turned, and with what pixel shape."""
-    return Stored(media.rotation, media.square_pixels)
+    """How the decoder will find the source's picture: turned, and with what pixel shape.
+
+    A turn that is not a quarter (a display matrix at 45°, say) is left to ffmpeg's own
+    autorotate, as before the reframe learned to turn pictures itself."""
+    turn = media.rotation if media.rotation in UPRIGHT_TURNS else 0
+    return Stored(turn, media.square_pixels)
 
 
 def _still(

@@ -98,7 +98,11 @@ def reframe_filter(reframe: Reframe, scaler: str = "bicubic", upright: Sequence[
         cw, ch, x, y = stored.crop_box()
         steps.append(f"crop={cw}:{ch}:{x}:{y},scale={fit_w}:{fit_h}:flags={scaler}")
     else:
-        steps.append(f"scale={fit_w}:{fit_h}:force_original_aspect_ratio=decrease:flags={scaler}")
+        # even sides: the tone map after it (zscale) refuses an odd-sized yuv420p picture
+        steps.append(
+            f"scale={fit_w}:{fit_h}:force_original_aspect_ratio=decrease"
+            f":force_divisible_by=2:flags={scaler}"
+        )
     if reframe.stored.turn:
         steps.append(UPRIGHT_TURNS[reframe.stored.turn])
     steps += upright
