@@ -28,9 +28,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from clipcraft.ffmpeg import ffmpeg_exe
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from media import ffmpeg
 from timing import decode, problems
 
 WORK = Path(__file__).with_name("out") / "stress"
@@ -46,10 +45,6 @@ TEXTURE = "noise=alls=18:allf=t+u"
 """Grain that changes every frame, so decoder and encoder work as on a camera's picture."""
 
 SOUND = ["-f", "lavfi", "-i", "anoisesrc=c=pink:a=0.1:r=48000,aformat=channel_layouts=stereo"]
-
-
-def ffmpeg(*args: str) -> None:
-    subprocess.run([ffmpeg_exe(), "-v", "error", "-y", *args], check=True)
 
 
 def generated_inputs() -> dict[str, Path]:

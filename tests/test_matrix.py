@@ -369,13 +369,16 @@ def test_no_subprocess_is_started_through_a_shell() -> None:
         )
 
 
-HLG_X265 = "log-level=none:colorprim=bt2020:transfer=arib-std-b67:colormatrix=bt2020nc"
-"""How x265 writes a phone's HLG colour description into the stream."""
+HLG_10_BIT = (
+    "-pix_fmt", "yuv420p10le",
+    "-x265-params", "log-level=none:colorprim=bt2020:transfer=arib-std-b67:colormatrix=bt2020nc",
+    "-color_primaries", "bt2020", "-color_trc", "arib-std-b67", "-colorspace", "bt2020nc",
+)  # fmt: skip
+"""x265 options that make a phone's 10-bit HLG, its colour description in the stream."""
 
 
 def test_an_iphone_style_hlg_clip_held_upright_comes_out_upright(tmp_path: Path) -> None:
     """10-bit HLG stored sideways: cropped and scaled as stored, turned, then tone-mapped."""
-    hlg = ("-color_primaries", "bt2020", "-color_trc", "arib-std-b67", "-colorspace", "bt2020nc")
     source = make_video(
         tmp_path / "iphone.mov",
         width=360,
@@ -383,10 +386,8 @@ def test_an_iphone_style_hlg_clip_held_upright_comes_out_upright(tmp_path: Path)
         seconds=2,
         rotation=270,
         codec="libx265",
-        extra=(
-            "-pix_fmt", "yuv420p10le", "-x265-params", HLG_X265, *hlg,
-        ),
-    )  # fmt: skip
+        extra=HLG_10_BIT,
+    )
     facts = json.loads(clipcraft("probe", source, "--json").stdout)
     shown = (facts["width"], facts["height"], facts["hdr"], facts["rotation"])
     assert shown == (360, 640, True, 90), "stored 640×360, turned 90° by the player"
@@ -410,10 +411,9 @@ def test_odd_shapes_and_turns_still_render(
 ) -> None:
     """A fitted 540×405 is made even before the tone map (zscale refuses odd sizes); a turn
     that is not a quarter is left to ffmpeg's autorotate."""
-    hlg = ("-color_primaries", "bt2020", "-color_trc", "arib-std-b67", "-colorspace", "bt2020nc")
     stored = make_video(
         tmp_path / "stored.mp4", width=size[0], height=size[1], seconds=1.5, codec="libx265",
-        extra=("-pix_fmt", "yuv420p10le", "-x265-params", HLG_X265, *hlg),
+        extra=HLG_10_BIT,
     )  # fmt: skip
     source = tmp_path / "source.mp4"
     ffmpeg(*extra, "-i", stored, "-c", "copy", source)

@@ -406,7 +406,7 @@ def _before_part(
             region,
             at=moment,
             hdr=media.hdr,
-            stored=stored_as(media),
+            stored=reframe.stored,
         )
         segments.append(freeze)
         if frames - lead:

@@ -89,13 +89,13 @@ def reframe_filter(reframe: Reframe, scaler: str = "bicubic", upright: Sequence[
     mapping belongs there). `scaler` names swscale's filter: bicubic keeps a final render
     sharp; bilinear costs a quarter less where speed matters more (a preview).
     """
-    stored = reframe.as_stored()
-    (source_w, source_h), (fit_w, fit_h) = stored.source, stored.target
+    sideways = reframe.as_stored()
+    (source_w, source_h), (fit_w, fit_h) = sideways.source, sideways.target
     steps = []
     if not reframe.stored.square_pixels:
         steps.append(f"scale={source_w}:{source_h}:flags={scaler},setsar=1")
     if reframe.mode == "crop":
-        cw, ch, x, y = stored.crop_box()
+        cw, ch, x, y = sideways.crop_box()
         steps.append(f"crop={cw}:{ch}:{x}:{y},scale={fit_w}:{fit_h}:flags={scaler}")
     else:
         # even sides: the tone map after it (zscale) refuses an odd-sized yuv420p picture
