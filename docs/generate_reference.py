@@ -1,8 +1,9 @@
-"""Write docs/commands.md from the commands' own --help, so the reference never drifts.
+"""Write docs/commands.md from the commands' own --help, and the settings table in
+docs/recipes.md from the schema, so the reference never drifts.
 
     python docs/generate_reference.py
 
-tests/test_docs.py fails when a command's help is missing from the file or out of date.
+tests/test_docs.py fails when either is missing from its file or out of date.
 """
 
 from __future__ import annotations
@@ -13,8 +14,13 @@ import click
 from click.testing import CliRunner
 
 from clipcraft.cli import main
+from clipcraft.display import show_value
+from clipcraft.schema import SETTINGS
 
 REFERENCE = Path(__file__).with_name("commands.md")
+RECIPES = Path(__file__).with_name("recipes.md")
+TABLE_START = "<!-- the settings: written by docs/generate_reference.py from the schema -->"
+TABLE_END = "<!-- end of the settings -->"
 WIDTH = 100
 
 
@@ -49,6 +55,34 @@ def reference() -> str:
     return "\n".join(parts)
 
 
+def settings_table() -> str:
+    """Every setting: its key, its flag, what it accepts, its default and what it does."""
+
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|")
+
+    rows = [
+        TABLE_START,
+        "",
+        "| key | flag | accepts | default | what it does |",
+        "|---|---|---|---|---|",
+    ]
+    for setting in SETTINGS.values():
+        flag = f"`{setting.flag}`" if setting.flag else "—"
+        default = "—" if setting.default in (None, ()) else f"`{show_value(setting.default)}`"
+        accepts = cell(setting.kind.accepts() or "text")
+        rows.append(f"| `{setting.key}` | {flag} | {accepts} | {default} | {cell(setting.help)} |")
+    return "\n".join([*rows, "", TABLE_END])
+
+
+def recipes_page(page: str) -> str:
+    """docs/recipes.md with its settings table replaced by the schema's current one."""
+    before, _, rest = page.partition(TABLE_START)
+    _, _, after = rest.partition(TABLE_END)
+    return before + settings_table() + after
+
+
 if __name__ == "__main__":
     REFERENCE.write_text(reference())
-    print(REFERENCE)
+    RECIPES.write_text(recipes_page(RECIPES.read_text()))
+    print(REFERENCE, RECIPES)

@@ -15,6 +15,8 @@ from PIL import Image
 from helpers import assert_one_clean_error, clipcraft, plan_of
 from media import MARKER, block_colour, close_to, inspect, make_video, read_frame
 
+pytestmark = pytest.mark.media  # every test here makes or reads media
+
 DISH = (240, 190, 60)
 
 

@@ -20,6 +20,8 @@ from clipcraft.batch import Job, discover
 from helpers import assert_one_clean_error, clipcraft
 from media import close_to, inspect, make_video, read_frame
 
+pytestmark = pytest.mark.media  # every test here makes or reads media
+
 FAST = "duration = 3\n[after]\nduration = 1\n[output]\npreview = true\n"
 
 

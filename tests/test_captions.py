@@ -13,6 +13,8 @@ from clipcraft.stages.caption import safe_zone
 from helpers import assert_one_clean_error, clipcraft, plan_of
 from media import block_colour, close_to, inspect, make_video, read_frame
 
+pytestmark = pytest.mark.media  # every test here makes or reads media
+
 CAPTION = "Pancake flip: nailed it 🥞"
 
 

@@ -10,16 +10,34 @@ from clipcraft.commands import (
     video_decode_command,
 )
 from clipcraft.ffmpeg import ffmpeg_exe
-from clipcraft.plan import OutputFormat, Segment, output_format
-from clipcraft.recipe import OutputSettings, Recipe
+from clipcraft.layers import to_recipe
+from clipcraft.plan import OutputFormat, Segment
+from clipcraft.planner import output_format
 from clipcraft.stages.reframe import Reframe, Stored
 
-FORMAT = OutputFormat(1080, 1920, 30, "veryfast", 21, "192k", 48000)
+FORMAT = OutputFormat(
+    width=1080,
+    height=1920,
+    fps=30,
+    x264_preset="veryfast",
+    crf=21,
+    audio_bitrate="192k",
+    audio_rate=48000,
+)
 
 
 def segment(hdr: bool = False) -> Segment:
     return Segment(
-        "fail", "in.mov", 4.0, 10.0, 0, 180, Reframe("crop", (1440, 1920), (1080, 1920)), hdr, True
+        role="fail",
+        shows="footage",
+        source="in.mov",
+        source_start=4.0,
+        source_end=10.0,
+        start_frame=0,
+        frames=180,
+        reframe=Reframe("crop", (1440, 1920), (1080, 1920)),
+        hdr_to_sdr=hdr,
+        sound=True,
     )
 
 
@@ -119,8 +137,7 @@ def test_the_sound_track_is_aac_lc_stereo_at_48k_raised_by_the_gain() -> None:
 def test_a_preview_takes_every_shortcut_and_a_final_none() -> None:
     """Preview: small frames, deblocking skipped, bilinear scaling, fast AAC search."""
     for preview in (True, False):
-        recipe = Recipe(output=OutputSettings(preview=preview))
-        fmt = output_format(recipe)
+        fmt = output_format(to_recipe({"output.preview": preview}))
         decode = video_decode_command(segment(), fmt)
         graph = decode[decode.index("-vf") + 1]
         sound = dict(itertools.pairwise(aac_encode_command("m.wav", "s.m4a", 0.0, fmt, 9600)))

@@ -9,7 +9,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "docs"))
 
-from generate_reference import REFERENCE, command_paths, reference  # noqa: E402
+from generate_reference import (  # noqa: E402
+    RECIPES,
+    REFERENCE,
+    command_paths,
+    recipes_page,
+    reference,
+)
 
 
 def test_every_command_and_option_is_in_the_reference() -> None:
@@ -49,11 +55,23 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
     assert test_command.strip() in ci
 
 
+def test_the_settings_table_is_the_schema() -> None:
+    """docs/recipes.md's table of settings is generated from the schema (run the generator)."""
+    from clipcraft.schema import SETTINGS
+
+    page = RECIPES.read_text()
+    assert recipes_page(page) == page, "the settings table is out of date: run the generator"
+    for key, setting in SETTINGS.items():
+        assert f"| `{key}` | " in page
+        if setting.flag:
+            assert f"`{setting.flag}`" in page
+
+
 def test_every_recipe_key_is_documented_in_the_template() -> None:
-    from clipcraft.schema import KEYS
+    from clipcraft.schema import SETTINGS
 
     template = (ROOT / "assets" / "presets" / "template.toml.txt").read_text()
-    for key in KEYS:
+    for key in SETTINGS:
         section, _, name = key.rpartition(".")
         if not section:
             assert f"[[{key}]]" in template or re.search(rf"^{key} =", template, re.M), key

@@ -1,4 +1,5 @@
-"""Every frame, every time (SPEC §5): exact outputs under load, and the same job twice the same.
+"""Every frame, every time (docs/contract.md, Output): exact outputs under load, and the same
+job twice the same.
 
 A small version of `bench/stress_frames.py`: phone-like clips rendered two at a time, each
 job twice, every output decoded frame by frame.
@@ -16,6 +17,8 @@ import pytest
 from helpers import plan_of
 from media import ffmpeg, make_video
 from timing import Decoded, decode, problems
+
+pytestmark = pytest.mark.media  # every test here makes or reads media
 
 GRAIN = "noise=alls=20:allf=t+u"
 """Texture that changes every frame, so the encoder predicts as on camera footage."""

@@ -13,6 +13,8 @@ import pytest
 
 from media import make_video
 
+pytestmark = pytest.mark.media  # every test here makes or reads media
+
 
 def processes_mentioning(text: str) -> list[int]:
     found = []

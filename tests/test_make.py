@@ -23,6 +23,8 @@ from media import (
     top_level_boxes,
 )
 
+pytestmark = pytest.mark.media  # every test here makes or reads media
+
 
 @pytest.fixture(scope="module")
 def portrait(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -17,13 +17,15 @@ from PIL import Image
 
 from clipcraft.errors import UsageError
 from clipcraft.ffmpeg import ffmpeg_exe
+from clipcraft.layers import layer_from_toml
 from clipcraft.presets import recipe_layer
-from clipcraft.schema import layer_from_toml
 from clipcraft.subtitles import parse_subtitles
 from clipcraft.units import parse_effect_cue, parse_time
 
 from helpers import assert_one_clean_error, clipcraft
 from media import MARKER, close_to, ffmpeg, inspect, make_video, read_frame
+
+pytestmark = pytest.mark.media  # every test here makes or reads media
 
 
 @pytest.fixture(scope="module")

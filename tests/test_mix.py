@@ -12,6 +12,8 @@ from clipcraft.loudness import measure
 from helpers import clipcraft
 from media import make_video, read_audio
 
+pytestmark = pytest.mark.media  # every test here makes or reads media
+
 
 @pytest.fixture(scope="module")
 def humming(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -30,6 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 import moment_real_set
 from moment_set import RATE, TOLERANCE, cases, make_case, picture, write_clip
 
+pytestmark = pytest.mark.media  # every test here makes or reads media
+
 
 def test_an_onset_is_a_rise_over_the_second_before() -> None:
     steady_then_loud = np.concatenate([np.full(100, -30.0), np.full(20, -5.0), np.full(50, -30.0)])

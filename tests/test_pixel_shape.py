@@ -15,6 +15,8 @@ from clipcraft.stages.reframe import Reframe, Stored, reframe_filter
 from helpers import clipcraft
 from media import ffmpeg, read_frame
 
+pytestmark = pytest.mark.media  # every test here makes or reads media
+
 RADIUS = 60
 """Of the disc drawn in the source, in displayed pixels."""
 

@@ -16,6 +16,8 @@ from clipcraft.series import Series
 from helpers import assert_one_clean_error, clipcraft, plan_of
 from media import inspect, make_video
 
+pytestmark = pytest.mark.media  # every test here makes or reads media
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -8,6 +8,8 @@ from clipcraft.probe import parse_banner, probe
 
 from media import make_video, write_sound
 
+pytestmark = pytest.mark.media  # every test here makes or reads media
+
 IPHONE_BANNER = """\
 Input #0, mov,mp4,m4a,3gp,3g2,mj2, from 'IMG_0421.MOV':
   Duration: 00:00:12.48, start: 0.000000, bitrate: 9361 kb/s

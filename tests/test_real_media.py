@@ -13,6 +13,8 @@ from clipcraft.ffmpeg import ffmpeg_exe
 from helpers import assert_one_clean_error, clipcraft
 from media import inspect, read_audio, read_frame
 
+pytestmark = pytest.mark.media  # every test here makes or reads media
+
 
 def displayed(source: Path, seconds: float, width: int, height: int) -> np.ndarray:
     """The source's frame as a player shows it, scaled to width×height, as grey."""

@@ -15,6 +15,8 @@ from clipcraft.sounds import find_sound, library
 
 from helpers import assert_one_clean_error, clipcraft
 
+pytestmark = pytest.mark.media  # every test here makes or reads media
+
 ROOT = Path(__file__).resolve().parents[1]
 REQUIRED = {
     "record-scratch",

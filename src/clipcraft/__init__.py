@@ -7,6 +7,6 @@ __version__ = "0.1.0"
 would cost every run 15 ms of start-up to look it up)."""
 
 # clipcraft multiplies no matrices, yet numpy's OpenBLAS starts a thread per core at import
-# that spins for a while (0.1 CPU-s in a render), taking a core from the ffmpeg processes that
+# that spins for a while (docs/design.md), taking a core from the ffmpeg processes that
 # are starting at the same time. It must be set before numpy loads; a user's own value wins.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")

@@ -25,14 +25,15 @@ from typing import TYPE_CHECKING, Any
 
 from clipcraft import __version__
 from clipcraft.errors import ClipcraftError, Interrupted, UsageError
+from clipcraft.layers import Layer, resolve
 from clipcraft.make import make_clip, usable_cores
 from clipcraft.outputs import CLIP_SUFFIX, atomic_output
 from clipcraft.presets import recipe_layer
-from clipcraft.schema import Layer, resolve
 from clipcraft.series import Series
 
-if TYPE_CHECKING:
-    import multiprocessing  # imported where the workers start: `make` need not pay 5 ms
+if TYPE_CHECKING:  # imported where the workers start: `make` need not pay for it
+    import multiprocessing
+    from multiprocessing.process import BaseProcess
 
 VIDEO_SUFFIXES = (".mov", ".mp4", ".m4v", ".3gp", ".mkv", ".webm")
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".heic", ".webp")
@@ -246,18 +247,18 @@ def _run_parallel(
     context = multiprocessing.get_context("fork")
     results: multiprocessing.Queue = context.Queue()
     pending = list(todo)
-    running: dict[str, tuple[multiprocessing.Process, str]] = {}
+    running: dict[str, tuple[BaseProcess, str]] = {}
     try:
         while pending or running:
             while pending and len(running) < workers:
                 job, layers, key = pending.pop(0)
-                process = context.Process(
+                worker = context.Process(
                     target=_work,
                     args=(job, layers, folder, out, force, threads, episodes[job.name], results),
                     name=f"clipcraft {job.name}",
                 )
-                process.start()
-                running[job.name] = (process, key)
+                worker.start()
+                running[job.name] = (worker, key)
             try:
                 outcome = Outcome(**results.get(timeout=0.2))
             except queue.Empty:
@@ -280,7 +281,7 @@ def _run_parallel(
         raise
 
 
-def _stop(processes: Iterable[multiprocessing.Process]) -> None:
+def _stop(processes: Iterable[BaseProcess]) -> None:
     """SIGTERM each worker (its handlers clean up), then kill whatever is left."""
     alive = list(processes)
     for process in alive:

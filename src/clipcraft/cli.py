@@ -9,11 +9,11 @@ import os
 import signal
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 from click.core import ParameterSource
@@ -21,77 +21,133 @@ from click.core import ParameterSource
 from clipcraft import __version__
 from clipcraft.batch import Outcome, default_workers, run_batch, write_report
 from clipcraft.batch import report as batch_report
+from clipcraft.display import describe, describe_media, show_value
 from clipcraft.errors import ClipcraftError, Interrupted, UsageError
+from clipcraft.layers import Layer, resolve
 from clipcraft.make import make_clip
 from clipcraft.moment import find_moment
 from clipcraft.outputs import check_output
-from clipcraft.plan import describe
-from clipcraft.platforms import PLATFORMS
 from clipcraft.plot import plot_moment
 from clipcraft.presets import available, find_preset, new_preset, preset_layer, recipe_layer
 from clipcraft.probe import probe
-from clipcraft.recipe import (
-    ANIMATIONS,
-    DEFAULT_DURATION,
-    FITS,
-    LAYOUTS,
-    QUALITIES,
-    TRANSITIONS,
-    EffectCue,
-    Recipe,
-)
-from clipcraft.schema import KEYS, Layer, resolve
+from clipcraft.schema import SETTINGS, Setting
 from clipcraft.sounds import export_sound, library
 from clipcraft.stages.trim import place_window
-from clipcraft.styles import POSITIONS, STYLES
-from clipcraft.units import format_time, parse_effect_cue, parse_time
+from clipcraft.units import format_time
+from clipcraft.values import Flag, Kind, ListOf
 
 DISK_FULL = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-DEFAULTS = Recipe()
-"""Shown as the flags' defaults; a flag left at its default sets nothing (see flag_layer)."""
+"""Every subcommand's context inherits these from the group's."""
 
 
-class TimeType(click.ParamType):
-    """`7.5` or `0:07.5` on the command line; `auto` where the option allows it."""
+class SettingType(click.ParamType):
+    """A setting's value as typed after its flag, read by the setting's own kind, so a flag is
+    held to the same bounds as a preset, a recipe or a sidecar."""
 
-    name = "TIME"
-
-    def __init__(self, allow_auto: bool = False) -> None:
-        self.allow_auto = allow_auto
+    def __init__(self, kind: Kind) -> None:
+        self.kind = kind
+        self.name = kind.metavar
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        if isinstance(value, float) or (self.allow_auto and value == "auto"):
-            return value
         try:
-            return parse_time(str(value))
+            return self.kind.read(value)
         except UsageError as error:
             self.fail(str(error), param, ctx)
 
 
-class EffectCueType(click.ParamType):
-    """`NAME|PATH[@WHEN]` for --sfx."""
+def setting_option(setting: Setting) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The click option of a setting with a flag: its help, its bounds and its default from
+    the schema. A flag left at its default sets nothing (see flag_layer)."""
+    kind, flag = setting.kind, setting.flag
+    assert flag is not None
+    bounds = kind.bounds()
+    text = setting.help + (f" Range: {bounds}." if bounds else "")
+    if isinstance(kind, Flag):
+        pair = "/" in flag
+        return click.option(
+            flag, setting.param, is_flag=True, default=setting.default, show_default=pair, help=text
+        )
+    many = isinstance(kind, ListOf)
+    optional_value = (
+        {"is_flag": False, "flag_value": setting.flag_value}
+        if setting.flag_value is not None
+        else {}
+    )
+    return click.option(
+        flag,
+        setting.param,
+        type=SettingType(kind.item if isinstance(kind, ListOf) else kind),
+        multiple=many,
+        default=None if many else setting.default,
+        show_default=setting.default not in (None, "", ()),
+        metavar=setting.metavar or kind.metavar,
+        help=text,
+        **optional_value,
+    )
 
-    name = "NAME|PATH[@WHEN]"
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        if isinstance(value, EffectCue):
-            return value
-        try:
-            return parse_effect_cue(str(value))
-        except UsageError as error:
-            self.fail(str(error), param, ctx)
+def setting_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Every setting that has a flag, as options of the command, in the schema's order."""
+    for setting in reversed(SETTINGS.values()):
+        if setting.flag is not None:
+            command = setting_option(setting)(command)
+    return command
+
+
+def shared(*options: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Options declared once for every command that takes them."""
+
+    def apply(command: Any) -> Any:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return apply
+
+
+settings_files = shared(
+    click.option(
+        "--preset", metavar="NAME|PATH", help="Start from a preset (see `clipcraft presets`)."
+    ),
+    click.option(
+        "--recipe",
+        type=click.Path(path_type=Path),
+        metavar="PATH",
+        help="A recipe TOML file; it wins over the preset, and a NAME.toml beside a clip (in a "
+        "batch) and the flags win over it.",
+    ),
+)
+talk = shared(
+    click.option("-q", "--quiet", is_flag=True, help="No progress bar, no warnings."),
+    click.option(
+        "-v",
+        "--verbose",
+        is_flag=True,
+        help="More detail (a batch lists the files it left out); tracebacks on errors.",
+    ),
+)
 
 
 class ClipcraftGroup(click.Group):
-    """Renders every error once, as one line, with the exit code SPEC §6 gives it."""
+    """Renders every error once, as one line, with its exit code (docs/contract.md, Exit codes
+    and errors)."""
 
-    def main(self, args: Any = None, prog_name: str | None = None, **extra: Any) -> Any:
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> NoReturn:
+        """Always ends the process: errors are rendered here, never by click's standalone
+        mode, whatever the caller asks for."""
         argv = list(sys.argv[1:] if args is None else args)
         verbose = "-v" in argv or "--verbose" in argv
         signal.signal(signal.SIGTERM, _raise_interrupted)
         try:
-            result = super().main(argv, prog_name, standalone_mode=False, **extra)
+            result = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
         except ClipcraftError as error:
             _fail(str(error), error.exit_code, verbose)
         except click.UsageError as error:
@@ -155,7 +211,7 @@ def run() -> None:
 
     When a command ends, everything it opened has been closed on its way out (outputs, work
     folders, ffmpeg processes: all context managers), so the process ends there: the
-    interpreter's own teardown of numpy, OpenCV and moviepy would add 45 ms to every run.
+    interpreter's own teardown of numpy, OpenCV and moviepy is skipped (docs/design.md).
     """
     sys.modules.setdefault("IPython", None)  # type: ignore[arg-type]
     status = 1
@@ -180,7 +236,7 @@ def main() -> None:
     """
 
 
-@main.command(context_settings=CONTEXT)
+@main.command()
 @click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
 @click.option(
     "-o",
@@ -188,166 +244,8 @@ def main() -> None:
     type=click.Path(path_type=Path),
     help="Where to write the clip [default: ./<input stem>-clip.mp4].",
 )
-@click.option(
-    "--at",
-    type=TimeType(allow_auto=True),
-    help="The mishap moment on the source, e.g. 0:07.2; the window is placed around it.",
-)
-@click.option("--start", type=TimeType(), help="Start of an explicit window on the source.")
-@click.option("--end", type=TimeType(), help="End of an explicit window on the source.")
-@click.option(
-    "--duration",
-    type=click.FloatRange(min=0.5, max=180),
-    default=DEFAULTS.duration,
-    show_default=True,
-    help="Total clip length in seconds.",
-)
-@click.option(
-    "--platform",
-    type=click.Choice(sorted(PLATFORMS)),
-    default=DEFAULTS.output.platform,
-    show_default=True,
-    help="The frame to deliver: 1080x1920, 1080x1080 or 1920x1080.",
-)
-@click.option(
-    "--fit",
-    type=click.Choice(FITS),
-    default=DEFAULTS.output.fit,
-    show_default=True,
-    help="Fill the frame by cropping, or fit over a blurred copy, or pad with black.",
-)
-@click.option(
-    "--quality",
-    type=click.Choice(QUALITIES),
-    default=DEFAULTS.output.quality,
-    show_default=True,
-    help="Encoder effort: draft (fastest), standard, high.",
-)
-@click.option(
-    "--after",
-    "after_path",
-    type=click.Path(path_type=Path),
-    metavar="FILE",
-    help="A photo or video shown after the fail: the recovery or the finished dish.",
-)
-@click.option(
-    "--after-duration",
-    type=click.FloatRange(min=0.5, max=30),
-    default=DEFAULTS.after.duration,
-    show_default=True,
-    metavar="SECONDS",
-    help="How long the after part lasts.",
-)
-@click.option(
-    "--after-start",
-    type=TimeType(),
-    default=DEFAULTS.after.start,
-    metavar="TIME",
-    help="Where in an after video to start [default: its start].",
-)
-@click.option(
-    "--transition",
-    type=click.Choice(TRANSITIONS),
-    default=DEFAULTS.after.transition,
-    show_default=True,
-    help="How the fail turns into the after.",
-)
-@click.option(
-    "--layout",
-    type=click.Choice(LAYOUTS),
-    default=DEFAULTS.after.layout,
-    show_default=True,
-    help="sequence: the after follows; split: fail above, after below, together.",
-)
-@click.option(
-    "--freeze",
-    type=click.FloatRange(min=0.2, max=5),
-    is_flag=False,
-    flag_value=1.0,
-    default=None,
-    metavar="[SECONDS]",
-    help="Freeze-frame at the moment with a slight push-in (default 1 s).",
-)
-@click.option("--replay", is_flag=True, help="A slow-motion (0.5x) replay of the moment.")
-@click.option(
-    "--caption",
-    "captions",
-    multiple=True,
-    metavar="TEXT",
-    help="Caption over the fail; repeat for several, shown one after another.",
-)
-@click.option(
-    "--captions",
-    "subtitles",
-    type=click.Path(path_type=Path),
-    metavar="FILE",
-    help="Timed captions (.srt or .vtt) timed on the SOURCE footage.",
-)
-@click.option("--after-caption", metavar="TEXT", help="Caption over the after part.")
-@click.option(
-    "--outro",
-    metavar="TEXT",
-    help='A closing card of 1.5 s inside the duration, e.g. "Your worst fail? 👇".',
-)
-@click.option(
-    "--style",
-    default=DEFAULTS.captions.style,
-    show_default=True,
-    help=f"Caption look: {', '.join(STYLES)}.",
-)
-@click.option("--font", metavar="NAME|PATH", help="Caption face: a bundled font or a font file.")
-@click.option(
-    "--caption-position",
-    type=click.Choice(POSITIONS),
-    help="Where captions sit in the safe zone [default: the style's].",
-)
-@click.option(
-    "--caption-anim",
-    type=click.Choice(ANIMATIONS),
-    default=DEFAULTS.captions.animation,
-    show_default=True,
-    help="How captions appear.",
-)
-@click.option(
-    "--sfx",
-    "effects",
-    type=EffectCueType(),
-    multiple=True,
-    help="A sound effect (bundled name or file) at seconds on the clip or at "
-    "moment|start|after|end; repeatable. Default place: moment.",
-)
-@click.option(
-    "--sfx-volume",
-    type=float,
-    default=DEFAULTS.sound.effect_volume_db,
-    show_default=True,
-    metavar="DB",
-    help="Raise (+) or lower (-) every effect by this many dB.",
-)
-@click.option("--mute", is_flag=True, help="Drop the footage's own sound.")
-@click.option(
-    "--no-duck",
-    is_flag=True,
-    help="Keep the footage's sound at full level under effects (default: -8 dB).",
-)
-@click.option("--preview", is_flag=True, help="Fast 540x960 draft render for checking.")
-@click.option(
-    "--cover",
-    is_flag=False,
-    flag_value="",
-    default=None,
-    metavar="[PATH]",
-    help="Also write a cover JPEG: the moment's frame [default: beside the clip].",
-)
-@click.option(
-    "--preset", metavar="NAME|PATH", help="Start from a preset (see `clipcraft presets`)."
-)
-@click.option(
-    "--recipe",
-    type=click.Path(path_type=Path),
-    metavar="PATH",
-    help="A recipe TOML file; it wins over the preset, flags win over both.",
-)
+@setting_options
+@settings_files
 @click.option(
     "--episode",
     type=click.IntRange(min=1),
@@ -357,8 +255,7 @@ def main() -> None:
 @click.option("--force", is_flag=True, help="Replace the output if it exists.")
 @click.option("--dry-run", is_flag=True, help="Print the planned timeline; render nothing.")
 @click.option("--json", "as_json", is_flag=True, help="With --dry-run: print the plan as JSON.")
-@click.option("-q", "--quiet", is_flag=True, help="No progress bar, no warnings.")
-@click.option("-v", "--verbose", is_flag=True, help="More detail; tracebacks on errors.")
+@talk
 @click.pass_context
 def make(ctx: click.Context, input_path: Path, **options: Any) -> None:
     """Make one clip from INPUT.
@@ -402,38 +299,17 @@ def make(ctx: click.Context, input_path: Path, **options: Any) -> None:
         )
 
 
-FLAG_KEYS: dict[str, str] = {
-    "duration": "duration", "at": "trim.at", "start": "trim.start", "end": "trim.end",
-    "platform": "output.platform", "fit": "output.fit", "quality": "output.quality",
-    "preview": "output.preview", "cover": "output.cover", "after_path": "after.file",
-    "after_duration": "after.duration", "after_start": "after.start",
-    "transition": "after.transition", "layout": "after.layout",
-    "after_caption": "after.caption", "freeze": "beats.freeze", "replay": "beats.replay",
-    "captions": "caption", "subtitles": "captions.file", "outro": "captions.outro",
-    "style": "captions.style", "font": "captions.font",
-    "caption_position": "captions.position", "caption_anim": "captions.animation",
-    "effects": "sfx", "sfx_volume": "sound.sfx_volume", "mute": "sound.mute",
-    "no_duck": "sound.duck",
-}  # fmt: skip
-"""Which recipe key each `make` flag sets; a flag left at its default sets nothing."""
-
-
 def flag_layer(ctx: click.Context, options: dict[str, Any]) -> Layer:
-    """The flags the user typed (not their defaults, so a preset's values stand)."""
-    values: dict[str, Any] = {}
-    for name, key in FLAG_KEYS.items():
-        if ctx.get_parameter_source(name) not in (
-            ParameterSource.COMMANDLINE,
-            ParameterSource.ENVIRONMENT,
-        ):
-            continue
-        value = options[name]
-        if isinstance(value, Path):
-            value = str(value)
-        if name == "no_duck":
-            value = not value
-        values[key] = value
-    return Layer("flag", values)
+    """The settings the user typed (not the flags' defaults, so a preset's values stand)."""
+    typed = (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)
+    return Layer(
+        "flag",
+        {
+            setting.key: options[setting.param]
+            for setting in SETTINGS.values()
+            if setting.flag is not None and ctx.get_parameter_source(setting.param) in typed
+        },
+    )
 
 
 def settings_layers(preset: str | None, recipe: Path | None) -> list[Layer]:
@@ -445,7 +321,7 @@ def settings_layers(preset: str | None, recipe: Path | None) -> list[Layer]:
     return layers
 
 
-@main.command("probe", context_settings=CONTEXT)
+@main.command("probe")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the facts as JSON.")
 @click.option(
@@ -475,51 +351,13 @@ def probe_command(file: Path, as_json: bool, plot: Path | None, verbose: bool) -
             for rank, candidate in enumerate(moment.candidates)
         ]
         if plot:
-            window = place_window(media.duration, DEFAULT_DURATION, at=moment.time).window
+            length = SETTINGS["duration"].default
+            window = place_window(media.duration, length, at=moment.time).window
             plot_moment(media, moment, window, check_output(plot, [file], force=True))
-    click.echo(json.dumps(facts, indent=2) if as_json else _describe(facts))
+    click.echo(json.dumps(facts, indent=2) if as_json else describe_media(facts))
 
 
-def _describe(facts: dict[str, Any]) -> str:
-    video = facts["kind"] == "video"
-    rate = f"{facts['fps']:g} fps" + (" (variable)" if facts["variable_fps"] else "")
-    audio = facts["audio_codec"] or ("unreadable" if facts["unreadable_audio"] else "none")
-    stored = [f"turned {facts['rotation']}°"] if facts["rotation"] else []
-    if facts["sample_aspect"] != "1:1":
-        stored.append(f"pixels {facts['sample_aspect']}")
-    turned = f" (stored {', '.join(stored)})" if stored else ""
-    rows = [
-        ("file", facts["path"]),
-        ("kind", facts["kind"]),
-        ("duration", format_time(facts["duration"]) if video else "-"),
-        ("size", f"{facts['width']}x{facts['height']} as displayed{turned}"),
-        (
-            "video",
-            f"{facts['video_codec']} {facts['pixel_format']}" + (" HDR" if facts["hdr"] else ""),
-        ),
-        ("rate", rate if video else "-"),
-        ("audio", audio),
-    ]
-    if video:
-        rows.append(
-            (
-                "moment",
-                f"{format_time(facts['moment'])} (confidence "
-                f"{facts['confidence']:.2f}, by {facts['basis']})",
-            )
-        )
-        rows += [
-            (
-                "weighed" if rank == 0 else "",
-                f"{format_time(candidate['time'])}  sound {candidate['sound']:g}, "
-                f"motion {candidate['motion']:g}%, score {candidate['score']:g}",
-            )
-            for rank, candidate in enumerate(facts["candidates"])
-        ]
-    return "\n".join(f"{name:<9} {value}" for name, value in rows)
-
-
-@main.group(context_settings=CONTEXT, invoke_without_command=True)
+@main.group(invoke_without_command=True)
 @click.pass_context
 def sounds(ctx: click.Context) -> None:
     """The bundled sound effects (lists them when no subcommand is given).
@@ -533,7 +371,7 @@ def sounds(ctx: click.Context) -> None:
         ctx.invoke(sounds_list)
 
 
-@sounds.command("list", context_settings=CONTEXT)
+@sounds.command("list")
 def sounds_list() -> None:
     """List the effects with their length and what they sound like.
 
@@ -545,7 +383,7 @@ def sounds_list() -> None:
         click.echo(f"{sound.name:<16}{sound.duration:5.2f} s  {sound.description}")
 
 
-@sounds.command("export", context_settings=CONTEXT)
+@sounds.command("export")
 @click.argument("name")
 @click.argument("out", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Replace OUT if it exists.")
@@ -559,7 +397,7 @@ def sounds_export(name: str, out: Path, force: bool) -> None:
     click.echo(export_sound(name, out, force))
 
 
-@main.group(context_settings=CONTEXT, invoke_without_command=True)
+@main.group(invoke_without_command=True)
 @click.pass_context
 def presets(ctx: click.Context) -> None:
     """Named recipes: the built-in ones and your own (lists them without a subcommand).
@@ -574,7 +412,7 @@ def presets(ctx: click.Context) -> None:
         ctx.invoke(presets_list)
 
 
-@presets.command("list", context_settings=CONTEXT)
+@presets.command("list")
 def presets_list() -> None:
     """List the presets, with where each comes from.
 
@@ -587,7 +425,7 @@ def presets_list() -> None:
         click.echo(f"{preset.name:<20}{where}")
 
 
-@presets.command("show", context_settings=CONTEXT)
+@presets.command("show")
 @click.argument("name")
 @click.option("--origin", is_flag=True, help="Say which layer each value comes from.")
 def presets_show(name: str, origin: bool) -> None:
@@ -598,15 +436,15 @@ def presets_show(name: str, origin: bool) -> None:
       clipcraft presets show fail-of-the-week --origin
     """
     resolved = resolve([preset_layer(find_preset(name))])
-    for key in KEYS:
+    for key in SETTINGS:
         if key in resolved.values:
-            shown = _show_value(resolved.values[key])
+            shown = show_value(resolved.values[key])
             click.echo(f"{key} = {shown}" + (f"    # {resolved.origins[key]}" if origin else ""))
     if origin:
         click.echo("# every other key: its default (see docs/recipes.md)")
 
 
-@presets.command("new", context_settings=CONTEXT)
+@presets.command("new")
 @click.argument("name")
 @click.option("--from", "base", metavar="NAME", help="Start from this preset's settings.")
 def presets_new(name: str, base: str | None) -> None:
@@ -619,15 +457,7 @@ def presets_new(name: str, base: str | None) -> None:
     click.echo(new_preset(name, base))
 
 
-def _show_value(value: Any) -> str:
-    if isinstance(value, tuple):
-        return "[" + ", ".join(_show_value(item) for item in value) + "]"
-    if isinstance(value, EffectCue):
-        return f"{{ sound = {json.dumps(value.sound)}, at = {json.dumps(value.when)} }}"
-    return json.dumps(value, ensure_ascii=False)
-
-
-@main.command(context_settings=CONTEXT)
+@main.command()
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option(
     "-o",
@@ -637,13 +467,7 @@ def _show_value(value: Any) -> str:
     required=True,
     help="The folder the clips go to (created if missing).",
 )
-@click.option("--preset", metavar="NAME|PATH", help="A preset for every clip.")
-@click.option(
-    "--recipe",
-    type=click.Path(path_type=Path),
-    metavar="PATH",
-    help="A recipe for every clip (a NAME.toml beside a clip wins over it).",
-)
+@settings_files
 @click.option(
     "-j",
     "--jobs",
@@ -659,8 +483,7 @@ def _show_value(value: Any) -> str:
     metavar="FILE.json",
     help="Also write the outcome of every clip as JSON.",
 )
-@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
-@click.option("-v", "--verbose", is_flag=True, help="List the files left out; tracebacks.")
+@talk
 def batch(
     folder: Path,
     out: Path,

@@ -46,8 +46,8 @@ def _decoding(fmt: OutputFormat) -> list[str]:
     """Decoder threads and, for a preview, shortcuts.
 
     The decoder and x264 each get all the clip's cores. With half of them, one decoder thread
-    was the slowest step of a 4K clip (4K60 H.264 took 1.28× a hand-written ffmpeg command
-    against 1.10× with two; 4K HEVC halved its decoding time) and changed nothing on 1080p.
+    was the slowest step of a 4K clip, and 1080p gained nothing from it (figures in
+    docs/design.md).
     """
     threads = ["-threads", str(max(1, fmt.threads))]
     shortcuts = PREVIEW_DECODING if fmt.shortcuts else []
@@ -160,8 +160,7 @@ X264_PARAMS = "8x8dct=1:sliced-threads=1"
 """ultrafast turns the 8x8 transform off and with it High profile: kept on, drafts are High
 profile too, at no measurable cost. Threads share each frame as slices rather than working on
 frames in flight: x264's frame threads with their threaded look-ahead gave different frames
-from run to run of the same job (2 in 24 encodes of the same input differed), slices always
-the same, at the same speed on two cores and 0.05 dB less PSNR."""
+from run to run of the same job, slices always the same (figures in docs/design.md)."""
 
 
 def _encoding_threads(fmt: OutputFormat) -> list[str]:
@@ -173,7 +172,7 @@ def _encoding_threads(fmt: OutputFormat) -> list[str]:
 
 
 def encode_command(fmt: OutputFormat, output_path: str) -> list[str]:
-    """yuv420p frames on stdin → the H.264 stream of the clip (SPEC §5), no sound yet."""
+    """yuv420p frames on stdin → the H.264 stream (docs/contract.md, Output), no sound yet."""
     return ffmpeg_command(
         "-loglevel", "error", "-y",
         "-f", "rawvideo", "-pix_fmt", FRAME_PIXEL_FORMAT,

@@ -1,8 +1,8 @@
 """Typed errors the library raises; the CLI turns them into one line and an exit code.
 
-Exit codes follow SPEC §6: 2 when what the user typed is wrong (a path that does not exist,
-an option value, a window outside the footage, an output that would be overwritten), 1 when
-the media itself is unusable or a render fails.
+Exit codes follow docs/contract.md (Exit codes and errors): 2 when what the user typed is
+wrong (a path that does not exist, an option value, a window outside the footage, an output
+that would be overwritten), 1 when the media itself is unusable or a render fails.
 """
 
 from __future__ import annotations

@@ -12,43 +12,51 @@ import importlib
 import os
 import string
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from clipcraft.errors import UsageError
+from clipcraft.layers import Layer, Resolved, resolve, without_orphans
 from clipcraft.moment import find_moment
-from clipcraft.outputs import check_output, default_output
-from clipcraft.plan import Plan, build_plan
+from clipcraft.outputs import check_output, cover_path, default_output
+from clipcraft.plan import Plan
+from clipcraft.planner import Inputs, build_plan
 from clipcraft.probe import probe
 from clipcraft.recipe import Recipe
-from clipcraft.schema import Layer, Resolved, resolve, without_orphans
 from clipcraft.series import Series
 from clipcraft.sounds import find_sound
+from clipcraft.styles import find_style
 from clipcraft.subtitles import read_subtitles
+from clipcraft.text import font_path
 
 PLACEHOLDERS = ("episode", "date", "stem")
 
 
 def prepare(recipe: Recipe, source: Path, output: Path | None, force: bool) -> Plan:
-    """Probe the inputs, check the output path, find the named sounds, and plan the clip."""
+    """Read and check everything the plan needs from disk — probe the inputs, check the
+    output paths, find the sounds and the font, read the subtitles, find the moment — and
+    plan the clip."""
     media = probe(source)
     after = probe(Path(recipe.after.path)) if recipe.after.path else None
     inputs = [source, *([Path(after.path)] if after else [])]
     target = check_output(output or default_output(source), inputs, force)
+    cover = recipe.output.cover
+    captions = recipe.captions
     sounds = {cue.sound: find_sound(cue.sound) for cue in recipe.sound.effects}
-    subtitles = recipe.captions.subtitles
-    cues = read_subtitles(Path(subtitles)) if subtitles else None
+    font = font_path(captions.font, find_style(captions.style)) if captions.font else None
+    cover_at = None if cover is None else str(cover_path(cover, target, inputs, force))
+    cues = tuple(read_subtitles(Path(captions.subtitles))) if captions.subtitles else ()
     trim = recipe.trim
     needs_moment = trim.at is None and trim.start is None and trim.end is None
     found = find_moment(media) if needs_moment and media.kind == "video" else None
-    plan = build_plan(recipe, media, target, sounds, cues, found, after)
-    if plan.cover:
-        check_output(Path(plan.cover), inputs, force)
-    return plan
+    read = Inputs(
+        media=media, after=after, sounds=sounds, cues=cues, found=found, font=font, cover=cover_at
+    )
+    return build_plan(recipe, read, target)
 
 
-def fill_placeholders(recipe: Recipe, values: dict[str, object]) -> Recipe:
+def fill_placeholders(recipe: Recipe, values: Mapping[str, object]) -> Recipe:
     """The recipe with {episode}, {date} and {stem} filled in its texts."""
 
     def fill(text: str | None) -> str | None:
@@ -102,7 +110,7 @@ def make_clip(
     `threads` is how many cores the clip may use; 0 means all this process may run on.
     """
     resolved = without_orphans(resolve(layers))
-    name = resolved.values.get("series.name")
+    name = resolved.recipe.series
     series = Series(name) if name else None
     final = not dry_run and not resolved.recipe.output.preview
     number = episode

@@ -14,7 +14,7 @@ CLIP_SUFFIX = "-clip.mp4"
 
 
 def default_output(input_path: Path) -> Path:
-    """`./<input stem>-clip.mp4` in the current folder, as SPEC §3 says."""
+    """`./<input stem>-clip.mp4` in the current folder (docs/contract.md, Default output path)."""
     return Path.cwd() / f"{input_path.stem}{CLIP_SUFFIX}"
 
 
@@ -36,6 +36,16 @@ def check_output(output: Path, inputs: Iterable[Path], force: bool) -> Path:
     if output.exists() and not force:
         raise UsageError(f"{output}: already exists", "add --force to replace it")
     return output
+
+
+def cover_path(cover: str, clip: Path, inputs: Iterable[Path], force: bool) -> Path:
+    """The cover JPEG's path: as given, or the clip's own name with .jpg; never the clip."""
+    path = Path(cover).expanduser() if cover else clip.with_suffix(".jpg")
+    if path.resolve() == clip.resolve():
+        raise UsageError(f"--cover {path}: is the clip's own path", "give a .jpg path")
+    if not path.parent.is_dir():
+        raise UsageError(f"--cover {path}: the folder {path.parent} does not exist")
+    return check_output(path, inputs, force)
 
 
 @contextmanager

@@ -17,8 +17,8 @@ import click
 
 from clipcraft.assets import asset_dir
 from clipcraft.errors import UsageError
+from clipcraft.layers import Layer, layer_from_toml
 from clipcraft.outputs import atomic_output
-from clipcraft.schema import Layer, layer_from_toml
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 _LINE = re.compile(r"\(at line (\d+), column (\d+)\)")
@@ -62,8 +62,8 @@ def find_preset(name_or_path: str) -> Preset:
     raise UsageError(f"unknown preset {name_or_path!r}", hint)
 
 
-def read_toml(path: Path) -> dict:
-    """Parsed TOML, or a one-line error naming the file and the line."""
+def read_toml(path: Path) -> tuple[str, dict]:
+    """The file's text and its parsed TOML, or a one-line error naming the file and the line."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -71,7 +71,7 @@ def read_toml(path: Path) -> dict:
     except UnicodeDecodeError:
         raise UsageError(f"{path}: is not UTF-8 text") from None
     try:
-        return tomllib.loads(text)
+        return text, tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         where = _LINE.search(str(error))
         line = f"line {where.group(1)}" if where else "somewhere"
@@ -85,11 +85,16 @@ def preset_layer(preset: Preset) -> Layer:
         if preset.builtin or preset.path.parent == user_folder()
         else f"preset {preset.path}"
     )
-    return layer_from_toml(label, read_toml(preset.path), preset.path.parent)
+    return _file_layer(label, preset.path)
 
 
 def recipe_layer(path: Path, label: str = "recipe") -> Layer:
-    return layer_from_toml(f"{label} {path.name}", read_toml(path), path.parent)
+    return _file_layer(f"{label} {path.name}", path)
+
+
+def _file_layer(label: str, path: Path) -> Layer:
+    text, data = read_toml(path)
+    return layer_from_toml(label, data, path.parent, text)
 
 
 def new_preset(name: str, base: str | None) -> Path:

@@ -270,7 +270,9 @@ def _streams(banner: str) -> list[_Stream]:
 
 def _split_top_level(text: str) -> list[str]:
     """Split a stream description on the commas that are not inside parentheses."""
-    parts, depth, current = [], 0, []
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
     for char in text:
         depth += {"(": 1, ")": -1}.get(char, 0)
         if char == "," and depth == 0:

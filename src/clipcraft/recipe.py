@@ -1,12 +1,13 @@
 """The resolved settings for one clip: plain frozen dataclasses, no parsing, no media.
 
 Every layer (built-in defaults, presets, recipes, command-line flags) ends up here; what the
-clip will look like is decided from a Recipe alone, never from flags.
+clip will look like is decided from a Recipe alone, never from flags. The defaults live with
+each setting in schema.py, so there are none here: `layers.to_recipe({})` is the default recipe.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 Fit = Literal["auto", "crop", "blur", "pad"]
@@ -15,25 +16,23 @@ Quality = Literal["draft", "standard", "high"]
 FITS: tuple[Fit, ...] = ("auto", "crop", "blur", "pad")
 QUALITIES: tuple[Quality, ...] = ("draft", "standard", "high")
 
-DEFAULT_DURATION = 8.0
 
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TrimSettings:
     """Where the fail part comes from: a moment to centre on, or an explicit window."""
 
-    at: float | None = None
-    start: float | None = None
-    end: float | None = None
+    at: float | None
+    start: float | None
+    end: float | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class OutputSettings:
-    platform: str = "reels"
-    fit: Fit = "auto"
-    quality: Quality = "standard"
-    preview: bool = False
-    cover: str | None = None
+    platform: str
+    fit: Fit
+    quality: Quality
+    preview: bool
+    cover: str | None
     """Also write a cover JPEG: a path, or "" for the clip's own name with .jpg."""
 
 
@@ -49,30 +48,30 @@ class EffectCue:
     when: float | str = "moment"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SoundSettings:
-    effects: tuple[EffectCue, ...] = ()
-    effect_volume_db: float = 0.0
-    mute: bool = False
-    duck: bool = True
+    effects: tuple[EffectCue, ...]
+    effect_volume_db: float
+    mute: bool
+    duck: bool
 
 
 Animation = Literal["none", "pop", "fade"]
 ANIMATIONS: tuple[Animation, ...] = ("none", "pop", "fade")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CaptionSettings:
     """Text on the clip: captions over the fail, timed captions, the after's, the outro card."""
 
-    texts: tuple[str, ...] = ()
-    subtitles: str | None = None
-    after_text: str | None = None
-    outro: str | None = None
-    style: str = "classic"
-    font: str | None = None
-    position: Literal["top", "middle", "bottom"] | None = None
-    animation: Animation = "pop"
+    texts: tuple[str, ...]
+    subtitles: str | None
+    after_text: str | None
+    outro: str | None
+    style: str
+    font: str | None
+    position: Literal["top", "middle", "bottom"] | None
+    animation: Animation
 
 
 Transition = Literal["cut", "crossfade", "flash", "wipe", "slide"]
@@ -81,31 +80,34 @@ Layout = Literal["sequence", "split"]
 LAYOUTS: tuple[Layout, ...] = ("sequence", "split")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class AfterSettings:
     """The recovery or the finished dish, and how the clip gets to it."""
 
-    path: str | None = None
-    duration: float = 2.5
-    start: float = 0.0
-    transition: Transition = "flash"
-    layout: Layout = "sequence"
+    path: str | None
+    duration: float
+    start: float
+    transition: Transition
+    layout: Layout
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class BeatSettings:
     """Freeze-frame at the moment (seconds, 0 for none) and a slow-motion replay of it."""
 
-    freeze: float = 0.0
-    replay: bool = False
+    freeze: float
+    replay: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Recipe:
-    duration: float = DEFAULT_DURATION
-    trim: TrimSettings = field(default_factory=TrimSettings)
-    output: OutputSettings = field(default_factory=OutputSettings)
-    sound: SoundSettings = field(default_factory=SoundSettings)
-    captions: CaptionSettings = field(default_factory=CaptionSettings)
-    after: AfterSettings = field(default_factory=AfterSettings)
-    beats: BeatSettings = field(default_factory=BeatSettings)
+    """One clip's settings; `series` names the series whose episodes it counts, if any."""
+
+    duration: float
+    trim: TrimSettings
+    output: OutputSettings
+    sound: SoundSettings
+    captions: CaptionSettings
+    after: AfterSettings
+    beats: BeatSettings
+    series: str | None

@@ -57,9 +57,9 @@ def _leave_cores_to_the_picture() -> None:
     """Lower this thread's priority, and so that of the ffmpeg runs it starts.
 
     The sound is needed only when the picture is done, a photo only at its first frame;
-    at equal priority their work (0.3 CPU-s on the reference job) delayed the first frame
-    by a tenth of a second. Lowered, it fills what the picture pipeline leaves idle: the
-    preview is 4% faster. Linux keeps niceness per thread, so only this thread changes;
+    at equal priority their work delayed the first frame (docs/design.md). Lowered, it fills
+    what the picture pipeline leaves idle (bench/README.md). Linux keeps niceness per thread,
+    so only this thread changes;
     elsewhere a thread id is not a process id, and nothing is done.
     """
     if sys.platform.startswith("linux"):
@@ -162,7 +162,7 @@ class StillFrames:
 def decode_still(segment: Segment, fmt: OutputFormat) -> np.ndarray:
     """The segment's picture, upright and reframed to its target size, as an I420 frame."""
     shape = frame_shape(*segment.reframe.target)
-    if segment.photo:
+    if segment.shows == "photo":
         photo = open_photo(Path(segment.source))
         command = photo_reframe_command(segment, fmt, photo.size)
         feed: bytes | None = photo.tobytes()
@@ -228,8 +228,8 @@ class Timeline:
             )
             for segment in plan.segments
         ]
-        # ffmpeg takes ~60 ms to open a video and decode its first frame: let the first one
-        # do that while the captions are drawn and the encoder starts
+        # ffmpeg takes a while to open a video and decode its first frame (docs/design.md):
+        # let the first one do that while the captions are drawn and the encoder starts
         first = next((frames for _, frames in self.parts if isinstance(frames, MovingFrames)), None)
         if first is not None:
             first.start()

@@ -1,274 +1,301 @@
-"""The recipe schema: every setting's key, what it accepts, and layering with origins.
+"""Every setting, declared once: its recipe key, what it accepts, its default, its help, its
+flag and where it lands in the Recipe.
 
-Recipes, presets, batch sidecars and command-line flags all speak the same dotted keys
-(`trim.at`, `after.transition`, …). Each source becomes a *layer*; later layers win key by key
-(a list such as `caption` is replaced whole), and every value remembers the layer it came from
-so `presets show --origin` can say why a clip looks the way it does.
+The click options of `make`, the reading of presets, recipes and sidecars, the layering with
+origins and the settings table in docs/recipes.md are all derived from this table; adding a
+setting is one entry here plus its use.
 """
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
-from clipcraft.errors import UsageError
 from clipcraft.platforms import PLATFORMS
-from clipcraft.recipe import (
-    ANIMATIONS,
-    FITS,
-    LAYOUTS,
-    QUALITIES,
-    TRANSITIONS,
-    AfterSettings,
-    BeatSettings,
-    CaptionSettings,
-    EffectCue,
-    OutputSettings,
-    Recipe,
-    SoundSettings,
-    TrimSettings,
-)
+from clipcraft.recipe import ANIMATIONS, FITS, LAYOUTS, QUALITIES, TRANSITIONS
 from clipcraft.styles import POSITIONS, STYLES
-from clipcraft.units import parse_time
-
-Check = Callable[[Any, str], Any]
-
-
-def _seconds(value: Any, key: str) -> float:
-    if isinstance(value, bool):
-        raise UsageError(f"{key}: expected seconds, got {value!r}")
-    if isinstance(value, int | float):
-        if value < 0:
-            raise UsageError(f"{key}: must not be negative")
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return parse_time(value)
-        except UsageError as error:
-            raise UsageError(f"{key}: {error.message}", error.hint) from None
-    raise UsageError(f'{key}: expected seconds such as 7.5 or "0:07.5", got {value!r}')
+from clipcraft.values import (
+    CaptionText,
+    Choice,
+    Cue,
+    FilePath,
+    Flag,
+    Kind,
+    ListOf,
+    Number,
+    Seconds,
+    Text,
+)
 
 
-def _moment(value: Any, key: str) -> float | str:
-    return "auto" if value == "auto" else _seconds(value, key)
+@dataclass(frozen=True, kw_only=True)
+class Setting:
+    key: str
+    """The dotted key in recipe files: `after.duration` is `duration` in `[after]`."""
+    field: str
+    """Where the value lands in the Recipe: `section.name`, or a top-level `name`."""
+    kind: Kind
+    default: Any
+    help: str
+    flag: str | None = None
+    """The `make` option that sets it (`--a/--no-a` for a flag pair); None: recipes only."""
+    flag_value: Any = None
+    """The value of an option given without one (`--freeze` alone is a 1-second freeze)."""
+    metavar: str | None = None
+
+    @property
+    def param(self) -> str:
+        """The name click gives the option's value."""
+        return self.key.replace(".", "_")
 
 
-def _text(value: Any, key: str) -> str:
-    if not isinstance(value, str):
-        raise UsageError(f"{key}: expected text, got {value!r}")
-    return value
+def _table(*settings: Setting) -> dict[str, Setting]:
+    return {setting.key: setting for setting in settings}
 
 
-def _flag(value: Any, key: str) -> bool:
-    if not isinstance(value, bool):
-        raise UsageError(f"{key}: expected true or false, got {value!r}")
-    return value
-
-
-def _number(value: Any, key: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise UsageError(f"{key}: expected a number, got {value!r}")
-    return float(value)
-
-
-def _choice(options: tuple[str, ...] | Mapping[str, Any]) -> Check:
-    def check(value: Any, key: str) -> str:
-        if value not in options:
-            close = difflib.get_close_matches(str(value), list(options), n=3, cutoff=0.4)
-            hint = f"did you mean {', '.join(close)}?" if close else f"one of {', '.join(options)}"
-            raise UsageError(f"{key}: unknown value {value!r}", hint)
-        return value
-
-    return check
-
-
-def _captions(value: Any, key: str) -> tuple[str, ...]:
-    items = value if isinstance(value, list) else [value]
-    texts = []
-    for item in items:
-        text = item.get("text") if isinstance(item, dict) else item
-        texts.append(_text(text, f"{key}.text"))
-    return tuple(texts)
-
-
-def _effects(value: Any, key: str) -> tuple[EffectCue, ...]:
-    items = value if isinstance(value, list) else [value]
-    cues = []
-    for item in items:
-        if isinstance(item, EffectCue):
-            cues.append(item)
-            continue
-        if not isinstance(item, dict) or "sound" not in item:
-            raise UsageError(f'{key}: each [[sfx]] needs sound = "NAME" (and at = ...)')
-        unknown = set(item) - {"sound", "at"}
-        if unknown:
-            raise UsageError(f"{key}: unknown key {sorted(unknown)[0]!r}", "use sound and at")
-        at = item.get("at", "moment")
-        when = at if at in ("moment", "start", "after", "end") else _seconds(at, f"{key}.at")
-        cues.append(EffectCue(_text(item["sound"], f"{key}.sound"), when))
-    return tuple(cues)
-
-
-KEYS: dict[str, Check] = {
-    "duration": _seconds,
-    "trim.at": _moment,
-    "trim.start": _seconds,
-    "trim.end": _seconds,
-    "output.platform": _choice(PLATFORMS),
-    "output.fit": _choice(FITS),
-    "output.quality": _choice(QUALITIES),
-    "output.preview": _flag,
-    "output.cover": _text,
-    "caption": _captions,
-    "captions.style": _choice(STYLES),
-    "captions.font": _text,
-    "captions.position": _choice(POSITIONS),
-    "captions.animation": _choice(ANIMATIONS),
-    "captions.file": _text,
-    "captions.outro": _text,
-    "sfx": _effects,
-    "sound.sfx_volume": _number,
-    "sound.mute": _flag,
-    "sound.duck": _flag,
-    "after.file": _text,
-    "after.duration": _seconds,
-    "after.start": _seconds,
-    "after.transition": _choice(TRANSITIONS),
-    "after.layout": _choice(LAYOUTS),
-    "after.caption": _text,
-    "beats.freeze": _seconds,
-    "beats.replay": _flag,
-    "series.name": _text,
-}
-"""Every key a recipe may set, and the check that turns what was written into a value."""
-
-PATH_KEYS = ("after.file", "captions.file")
-"""Keys naming files: relative paths in a recipe file are relative to that file."""
-
-
-@dataclass(frozen=True)
-class Layer:
-    """One source of settings: a name for `--origin`, and dotted keys with checked values."""
-
-    name: str
-    values: Mapping[str, Any]
-
-
-def layer_from_toml(name: str, data: Mapping[str, Any], folder: Path | None) -> Layer:
-    """A layer from parsed TOML: nested tables become dotted keys, each one checked."""
-    values: dict[str, Any] = {}
-    for key, value in _flatten(data):
-        if key not in KEYS:
-            close = difflib.get_close_matches(key, list(KEYS), n=1, cutoff=0.6)
-            hint = f"did you mean {close[0]}?" if close else "see docs/recipes.md for the keys"
-            raise UsageError(f"{name}: unknown key {key!r}", hint)
-        checked = KEYS[key](value, f"{name}: {key}")
-        if key in PATH_KEYS and folder is not None:
-            checked = str(folder / Path(checked).expanduser())
-        if key == "sfx" and folder is not None:
-            checked = tuple(_beside(cue, folder) for cue in checked)
-        values[key] = checked
-    return Layer(name, values)
-
-
-def _beside(cue: EffectCue, folder: Path) -> EffectCue:
-    """A sound named by a relative path in a recipe file is looked for beside the file."""
-    candidate = folder / cue.sound
-    return EffectCue(str(candidate), cue.when) if candidate.is_file() else cue
-
-
-def _flatten(data: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
-    items: list[tuple[str, Any]] = []
-    for key, value in data.items():
-        dotted = f"{prefix}{key}"
-        if isinstance(value, dict) and dotted not in KEYS:
-            items += _flatten(value, f"{dotted}.")
-        else:
-            items.append((dotted, value))
-    return items
-
-
-@dataclass(frozen=True)
-class Resolved:
-    """The merged settings, where each came from, and the Recipe they make."""
-
-    values: dict[str, Any]
-    origins: dict[str, str]
-    recipe: Recipe
-    warnings: tuple[str, ...] = field(default=())
-
-
-def resolve(layers: list[Layer]) -> Resolved:
-    """Merge layers (later wins, key by key) and build the Recipe."""
-    values: dict[str, Any] = {}
-    origins: dict[str, str] = {}
-    for layer in layers:
-        for key, value in layer.values.items():
-            values[key] = value
-            origins[key] = layer.name
-    return Resolved(values, origins, to_recipe(values))
-
-
-def without_orphans(resolved: Resolved) -> Resolved:
-    """A preset's after caption is left out (with a warning) when there is no after part;
-    typed as a flag, it stays, and the plan says what is missing."""
-    values, origins = resolved.values, resolved.origins
-    if (
-        not values.get("after.caption")
-        or values.get("after.file")
-        or (origins.get("after.caption") == "flag")
-    ):
-        return resolved
-    kept = {key: value for key, value in values.items() if key != "after.caption"}
-    warning = (
-        f"the after caption from {origins['after.caption']} is left out: there is no "
-        "after part (add --after FILE)"
-    )
-    return Resolved(kept, origins, to_recipe(kept), (*resolved.warnings, warning))
-
-
-def to_recipe(values: Mapping[str, Any]) -> Recipe:
-    """Plain settings → the frozen Recipe, defaults where a key is not set."""
-    get = values.get
-    defaults = Recipe()
-    at = get("trim.at")
-    return Recipe(
-        duration=get("duration", defaults.duration),
-        trim=TrimSettings(
-            at=None if at == "auto" else at, start=get("trim.start"), end=get("trim.end")
-        ),
-        output=OutputSettings(
-            platform=get("output.platform", defaults.output.platform),
-            fit=get("output.fit", defaults.output.fit),
-            quality=get("output.quality", defaults.output.quality),
-            preview=get("output.preview", False),
-            cover=get("output.cover"),
-        ),
-        sound=SoundSettings(
-            effects=get("sfx", ()),
-            effect_volume_db=get("sound.sfx_volume", 0.0),
-            mute=get("sound.mute", False),
-            duck=get("sound.duck", True),
-        ),
-        captions=CaptionSettings(
-            texts=get("caption", ()),
-            subtitles=get("captions.file"),
-            after_text=get("after.caption"),
-            outro=get("captions.outro"),
-            style=get("captions.style", defaults.captions.style),
-            font=get("captions.font"),
-            position=get("captions.position"),
-            animation=get("captions.animation", defaults.captions.animation),
-        ),
-        after=AfterSettings(
-            path=get("after.file"),
-            duration=get("after.duration", defaults.after.duration),
-            start=get("after.start", 0.0),
-            transition=get("after.transition", defaults.after.transition),
-            layout=get("after.layout", defaults.after.layout),
-        ),
-        beats=BeatSettings(freeze=get("beats.freeze", 0.0), replay=get("beats.replay", False)),
-    )
+SETTINGS = _table(
+    Setting(
+        key="trim.at",
+        field="trim.at",
+        kind=Seconds(auto=True),
+        default=None,
+        flag="--at",
+        metavar="TIME",
+        help="The mishap moment on the source, e.g. 0:07.2; the window is placed around it "
+        "[default: found in the footage].",
+    ),
+    Setting(
+        key="trim.start",
+        field="trim.start",
+        kind=Seconds(),
+        default=None,
+        flag="--start",
+        metavar="TIME",
+        help="Start of an explicit window on the source.",
+    ),
+    Setting(
+        key="trim.end",
+        field="trim.end",
+        kind=Seconds(),
+        default=None,
+        flag="--end",
+        metavar="TIME",
+        help="End of an explicit window on the source.",
+    ),
+    Setting(
+        key="duration",
+        field="duration",
+        kind=Seconds(0.5, 180),
+        default=8.0,
+        flag="--duration",
+        help="Total clip length in seconds.",
+    ),
+    Setting(
+        key="output.platform",
+        field="output.platform",
+        kind=Choice(tuple(sorted(PLATFORMS))),
+        default="reels",
+        flag="--platform",
+        help="The frame to deliver: 1080x1920, 1080x1080 or 1920x1080.",
+    ),
+    Setting(
+        key="output.fit",
+        field="output.fit",
+        kind=Choice(FITS),
+        default="auto",
+        flag="--fit",
+        help="Fill the frame by cropping, or fit over a blurred copy, or pad with black.",
+    ),
+    Setting(
+        key="output.quality",
+        field="output.quality",
+        kind=Choice(QUALITIES),
+        default="standard",
+        flag="--quality",
+        help="Encoder effort: draft (fastest), standard, high.",
+    ),
+    Setting(
+        key="output.preview",
+        field="output.preview",
+        kind=Flag(),
+        default=False,
+        flag="--preview",
+        help="Fast 540x960 draft render for checking (never counts as a series episode).",
+    ),
+    Setting(
+        key="output.cover",
+        field="output.cover",
+        kind=FilePath(),
+        default=None,
+        flag="--cover",
+        flag_value="",
+        metavar="[PATH]",
+        help="Also write a cover JPEG: the moment's frame [default: beside the clip].",
+    ),
+    Setting(
+        key="caption",
+        field="captions.texts",
+        kind=ListOf(CaptionText()),
+        default=(),
+        flag="--caption",
+        help="Caption over the fail; repeat for several, shown one after another.",
+    ),
+    Setting(
+        key="captions.file",
+        field="captions.subtitles",
+        kind=FilePath(),
+        default=None,
+        flag="--captions",
+        help="Timed captions (.srt or .vtt) timed on the SOURCE footage.",
+    ),
+    Setting(
+        key="captions.outro",
+        field="captions.outro",
+        kind=Text(),
+        default=None,
+        flag="--outro",
+        help='A closing card of 1.5 s inside the duration, e.g. "Your worst fail? 👇".',
+    ),
+    Setting(
+        key="captions.style",
+        field="captions.style",
+        kind=Choice(tuple(STYLES)),
+        default="classic",
+        flag="--style",
+        help="Caption look.",
+    ),
+    Setting(
+        key="captions.font",
+        field="captions.font",
+        kind=Text(),
+        default=None,
+        flag="--font",
+        metavar="NAME|PATH",
+        help="Caption face: a bundled font or a font file.",
+    ),
+    Setting(
+        key="captions.position",
+        field="captions.position",
+        kind=Choice(POSITIONS),
+        default=None,
+        flag="--caption-position",
+        help="Where captions sit in the safe zone [default: the style's].",
+    ),
+    Setting(
+        key="captions.animation",
+        field="captions.animation",
+        kind=Choice(ANIMATIONS),
+        default="pop",
+        flag="--caption-anim",
+        help="How captions appear.",
+    ),
+    Setting(
+        key="sfx",
+        field="sound.effects",
+        kind=ListOf(Cue()),
+        default=(),
+        flag="--sfx",
+        help="A sound effect (bundled name or file) at seconds on the clip or at "
+        "moment|start|after|end; repeatable. Default place: moment.",
+    ),
+    Setting(
+        key="sound.sfx_volume",
+        field="sound.effect_volume_db",
+        kind=Number(-40, 20, "dB"),
+        default=0.0,
+        flag="--sfx-volume",
+        metavar="DB",
+        help="Raise (+) or lower (-) every effect by this many dB.",
+    ),
+    Setting(
+        key="sound.mute",
+        field="sound.mute",
+        kind=Flag(),
+        default=False,
+        flag="--mute",
+        help="Drop the footage's own sound.",
+    ),
+    Setting(
+        key="sound.duck",
+        field="sound.duck",
+        kind=Flag(),
+        default=True,
+        flag="--duck/--no-duck",
+        help="Dip the footage's sound by 8 dB under effects, or keep it at full level.",
+    ),
+    Setting(
+        key="after.file",
+        field="after.path",
+        kind=FilePath(),
+        default=None,
+        flag="--after",
+        help="A photo or video shown after the fail: the recovery or the finished dish.",
+    ),
+    Setting(
+        key="after.duration",
+        field="after.duration",
+        kind=Seconds(0.5, 30),
+        default=2.5,
+        flag="--after-duration",
+        help="How long the after part lasts.",
+    ),
+    Setting(
+        key="after.start",
+        field="after.start",
+        kind=Seconds(),
+        default=0.0,
+        flag="--after-start",
+        metavar="TIME",
+        help="Where in an after video to start.",
+    ),
+    Setting(
+        key="after.transition",
+        field="after.transition",
+        kind=Choice(TRANSITIONS),
+        default="flash",
+        flag="--transition",
+        help="How the fail turns into the after.",
+    ),
+    Setting(
+        key="after.layout",
+        field="after.layout",
+        kind=Choice(LAYOUTS),
+        default="sequence",
+        flag="--layout",
+        help="sequence: the after follows; split: fail above, after below, together.",
+    ),
+    Setting(
+        key="after.caption",
+        field="captions.after_text",
+        kind=Text(),
+        default=None,
+        flag="--after-caption",
+        help="Caption over the after part.",
+    ),
+    Setting(
+        key="beats.freeze",
+        field="beats.freeze",
+        kind=Seconds(0, 5),
+        default=0.0,
+        flag="--freeze",
+        flag_value=1.0,
+        metavar="[SECONDS]",
+        help="Freeze-frame at the moment with a slight push-in (alone: 1 s; 0: none).",
+    ),
+    Setting(
+        key="beats.replay",
+        field="beats.replay",
+        kind=Flag(),
+        default=False,
+        flag="--replay",
+        help="A slow-motion (0.5x) replay of the moment.",
+    ),
+    Setting(
+        key="series.name",
+        field="series",
+        kind=Text(),
+        default=None,
+        help="Number the episodes of this series: {episode} counts up per final render.",
+    ),
+)
+"""Every setting, in the order the help and the docs list them."""

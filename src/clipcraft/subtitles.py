@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,7 +66,7 @@ def parse_subtitles(text: str, name: str = "captions") -> list[Cue]:
     return cues
 
 
-def retime(cues: list[Cue], window_start: float, window_end: float) -> list[Cue]:
+def retime(cues: Sequence[Cue], window_start: float, window_end: float) -> list[Cue]:
     """Cues on the output: shifted by the window's start, dropped outside it, cut at its edges."""
     moved = []
     for cue in cues:

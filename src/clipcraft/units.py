@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
+from fractions import Fraction
 
 from clipcraft.errors import UsageError
 from clipcraft.recipe import NAMED_POINTS, EffectCue
@@ -38,7 +39,7 @@ def format_time(seconds: float) -> str:
     return f"{int(minutes)}:{rest:05.2f}"
 
 
-def round_even(value: float) -> int:
+def round_even(value: float | Fraction) -> int:
     """The nearest even whole number of pixels, at least 2 (what yuv420p and crops need)."""
     return max(2, round(value / 2) * 2)
 

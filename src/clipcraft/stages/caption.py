@@ -1,16 +1,24 @@
-"""Where and when captions show: the safe zone, placement in it, and sharing out time (pure)."""
+"""Where and when captions show: the safe zone, placement in it, sharing out time, and every
+caption of a clip planned on its timeline (pure but for reading the fonts' metrics)."""
 
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
 
+from clipcraft.plan import CaptionRole, OutputFormat, PlannedCaption, Segment
 from clipcraft.platforms import Platform
-from clipcraft.styles import CaptionStyle, Position
-from clipcraft.text import CaptionLayout
+from clipcraft.recipe import CaptionSettings
+from clipcraft.styles import CaptionStyle, Position, find_style
+from clipcraft.subtitles import Cue, retime
+from clipcraft.text import font_path, layout_caption
 
 OUTRO_SECONDS = 1.5
 """The closing card's length: long enough to read a question, short enough to loop."""
+LABEL_CAP_HEIGHT = 0.045
+"""BEFORE / AFTER and REPLAY are small: just above the legible floor."""
 
 
 @dataclass(frozen=True)
@@ -29,20 +37,6 @@ class Zone:
     @property
     def height(self) -> int:
         return self.bottom - self.top
-
-
-@dataclass(frozen=True)
-class PlannedCaption:
-    """One caption image on frames [start_frame, end_frame) with its top-left corner at x, y."""
-
-    role: str
-    layout: CaptionLayout
-    style: CaptionStyle
-    start_frame: int
-    end_frame: int
-    x: int
-    y: int
-    animation: str
 
 
 def safe_zone(platform: Platform, width: int, height: int) -> Zone:
@@ -76,3 +70,78 @@ def share_time(count: int, first: int, frames: int) -> list[tuple[int, int]]:
         return []
     edges = [first + round(frames * index / count) for index in range(count + 1)]
     return list(itertools.pairwise(edges))
+
+
+def plan_captions(
+    settings: CaptionSettings,
+    fmt: OutputFormat,
+    zone: Zone,
+    segments: Sequence[Segment],
+    *,
+    cues: Sequence[Cue],
+    font: Path | None,
+) -> tuple[PlannedCaption, ...]:
+    """Every caption laid out and placed: over the fail in turn, timed cues, the after, the
+    outro card, and the BEFORE/AFTER labels and REPLAY tag."""
+    style = find_style(settings.style)
+    face = font or font_path(None, style)
+    position = settings.position or style.position
+    before = [s for s in segments if s.role in ("fail", "freeze", "replay")]
+    planned: list[PlannedCaption] = []
+
+    def add(
+        role: CaptionRole,
+        text: str,
+        first: int,
+        last: int,
+        where: Position | tuple[int, int],
+        look: CaptionStyle = style,
+    ) -> None:
+        if last <= first:
+            return
+        own_face = face if look is style else font_path(None, look)
+        layout = layout_caption(text, look, own_face, zone.width, zone.height, fmt.width)
+        x, y = (
+            where if isinstance(where, tuple) else place(layout.width, layout.height, zone, where)
+        )
+        planned.append(
+            PlannedCaption(
+                role=role,
+                layout=layout,
+                style=look,
+                start_frame=first,
+                end_frame=last,
+                x=x,
+                y=y,
+                animation=settings.animation,
+            )
+        )
+
+    if before:
+        spans = share_time(
+            len(settings.texts), before[0].start_frame, before[-1].end_frame - before[0].start_frame
+        )
+        for text, (first, last) in zip(settings.texts, spans, strict=True):
+            add("fail", text, first, last, position)
+    for segment in (s for s in segments if s.role == "fail"):
+        for cue in retime(cues, segment.source_start, segment.source_end):
+            first = segment.start_frame + round(cue.start * fmt.fps)
+            last = min(segment.start_frame + round(cue.end * fmt.fps), segment.end_frame)
+            add("subtitle", cue.text, first, last, settings.position or "bottom")
+    label = replace(find_style("banner"), name="label", cap_height=LABEL_CAP_HEIGHT)
+    corner = (zone.left, zone.top)
+    for segment in segments:
+        if segment.role == "replay":
+            add("tag", "REPLAY", segment.start_frame, segment.end_frame, corner, label)
+        if segment.role == "after":
+            if segment.region == "bottom":
+                top = before[0]
+                below = (zone.left, fmt.height // 2 + round(fmt.height * 0.015))
+                add("label", "BEFORE", top.start_frame, top.end_frame, corner, label)
+                add("label", "AFTER", segment.start_frame, segment.end_frame, below, label)
+            if settings.after_text:
+                where = "bottom" if segment.region == "bottom" else position
+                add("after", settings.after_text, segment.start_frame, segment.end_frame, where)
+        if segment.role == "outro" and settings.outro:
+            add("outro", settings.outro, segment.start_frame, segment.end_frame, "middle")
+    return tuple(planned)

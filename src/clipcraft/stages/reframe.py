@@ -78,7 +78,7 @@ def choose_reframe(
         return Reframe(fit, source, target, stored)
     source_aspect, target_aspect = source[0] / source[1], target[0] / target[1]
     kept = min(source_aspect, target_aspect) / max(source_aspect, target_aspect)
-    mode = "crop" if kept >= CROP_KEEPS_AT_LEAST else "blur"
+    mode: Literal["crop", "blur"] = "crop" if kept >= CROP_KEEPS_AT_LEAST else "blur"
     return Reframe(mode, source, target, stored)
 
 

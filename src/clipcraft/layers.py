@@ -1,0 +1,146 @@
+"""Layers of settings, merged with origins, into the Recipe.
+
+Presets, recipes, batch sidecars and the flags typed all speak the schema's dotted keys
+(`trim.at`, `after.transition`, …). Each source becomes a *layer*; later layers win key by key
+(a list such as `caption` is replaced whole), and every value remembers the layer it came from
+so `presets show --origin` can say why a clip looks the way it does.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from functools import cache
+from pathlib import Path
+from typing import Any, get_type_hints
+
+from clipcraft.errors import UsageError
+from clipcraft.recipe import Recipe
+from clipcraft.schema import SETTINGS
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One source of settings: a name for `--origin`, and dotted keys with checked values."""
+
+    name: str
+    values: Mapping[str, Any]
+
+
+def layer_from_toml(
+    name: str, data: Mapping[str, Any], folder: Path | None, text: str = ""
+) -> Layer:
+    """A layer from parsed TOML: nested tables become dotted keys, each one read by its kind.
+
+    An error names the layer, the line of `text` (the file as written) and what it accepts.
+    """
+    values: dict[str, Any] = {}
+    for key, value in _flatten(data):
+        line = _line_of(text, key)
+        where = f"{name}, line {line}" if line else name
+        if key not in SETTINGS:
+            close = difflib.get_close_matches(key, list(SETTINGS), n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]}?" if close else "see docs/recipes.md for the keys"
+            raise UsageError(f"{where}: unknown key {key!r}", hint)
+        kind = SETTINGS[key].kind
+        try:
+            checked = kind.read(value)
+        except UsageError as error:
+            raise UsageError(f"{where}: {key}: {error.message}", error.hint) from None
+        values[key] = kind.beside(checked, folder) if folder is not None else checked
+    return Layer(name, values)
+
+
+def _flatten(data: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    items: list[tuple[str, Any]] = []
+    for key, value in data.items():
+        dotted = f"{prefix}{key}"
+        if isinstance(value, dict) and dotted not in SETTINGS:
+            items += _flatten(value, f"{dotted}.")
+        else:
+            items.append((dotted, value))
+    return items
+
+
+_HEADER = re.compile(r"^\[\[?\s*([^\]]+?)\s*\]\]?")
+_ASSIGNED = re.compile(r'^([\w.\-" ]+?)\s*=')
+
+
+def _line_of(text: str, key: str) -> int | None:
+    """The line that sets dotted `key` in TOML `text` (a table header for a list of tables)."""
+    table = ""
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        header = _HEADER.match(stripped)
+        if header:
+            table = header.group(1).replace('"', "").replace(" ", "")
+            if table == key:
+                return number
+            continue
+        assigned = _ASSIGNED.match(stripped)
+        if assigned:
+            name = assigned.group(1).replace('"', "").replace(" ", "")
+            dotted = f"{table}.{name}" if table else name
+            if dotted == key or key.startswith(f"{dotted}."):
+                return number
+    return None
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """The merged settings, where each came from, and the Recipe they make."""
+
+    values: dict[str, Any]
+    origins: dict[str, str]
+    recipe: Recipe
+    warnings: tuple[str, ...] = field(default=())
+
+
+def resolve(layers: list[Layer]) -> Resolved:
+    """Merge layers (later wins, key by key) and build the Recipe."""
+    values: dict[str, Any] = {}
+    origins: dict[str, str] = {}
+    for layer in layers:
+        for key, value in layer.values.items():
+            values[key] = value
+            origins[key] = layer.name
+    return Resolved(values, origins, to_recipe(values))
+
+
+def without_orphans(resolved: Resolved) -> Resolved:
+    """A preset's after caption is left out (with a warning) when there is no after part;
+    typed as a flag, it stays, and the plan says what is missing."""
+    values, origins = resolved.values, resolved.origins
+    if (
+        not values.get("after.caption")
+        or values.get("after.file")
+        or (origins.get("after.caption") == "flag")
+    ):
+        return resolved
+    kept = {key: value for key, value in values.items() if key != "after.caption"}
+    warning = (
+        f"the after caption from {origins['after.caption']} is left out: there is no "
+        "after part (add --after FILE)"
+    )
+    return Resolved(kept, origins, to_recipe(kept), (*resolved.warnings, warning))
+
+
+def to_recipe(values: Mapping[str, Any]) -> Recipe:
+    """Settings by key → the frozen Recipe, each setting's default where it is not set."""
+    top: dict[str, Any] = {}
+    sections: dict[str, dict[str, Any]] = {}
+    for setting in SETTINGS.values():
+        value = setting.kind.settle(values.get(setting.key, setting.default))
+        section, _, name = setting.field.rpartition(".")
+        (sections.setdefault(section, {}) if section else top)[name] = value
+    kinds = _section_kinds()
+    return Recipe(**top, **{name: kinds[name](**given) for name, given in sections.items()})
+
+
+@cache
+def _section_kinds() -> dict[str, Any]:
+    """Each section of the Recipe and the dataclass that holds it."""
+    hints = get_type_hints(Recipe)
+    return {item.name: hints[item.name] for item in fields(Recipe)}

@@ -1,0 +1,160 @@
+"""build_plan on hand-made MediaInfo: planning reads no file and starts no process, so these
+run in well under a second (the CLI tests check the same plans end to end, on real media)."""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from clipcraft.errors import UsageError
+from clipcraft.layers import to_recipe
+from clipcraft.moment import Moment
+from clipcraft.plan import Plan
+from clipcraft.planner import Inputs, build_plan
+from clipcraft.probe import MediaInfo
+from clipcraft.recipe import EffectCue
+from clipcraft.sounds import Sound
+
+FPS = 30
+
+
+@pytest.fixture(autouse=True)
+def no_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Planning must not start ffmpeg (or anything else)."""
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError(f"planning started a process: {args[:1]}")
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", refuse)
+
+
+def video(**facts: Any) -> MediaInfo:
+    """A 14-s 1080×1920 phone clip with sound, as probe would describe it."""
+    base = MediaInfo(
+        path="/in/spill.mov",
+        kind="video",
+        duration=14.0,
+        width=1080,
+        height=1920,
+        rotation=0,
+        fps=30.0,
+        variable_fps=False,
+        video_codec="h264",
+        pixel_format="yuv420p",
+        hdr=False,
+        has_audio=True,
+        audio_codec="aac",
+        unreadable_audio=False,
+    )
+    return replace(base, **facts)
+
+
+def photo(path: str = "/in/dish.jpg") -> MediaInfo:
+    return video(path=path, kind="photo", duration=0.0, width=3024, height=4032, has_audio=False)
+
+
+def plan(settings: dict[str, Any], media: MediaInfo | None = None, **inputs: Any) -> Plan:
+    return build_plan(
+        to_recipe(settings), Inputs(media=media or video(), **inputs), Path("/out/clip.mp4")
+    )
+
+
+def test_the_window_is_placed_around_the_moment_on_whole_frames() -> None:
+    made = plan({"trim.at": 7.0, "duration": 8.0})
+    (fail,) = made.segments
+    assert (fail.role, fail.shows, fail.start_frame, fail.frames) == ("fail", "footage", 0, 240)
+    assert fail.source_start < 7.0 < fail.source_end
+    assert fail.source_end - fail.source_start == pytest.approx(8.0)
+    assert made.moment == pytest.approx(7.0 - fail.source_start, abs=1 / FPS)
+    assert made.total_frames == 240 and made.moment_basis == "given"
+
+
+def test_a_found_moment_is_used_and_an_unsure_one_is_warned_about() -> None:
+    sure = plan({}, found=Moment(time=5.0, confidence=0.9, basis="sound"))
+    unsure = plan({}, found=Moment(time=5.0, confidence=0.1, basis="motion"))
+    assert sure.warnings == () and "found by sound" in sure.moment_basis
+    assert "not sure where the mishap is" in unsure.warnings[0]
+    with pytest.raises(UsageError, match="no moment"):
+        plan({})
+
+
+def test_an_after_photo_follows_behind_a_flash_and_the_parts_add_up() -> None:
+    made = plan(
+        {"trim.at": 7.0, "after.file": "/in/dish.jpg", "after.duration": 2.5}, after=photo()
+    )
+    fail, after = made.segments
+    assert (after.role, after.shows, after.frames) == ("after", "photo", 75)
+    assert after.start_frame == fail.end_frame == 240 - 75
+    assert after.zoom[0] < after.zoom[1], "a photo is never a dead still"
+    (flash,) = made.transitions
+    assert (flash.kind, flash.at_frame, flash.overlap) == ("flash", fail.end_frame, 0)
+    assert made.total_frames == 240
+
+
+def test_split_puts_the_fail_above_the_after_with_labels() -> None:
+    made = plan(
+        {"trim.at": 7.0, "after.file": "/in/dish.jpg", "after.layout": "split"}, after=photo()
+    )
+    fail, after = made.segments
+    assert (fail.region, after.region) == ("top", "bottom")
+    assert fail.reframe.target == (1080, 960) and after.start_frame == 0
+    assert after.frames == fail.frames == 240
+    labels = {c.layout.lines[0]: c for c in made.captions if c.role == "label"}
+    assert set(labels) == {"BEFORE", "AFTER"}
+    assert labels["BEFORE"].y < 960 <= labels["AFTER"].y
+
+
+def test_a_freeze_holds_the_moment_between_two_halves_of_the_fail() -> None:
+    made = plan({"trim.at": 7.0, "beats.freeze": 1.0})
+    before, freeze, after = made.segments
+    assert [s.role for s in made.segments] == ["fail", "freeze", "fail"]
+    assert (freeze.shows, freeze.frames, freeze.source_start) == ("frame", 30, 7.0)
+    assert before.source_end == after.source_start == 7.0
+    assert freeze.start_frame == before.end_frame and after.start_frame == freeze.end_frame
+    assert made.moment == freeze.start_frame / FPS
+    assert made.total_frames == 240
+
+
+def test_the_outro_card_holds_the_last_frame_and_its_sound_runs_on() -> None:
+    made = plan({"trim.at": 7.0, "captions.outro": "Your worst fail?"})
+    fail, outro = made.segments
+    assert (outro.role, outro.shows, outro.look, outro.frames) == ("outro", "frame", "card", 45)
+    assert outro.start_frame == fail.end_frame and outro.source == fail.source
+    assert outro.source_start == pytest.approx(fail.source_end - 1 / FPS, abs=1e-3)
+    assert outro.sound and outro.source_end > outro.source_start
+    (card,) = (c for c in made.captions if c.role == "outro")
+    assert (card.start_frame, card.end_frame) == (outro.start_frame, outro.end_frame)
+
+
+def test_a_turned_hdr_clip_is_reframed_as_stored_and_tone_mapped() -> None:
+    made = plan({"trim.at": 7.0}, video(hdr=True, rotation=90, width=2160, height=3840))
+    (fail,) = made.segments
+    assert fail.hdr_to_sdr and fail.reframe.stored.turn == 90
+    assert fail.reframe.source == (2160, 3840) and fail.reframe.target == (1080, 1920)
+
+
+def test_effects_land_at_their_named_points() -> None:
+    boing = Sound("boing", Path("/assets/boing.wav"), 0.6)
+    made = plan(
+        {"trim.at": 7.0, "sfx": (EffectCue("boing"), EffectCue("boing", "end"))},
+        sounds={"boing": boing},
+    )
+    at_moment, at_end = made.sound.effects
+    assert at_moment.start == pytest.approx(made.moment)
+    assert at_end.start + at_end.duration == pytest.approx(made.duration)
+
+
+def test_parts_that_cannot_go_together_are_refused() -> None:
+    with pytest.raises(UsageError, match="needs an after part"):
+        plan({"trim.at": 7.0, "after.layout": "split"})
+    with pytest.raises(UsageError, match="need a video"):
+        plan({"beats.replay": True}, photo())
+    with pytest.raises(UsageError, match="past the end"):
+        plan(
+            {"trim.at": 7.0, "after.file": "/in/b.mov", "after.start": 20.0},
+            after=video(path="/in/b.mov"),
+        )

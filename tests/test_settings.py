@@ -1,0 +1,136 @@
+"""One definition per setting: the same bounds hold for a flag, a preset, a recipe and a
+sidecar, and an error names where the value was written and what it accepts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from clipcraft.layers import layer_from_toml, to_recipe
+from clipcraft.schema import SETTINGS
+
+from helpers import assert_one_clean_error, clipcraft
+from media import make_video
+
+OUT_OF_BOUNDS = [
+    ("duration = 600\n", "line 1", "duration: 600 is out of range: 0.5–180 s"),
+    ("[after]\nduration = 0\n", "line 2", "after.duration: 0 is out of range: 0.5–30 s"),
+    ("[beats]\n\nfreeze = 9\n", "line 3", "beats.freeze: 9 is out of range: 0–5 s"),
+    ("[sound]\nsfx_volume = 99\n", "line 2", "sound.sfx_volume: 99 is out of range: -40–20 dB"),
+    ('after = { start = "-1" }\n', "line 1", "after.start: invalid time '-1'"),
+]
+
+
+@pytest.mark.parametrize(("text", "line", "words"), OUT_OF_BOUNDS)
+def test_a_recipe_value_out_of_bounds_names_the_file_line_and_range(
+    tmp_path: Path, text: str, line: str, words: str
+) -> None:
+    recipe = tmp_path / "week.toml"
+    recipe.write_text(text, encoding="utf-8")
+    result = clipcraft("make", tmp_path / "any.mov", "--recipe", recipe)
+    assert_one_clean_error(result, 2, f"recipe week.toml, {line}: {words}")
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "words"),
+    [
+        ("--duration", "600", "600 is out of range: 0.5–180 s"),
+        ("--after-duration", "0", "0 is out of range: 0.5–30 s"),
+        ("--freeze", "9", "9 is out of range: 0–5 s"),
+        ("--sfx-volume", "99", "99 is out of range: -40–20 dB"),
+        ("--duration", "0:10", None),
+    ],
+)
+def test_a_flag_is_held_to_the_same_bounds(
+    tmp_path: Path, flag: str, value: str, words: str | None
+) -> None:
+    result = clipcraft("make", tmp_path / "any.mov", flag, value, "--dry-run")
+    if words is None:  # in bounds: it gets as far as looking for the input
+        assert_one_clean_error(result, 2, "any.mov")
+    else:
+        assert_one_clean_error(result, 2, flag, words)
+
+
+def test_a_preset_file_is_held_to_the_same_bounds(tmp_path: Path) -> None:
+    preset = tmp_path / "mine.toml"
+    preset.write_text("[after]\nduration = 45\n", encoding="utf-8")
+    result = clipcraft("make", tmp_path / "any.mov", "--preset", preset)
+    assert_one_clean_error(result, 2, "mine.toml, line 2", "0.5–30 s")
+
+
+@pytest.mark.media
+def test_a_sidecar_out_of_bounds_fails_its_clip_alone(tmp_path: Path) -> None:
+    roll = tmp_path / "roll"
+    roll.mkdir()
+    make_video(roll / "spill.mp4", seconds=3)
+    make_video(roll / "toast.mp4", seconds=3)
+    (roll / "spill.toml").write_text("# spill: longer\n\nduration = 600\n")
+    report = tmp_path / "report.json"
+    recipe = tmp_path / "fast.toml"
+    recipe.write_text("duration = 2\n[trim]\nat = 1\n[output]\npreview = true\n")
+    result = clipcraft(
+        "batch", roll, "-o", tmp_path / "out", "--recipe", recipe, "--report", report
+    )
+    assert result.exit_code == 1
+    clips = {clip["name"]: clip for clip in json.loads(report.read_text())["clips"]}
+    assert clips["toast"]["status"] == "ok"
+    assert clips["spill"]["status"] == "failed"
+    assert "sidecar spill.toml, line 3: duration: 600 is out of range" in clips["spill"]["detail"]
+
+
+def test_every_default_is_within_its_own_bounds_and_makes_the_default_recipe() -> None:
+    defaults = {key: s.default for key, s in SETTINGS.items() if s.default is not None}
+    layer = layer_from_toml("defaults", _nested(defaults), None)
+    assert to_recipe(layer.values) == to_recipe({})
+    assert to_recipe({}).duration == 8.0 and to_recipe({}).after.transition == "flash"
+
+
+def test_every_setting_lands_in_its_own_recipe_field() -> None:
+    """Setting each key moves exactly one field of the Recipe away from its default."""
+    samples = {
+        "Seconds": 3.0,
+        "Choice": None,
+        "Flag": None,
+        "FilePath": "x.txt",
+        "Text": "x",
+        "ListOf": (),
+        "Number": 3.0,
+    }
+    base = _fields(to_recipe({}))
+    for key, setting in SETTINGS.items():
+        kind = type(setting.kind).__name__
+        value = samples[kind]
+        if kind == "Choice":
+            value = next(o for o in setting.kind.options if o != setting.default)  # type: ignore[attr-defined]
+        elif kind == "Flag":
+            value = not setting.default
+        elif kind == "ListOf":
+            value = setting.kind.read(["ding"])
+        changed = {
+            name for name, field in _fields(to_recipe({key: value})).items() if field != base[name]
+        }
+        assert changed == {setting.field}, key
+
+
+def _fields(recipe: object, prefix: str = "") -> dict[str, object]:
+    found: dict[str, object] = {}
+    for name, value in vars(recipe).items():
+        if type(value).__name__.endswith("Settings"):  # a section of the Recipe
+            found |= _fields(value, f"{prefix}{name}.")
+        else:
+            found[f"{prefix}{name}"] = value
+    return found
+
+
+def _nested(values: dict[str, object]) -> dict[str, object]:
+    """Dotted keys → the tables TOML would parse them into."""
+    tree: dict[str, object] = {}
+    for key, value in values.items():
+        *tables, name = key.split(".")
+        table = tree
+        for part in tables:
+            table = table.setdefault(part, {})  # type: ignore[assignment]
+        table[name] = list(value) if isinstance(value, tuple) else value
+    return tree
