@@ -127,6 +127,20 @@ def test_outro_card_closes_the_clip_inside_the_duration(footage: Path, tmp_path:
     assert middle.max() > 240, "white caption letters in the middle of the card"
 
 
+def test_an_outro_after_footage_used_to_its_end_holds_its_last_frame(tmp_path: Path) -> None:
+    """At 25 fps the last frame starts 0.04 s before the end: the card's time (one output frame
+    before the end) falls inside it, where a seek finds no frame to start at."""
+    short = make_video(tmp_path / "short.mp4", width=180, height=320, seconds=2, fps=25)
+    out = tmp_path / "o.mp4"
+    args = ("--start", 0, "--end", 2, "--outro", "Worst?", "--preview", "-o", out)
+    result = clipcraft("make", short, *args)
+    assert result.exit_code == 0, result.output
+    assert inspect(out).frames == 60 + 45
+    last_colour = block_colour(1.9)
+    card = read_frame(out, 3.0)[700:900, 20:60].astype(int)  # beside the caption, below it
+    assert close_to(card.mean(axis=(0, 1)), tuple(0.5 * c for c in last_colour), tolerance=40)
+
+
 def test_a_caption_too_long_to_fit_is_a_clean_error(footage: Path, tmp_path: Path) -> None:
     text = "so much to say about this pancake " * 12
     result = clipcraft("make", footage, "--at", 2, "--caption", text, "-o", tmp_path / "o.mp4")

@@ -90,14 +90,30 @@ def video_decode_command(segment: Segment, fmt: OutputFormat) -> list[str]:
     )  # fmt: skip
 
 
-def still_decode_command(segment: Segment, fmt: OutputFormat) -> list[str]:
-    """The one frame of a video at `source_start`, upright and reframed, as raw yuv420p."""
+STILL_LOOKBACK = 0.5
+"""How far before a still's time to look for the last frame shown there (see below)."""
+
+
+def still_decode_command(
+    segment: Segment, fmt: OutputFormat, *, shown_before: bool = False
+) -> list[str]:
+    """The one frame of a video at `source_start`, upright and reframed, as raw yuv420p.
+
+    A seek keeps the first frame that starts at or after the time, so a time inside the last
+    frame's display span (a file's duration counts it) finds none. With `shown_before`, every
+    frame of the half second up to the time comes out instead; the last is the one shown."""
+    at = segment.source_start
+    if shown_before:
+        start = max(at - STILL_LOOKBACK, 0.0)
+        window = ["-ss", f"{start:.3f}", "-t", f"{at - start + 0.001:.3f}"]
+    else:
+        window = ["-ss", f"{at:.3f}"]
     return ffmpeg_command(
         "-loglevel", "error",
-        "-ss", f"{segment.source_start:.3f}", *_input(segment),
+        *window, *_input(segment),
         "-map", "0:v:0",
         "-vf", ",".join(_picture_steps(segment, fmt)),
-        "-frames:v", "1",
+        *([] if shown_before else ["-frames:v", "1"]),
         *_raw_frames_out(),
     )  # fmt: skip
 

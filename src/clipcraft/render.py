@@ -162,12 +162,25 @@ class StillFrames:
 def decode_still(segment: Segment, fmt: OutputFormat) -> np.ndarray:
     """The segment's picture, upright and reframed to its target size, as an I420 frame."""
     shape = frame_shape(*segment.reframe.target)
+    size = shape[0] * shape[1]
     if segment.shows == "photo":
         photo = open_photo(Path(segment.source))
         command = photo_reframe_command(segment, fmt, photo.size)
-        feed: bytes | None = photo.tobytes()
+        data = _run_feeding(command, photo.tobytes(), segment.source)
     else:
-        command, feed = still_decode_command(segment, fmt), None
+        data = _run_feeding(still_decode_command(segment, fmt), None, segment.source)
+        if len(data) < size:  # a time inside the last frame's span: take the frame shown there
+            command = still_decode_command(segment, fmt, shown_before=True)
+            data = _run_feeding(command, None, segment.source)[-size:]
+    if len(data) < size:
+        raise RenderError(
+            f"{segment.source}: no picture could be decoded at {segment.source_start:.2f} s"
+        )
+    return np.frombuffer(data[:size], np.uint8).reshape(shape)
+
+
+def _run_feeding(command: list[str], feed: bytes | None, source: str) -> bytes:
+    """What `command` writes, with `feed` written to it meanwhile."""
     with ffmpeg_process(
         command, stdin=subprocess.PIPE if feed else subprocess.DEVNULL, stdout=subprocess.PIPE
     ) as run:
@@ -180,13 +193,8 @@ def decode_still(segment: Segment, fmt: OutputFormat) -> np.ndarray:
         data = run.popen.stdout.read()
         if writer is not None:
             writer.join()
-        run.check(f"reading {segment.source}")
-    size = shape[0] * shape[1]
-    if len(data) < size:
-        raise RenderError(
-            f"{segment.source}: no picture could be decoded at {segment.source_start:.2f} s"
-        )
-    return np.frombuffer(data[:size], np.uint8).reshape(shape)
+        run.check(f"reading {source}")
+    return data
 
 
 def _write_all(stream: IO[bytes], data: bytes) -> None:
