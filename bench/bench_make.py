@@ -31,12 +31,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageDraw
-
 from clipcraft.assets import asset_dir
 from clipcraft.commands import BT709_TAGS
 from clipcraft.ffmpeg import ffmpeg_exe
 from clipcraft.styles import STYLES
+from clipcraft.synthetic import GRAIN, TURNS, draw_dish, ffmpeg, hevc_hlg, pattern_input, turned
 from clipcraft.text import font_path, layout_caption, render_caption
 
 WORK = Path(__file__).with_name("out")
@@ -44,9 +43,6 @@ CAPTION = "This sourdough nearly went in the bin… 😱"
 START, LENGTH, AFTER, EFFECT_AT = 4.0, 6.0, 2.5, 2.0
 
 INPUTS_VERSION = 4
-TEXTURE = "noise=alls=18:allf=t+u"
-"""Grain that changes every frame: the decoder and x264 do a camera's work, not a pattern's."""
-HLG_TAGS = ["-color_primaries", "bt2020", "-color_trc", "arib-std-b67", "-colorspace", "bt2020nc"]
 TONE_MAP = (
     "zscale=t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,"
     "tonemap=tonemap=hable:desat=0,zscale=t=bt709:m=bt709:r=tv,format=yuv420p"
@@ -57,8 +53,8 @@ TONE_MAP = (
 class BenchInput:
     """A generated input and how a careful person would reframe it with one ffmpeg command.
 
-    `crop` and `size` are on the picture as stored; `turn` is the filter that turns the
-    small picture upright (the player's display rotation), after scaling.
+    `crop` and `size` are on the picture as stored; `rotation` is how a player turns it
+    (a key of TURNS: the file is stored sideways with that display rotation).
     """
 
     width: int
@@ -69,22 +65,25 @@ class BenchInput:
     """What the phone records at (grain at a fixed quality would make 4K cost 130 Mb/s)."""
     crop: str
     size: str
-    turn: str = ""
+    rotation: int = 0
     hdr: bool = False
 
     @property
     def turned(self) -> bool:
-        return bool(self.turn)
+        return bool(self.rotation)
+
+    @property
+    def turn(self) -> str:
+        """The filter that turns the small picture upright after scaling, as a player does."""
+        return TURNS[self.rotation].upright
 
 
 INPUTS = {
     "portrait": BenchInput(1080, 1920, 30, 20, 16, "1080:1920:0:0", "1080:1920"),
-    "rotated60": BenchInput(1920, 1080, 60, 20, 24, "1920:1080:0:0", "1920:1080", "transpose=1"),
+    "rotated60": BenchInput(1920, 1080, 60, 20, 24, "1920:1080:0:0", "1920:1080", 270),
     "uhd": BenchInput(3840, 2160, 30, 20, 45, "1216:2160:1312:0", "1080:1920"),
-    "uhd60": BenchInput(3840, 2160, 60, 12, 65, "3840:2160:0:0", "1920:1080", "transpose=1"),
-    "hdr": BenchInput(
-        3840, 2160, 30, 12, 30, "3840:2160:0:0", "1920:1080", "transpose=1", hdr=True
-    ),
+    "uhd60": BenchInput(3840, 2160, 60, 12, 65, "3840:2160:0:0", "1920:1080", 270),
+    "hdr": BenchInput(3840, 2160, 30, 12, 30, "3840:2160:0:0", "1920:1080", 270, hdr=True),
 }
 """uhd60 is a 4K 60-fps Android clip held upright; hdr is every recent iPhone's: 4K HEVC
 Main10 HLG (BT.2020) stored turned 90°."""
@@ -102,13 +101,7 @@ def _video_codec(spec: BenchInput) -> list[str]:
     rate = ["-b:v", f"{spec.megabits}M", "-maxrate", f"{spec.megabits * 5 // 4}M",
             "-bufsize", f"{spec.megabits * 2}M"]  # fmt: skip
     if spec.hdr:
-        return [
-            "-vf", "format=yuv420p10le", "-c:v", "libx265", "-preset", "ultrafast",
-            *rate, "-x265-params",
-            f"log-level=error:keyint={spec.fps}:colorprim=bt2020:transfer=arib-std-b67"
-            ":colormatrix=bt2020nc",
-            *HLG_TAGS,
-        ]  # fmt: skip
+        return hevc_hlg(spec.fps, rate)
     return [
         "-vf", f"scale=out_color_matrix=bt709:out_range=tv,format=yuv420p,{BT709_TAGS}",
         "-c:v", "libx264", "-preset", "veryfast", *rate,
@@ -122,30 +115,15 @@ def make_inputs(names: list[str]) -> None:
         path, spec = input_path(name), INPUTS[name]
         if path.exists():
             continue
-        stored = path.with_name(path.stem + ".stored" + path.suffix) if spec.turned else path
-        source = f"testsrc2=s={spec.width}x{spec.height}:r={spec.fps}:d={spec.seconds},{TEXTURE}"
-        subprocess.run(
-            [
-                ffmpeg_exe(), "-loglevel", "error", "-y", "-f", "lavfi", "-i", source,
+        with turned(path, spec.rotation) as stored:  # a phone held upright: stored sideways
+            ffmpeg(
+                *pattern_input((spec.width, spec.height), spec.fps, spec.seconds, GRAIN),
                 "-f", "lavfi", "-i", f"anoisesrc=d={spec.seconds}:c=pink:a=0.05",
-                *_video_codec(spec), "-c:a", "aac", "-shortest", str(stored),
-            ],
-            check=True,
-        )  # fmt: skip
-        if stored != path:  # a phone held upright: stored sideways, turned by the player
-            subprocess.run(
-                [
-                    ffmpeg_exe(), "-loglevel", "error", "-y", "-display_rotation", "-90",
-                    "-i", str(stored), "-c", "copy", str(path),
-                ],
-                check=True,
+                *_video_codec(spec), "-c:a", "aac", "-shortest", stored,
             )  # fmt: skip
-            stored.unlink()
     dish = WORK / "dish.jpg"
     if not dish.exists():
-        photo = Image.new("RGB", (1440, 1920), (230, 190, 120))
-        ImageDraw.Draw(photo).ellipse((220, 460, 1220, 1460), fill=(180, 100, 40))
-        photo.save(dish, quality=90)
+        draw_dish(dish, (1440, 1920), 1000)
     style = STYLES["classic"]
     layout = layout_caption(CAPTION, style, font_path(None, style), 950, 979, 1080)
     render_caption(layout, style).save(WORK / "caption.png")
@@ -197,11 +175,7 @@ def reference_command(name: str, out: Path, best_order: bool = True) -> list[str
 def floor_commands(name: str, rendered: Path) -> list[list[str]]:
     """The work no order of steps avoids: decoding the window, and x264 on the output."""
     frames = WORK / "output-frames.yuv"
-    subprocess.run(
-        [ffmpeg_exe(), "-loglevel", "error", "-y", "-i", str(rendered), "-map", "0:v",
-         "-f", "rawvideo", "-pix_fmt", "yuv420p", str(frames)],
-        check=True,
-    )  # fmt: skip
+    ffmpeg("-i", rendered, "-map", "0:v", "-f", "rawvideo", "-pix_fmt", "yuv420p", frames)
     decode = [
         ffmpeg_exe(), "-loglevel", "error", "-ss", str(START), "-t", str(LENGTH),
         "-i", str(input_path(name)), "-map", "0:v", "-f", "null", "-",
@@ -263,16 +237,16 @@ def tree_memory(pid: int) -> int:
                 stat = (entry / "stat").read_text()
             except OSError:
                 continue
-            parent = int(stat[stat.rindex(")") + 2 :].split()[1])
-            children.setdefault(parent, []).append(int(entry.name))
+            parent_pid = int(stat[stat.rindex(")") + 2 :].split()[1])
+            children.setdefault(parent_pid, []).append(int(entry.name))
     total = 0
     todo: list[tuple[int, Usage | None]] = [(pid, None)]
     while todo:
-        current, parent = todo.pop()
-        usage = _usage(current)
+        pid_now, parent = todo.pop()
+        usage = _usage(pid_now)
         if parent is None or not usage.is_vfork_child_of(parent):
             total += usage.pss
-        todo.extend((child, usage) for child in children.get(current, []))
+        todo.extend((child, usage) for child in children.get(pid_now, []))
     return total
 
 

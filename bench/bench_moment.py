@@ -16,9 +16,9 @@ import sys
 import time
 from pathlib import Path
 
-from clipcraft.ffmpeg import ffmpeg_exe
 from clipcraft.moment import find_moment
 from clipcraft.probe import probe
+from clipcraft.synthetic import ffmpeg, pattern_input
 
 WORK = Path(__file__).with_name("out")
 CRASH = 31.0
@@ -27,14 +27,10 @@ CRASH = 31.0
 def make_source(path: Path) -> Path:
     if not path.exists():
         sound = f"0.01*(random(0)-0.5)+if(gte(t,{CRASH}),0.8*(random(1)-0.5)*exp(-(t-{CRASH})*6),0)"
-        subprocess.run(
-            [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
-             "-f", "lavfi", "-i", "testsrc2=s=1920x1080:r=30:d=60",
-             "-f", "lavfi", "-i", f"aevalsrc='{sound}':s=48000:d=60",
-             "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-g", "30",
-             "-pix_fmt", "yuv420p", "-c:a", "aac", str(path)],
-            check=True,
-        )  # fmt: skip
+        ffmpeg(*pattern_input((1920, 1080), 30, 60),
+               "-f", "lavfi", "-i", f"aevalsrc='{sound}':s=48000:d=60",
+               "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-g", "30",
+               "-pix_fmt", "yuv420p", "-c:a", "aac", path)  # fmt: skip
     return path
 
 

@@ -140,7 +140,7 @@ def cases(half: str, count: int = 40) -> list[RealCase]:
         if kind in ("multi-hit", "all three"):
             later = np.sort(rng.uniform(0.15, 1.0, int(rng.integers(1, 4))))
             first = max(level - float(rng.uniform(3, 8)), 6.0)
-            crash = (Placed(str(rng.choice(hits)), truth, first),)
+            crash: tuple[Placed, ...] = (Placed(str(rng.choice(hits)), truth, first),)
             crash += tuple(
                 Placed(str(rng.choice(hits)), round(truth + float(d), 2), level) for d in later
             )

@@ -14,17 +14,15 @@ Its picture, encoder and scoring also make and score the real-sound set (moment_
 from __future__ import annotations
 
 import argparse
-import subprocess
-import tempfile
+import functools
 import time
-import wave
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from clipcraft.ffmpeg import ffmpeg_exe
+from clipcraft.synthetic import encode_frames, fill_ellipse
 
 WIDTH, HEIGHT, FPS, RATE = 144, 256, 30, 48000
 TOLERANCE = 0.5
@@ -72,15 +70,6 @@ def _texture(rng: np.random.Generator) -> np.ndarray:
     return np.clip(big * 60 + tint * 0.8, 0, 255)
 
 
-def _disc(frame: np.ndarray, cx: float, cy: float, r: float, colour: tuple) -> None:
-    y0, y1 = int(max(cy - r, 0)), int(min(cy + r + 1, HEIGHT))
-    x0, x1 = int(max(cx - r, 0)), int(min(cx + r + 1, WIDTH))
-    if y0 >= y1 or x0 >= x1:
-        return
-    y, x = np.mgrid[y0:y1, x0:x1]
-    frame[y0:y1, x0:x1][(x - cx) ** 2 + (y - cy) ** 2 <= r * r] = colour
-
-
 def picture(
     duration: float, event: float, seed: int, shaking: Callable[[float], bool]
 ) -> Iterator[np.ndarray]:
@@ -94,18 +83,20 @@ def picture(
         t = index / FPS
         frame = base.copy()
         # someone stirring the pan: steady motion all along
-        _disc(frame, WIDTH / 2 + 14 * np.cos(t * 3), 190 + 8 * np.sin(t * 3), 6, (90, 90, 90))
+        stirring = WIDTH / 2 + 14 * np.cos(t * 3), 190 + 8 * np.sin(t * 3)
+        fill_ellipse(frame, *stirring, 6, 6, (90, 90, 90))
         after = t - event
         if after < 0:
-            _disc(frame, bowl_x, bowl_y, 16, (235, 235, 240))
+            fill_ellipse(frame, bowl_x, bowl_y, 16, 16, (235, 235, 240))
         else:
-            _disc(frame, bowl_x + 20 * after, bowl_y + 400 * after**2, 16, (235, 235, 240))
+            fill_ellipse(
+                frame, bowl_x + 20 * after, bowl_y + 400 * after**2, 16, 16, (235, 235, 240)
+            )
             if after < 1.0:
                 spread = 60 * after
                 for dx, dy in flour:
-                    _disc(
-                        frame, bowl_x + dx * spread, bowl_y + dy * spread * 0.6, 2, (250, 250, 250)
-                    )
+                    x, y = bowl_x + dx * spread, bowl_y + dy * spread * 0.6
+                    fill_ellipse(frame, x, y, 2, 2, (250, 250, 250))
         if shaking(t):
             frame = np.roll(frame, (int(rng.integers(-9, 10)), int(rng.integers(-9, 10))), (0, 1))
         yield frame.astype(np.uint8)
@@ -137,6 +128,7 @@ def sound(case: Case) -> np.ndarray:
     n = int(case.duration * RATE)
     t = np.arange(n) / RATE
     room = _noise(rng, n, 8) * 10 ** (-55 / 20)
+    bed: np.ndarray
     if case.background == "fan":
         bed = _noise(rng, n, 3) * 10 ** (-24 / 20)
     elif case.background == "music":
@@ -151,7 +143,7 @@ def sound(case: Case) -> np.ndarray:
         bed = voice * syllables * 10 ** (-20 / 20) * 0.5
     else:
         bed = np.zeros(n)
-    out = room + bed
+    out: np.ndarray = room + bed
     if case.shake:
         for centre in (0.5, case.duration - 0.5):
             thump = np.sin(2 * np.pi * 90 * (t - centre)) * np.exp(-np.abs(t - centre) * 30)
@@ -172,51 +164,10 @@ def sound(case: Case) -> np.ndarray:
 
 def write_clip(path: Path, picture: Iterable[np.ndarray], sound: np.ndarray | None) -> Path:
     """Encode WIDTH×HEIGHT rgb frames and an optional mono RATE track as phones do (H.264, AAC)."""
-    with tempfile.TemporaryDirectory() as work:
-        args = [
-            ffmpeg_exe(),
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-y",
-            "-f",
-            "rawvideo",
-            "-pix_fmt",
-            "rgb24",
-            "-s",
-            f"{WIDTH}x{HEIGHT}",
-            "-framerate",
-            str(FPS),
-            "-i",
-            "pipe:0",
-        ]
-        if sound is not None:
-            wav = Path(work) / "sound.wav"
-            with wave.open(str(wav), "wb") as out:
-                out.setnchannels(1)
-                out.setsampwidth(2)
-                out.setframerate(RATE)
-                out.writeframes((np.clip(sound, -1, 1) * 32767).astype("<i2").tobytes())
-            args += ["-i", str(wav), "-c:a", "aac"]
-        args += [
-            "-c:v",
-            "libx264",
-            "-preset",
-            "ultrafast",
-            "-crf",
-            "28",
-            "-pix_fmt",
-            "yuv420p",
-            str(path),
-        ]
-        process = subprocess.Popen(args, stdin=subprocess.PIPE)
-        assert process.stdin is not None
-        for frame in picture:
-            process.stdin.write(frame.tobytes())
-        process.stdin.close()
-        if process.wait() != 0:
-            raise SystemExit(f"could not make {path}")
-    return path
+    return encode_frames(
+        path, picture, FPS, sound=sound, rate=RATE,
+        video=("-c:v", "libx264", "-preset", "ultrafast", "-crf", "28", "-pix_fmt", "yuv420p"),
+    )  # fmt: skip
 
 
 def make_case(case: Case, path: Path) -> Path:
@@ -282,9 +233,7 @@ def synthetic_score(count: int = 36) -> Score:
         )
 
     labelled = [
-        Labelled(
-            case.name, case.event, described(case), lambda path, case=case: make_case(case, path)
-        )
+        Labelled(case.name, case.event, described(case), functools.partial(make_case, case))
         for case in cases(count)
     ]
     return score_set(labelled, OUT / "moments")

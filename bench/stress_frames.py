@@ -26,10 +26,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageDraw
+from clipcraft.synthetic import GRAIN, draw_dish, ffmpeg, hevc_hlg, pattern_input, turned
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from media import ffmpeg
 from timing import decode, problems
 
 WORK = Path(__file__).with_name("out") / "stress"
@@ -41,9 +40,6 @@ REAL_CLIPS = [
     "pixel7_h264_1080p_rot180_noaudio.mp4",
     "android14_hevc10_hlg_1080p.mp4",
 ]
-TEXTURE = "noise=alls=18:allf=t+u"
-"""Grain that changes every frame, so decoder and encoder work as on a camera's picture."""
-
 SOUND = ["-f", "lavfi", "-i", "anoisesrc=c=pink:a=0.1:r=48000,aformat=channel_layouts=stereo"]
 
 
@@ -60,44 +56,32 @@ def generated_inputs() -> dict[str, Path]:
     if all(path.exists() for path in made.values()):
         return made
     x264 = ["-c:v", "libx264", "-preset", "veryfast", "-bf", "3", "-pix_fmt", "yuv420p"]
-    ffmpeg("-f", "lavfi", "-i", f"testsrc2=s=1280x720:r=60:d=6,{TEXTURE}", *SOUND,
-           *x264, "-c:a", "aac", "-t", "6", str(WORK / "stored.mp4"))  # fmt: skip
-    ffmpeg("-display_rotation", "-90", "-i", str(WORK / "stored.mp4"), "-c", "copy",
-           str(made["phone60-rot90"]))  # fmt: skip
+    with turned(made["phone60-rot90"], 270) as stored:
+        ffmpeg(*pattern_input((1280, 720), 60, 6, GRAIN), *SOUND,
+               *x264, "-c:a", "aac", "-t", "6", stored)  # fmt: skip
     # frames at jittered times, one in seven dropped, as a phone's timestamps come
-    ffmpeg("-f", "lavfi", "-i", f"testsrc2=s=720x1280:r=30:d=6,{TEXTURE}", *SOUND,
+    ffmpeg(*pattern_input((720, 1280), 30, 6, GRAIN), *SOUND,
            "-vf", "select='not(eq(mod(n,7),3))',setpts='(N*1.09/30+0.006*sin(N))/TB'",
            "-fps_mode", "passthrough", "-video_track_timescale", "90000",
-           *x264, "-c:a", "aac", "-t", "6", str(made["vfr"]))  # fmt: skip
-    ffmpeg("-f", "lavfi", "-i", f"testsrc2=s=640x360:r=240:d=3,{TEXTURE}", *SOUND,
-           *x264, "-c:a", "aac", "-t", "3", str(made["slowmo240"]))  # fmt: skip
+           *x264, "-c:a", "aac", "-t", "6", made["vfr"])  # fmt: skip
+    ffmpeg(*pattern_input((640, 360), 240, 3, GRAIN), *SOUND,
+           *x264, "-c:a", "aac", "-t", "3", made["slowmo240"])  # fmt: skip
     # sound from 0.7 s to 4.5 s of an 8-s picture; then cut between keyframes (edit list)
-    ffmpeg("-f", "lavfi", "-i", f"testsrc2=s=720x1280:r=30:d=8,{TEXTURE}",
+    late = WORK / "late.mp4"
+    ffmpeg(*pattern_input((720, 1280), 30, 8, GRAIN),
            "-itsoffset", "0.7", *SOUND, "-map", "0:v", "-map", "1:a",
-           *x264, "-g", "60", "-c:a", "aac", "-t", "8",
-           "-af", "atrim=0:3.8", str(WORK / "late.mp4"))  # fmt: skip
-    ffmpeg("-ss", "1.37", "-i", str(WORK / "late.mp4"), "-c", "copy",
-           str(made["late-sound-edit-list"]))  # fmt: skip
-    ffmpeg("-f", "lavfi", "-i", f"testsrc2=s=1280x720:r=30:d=4,{TEXTURE}", *SOUND,
-           "-vf", "format=yuv420p10le", "-c:v", "libx265", "-preset", "ultrafast",
-           "-x265-params",
-           "log-level=error:keyint=30:colorprim=bt2020:transfer=arib-std-b67:colormatrix=bt2020nc",
-           "-color_primaries", "bt2020", "-color_trc", "arib-std-b67", "-colorspace", "bt2020nc",
-           "-c:a", "aac", "-t", "4", str(WORK / "hlg.stored.mov"))  # fmt: skip
-    ffmpeg("-display_rotation", "-90", "-i", str(WORK / "hlg.stored.mov"), "-c", "copy",
-           str(made["hevc-hlg-rot90"]))  # fmt: skip
-    for leftover in ("stored.mp4", "late.mp4", "hlg.stored.mov"):
-        (WORK / leftover).unlink()
+           *x264, "-g", "60", "-c:a", "aac", "-t", "8", "-af", "atrim=0:3.8", late)  # fmt: skip
+    ffmpeg("-ss", "1.37", "-i", late, "-c", "copy", made["late-sound-edit-list"])
+    late.unlink()
+    with turned(made["hevc-hlg-rot90"], 270) as stored:
+        ffmpeg(*pattern_input((1280, 720), 30, 4, GRAIN), *SOUND,
+               *hevc_hlg(30), "-c:a", "aac", "-t", "4", stored)  # fmt: skip
     return made
 
 
 def dish_photo() -> Path:
     path = WORK / "dish.jpg"
-    if not path.exists():
-        photo = Image.new("RGB", (1200, 1600), (230, 190, 120))
-        ImageDraw.Draw(photo).ellipse((200, 400, 1000, 1200), fill=(180, 100, 40))
-        photo.save(path, quality=90)
-    return path
+    return path if path.exists() else draw_dish(path, (1200, 1600), 800)
 
 
 def option_sets(dish: Path) -> list[list[str]]:

@@ -7,20 +7,18 @@ Also writes dish.jpg beside the clip: a plate of pancakes, the "after" the recip
 Fourteen seconds of portrait "phone" footage drawn with numpy — a pan on a wooden counter, a
 pancake being tossed, and at 0:07.0 the toss that lands on the counter with a clatter — so
 that the README's first command works on a fresh machine without shipping any video. The file
-is written with the same bundled ffmpeg that clipcraft uses.
+is written with the same bundled ffmpeg that clipcraft uses (`clipcraft.synthetic`).
 """
 
 from __future__ import annotations
 
-import subprocess
 import sys
-import tempfile
-import wave
 from pathlib import Path
 
 import numpy as np
 
-from clipcraft.ffmpeg import ffmpeg_exe
+from clipcraft.errors import RenderError
+from clipcraft.synthetic import encode_frames, fill_ellipse
 
 WIDTH, HEIGHT, FPS, SECONDS = 720, 1280, 30, 14.0
 MISHAP = 7.0
@@ -35,17 +33,6 @@ def counter() -> np.ndarray:
     wall = np.array([70, 80, 90], np.float32)
     image = np.where((y < HEIGHT * 0.28)[..., None], wall, wood)
     return image.astype(np.uint8)
-
-
-def disc(frame: np.ndarray, cx: float, cy: float, rx: float, ry: float, colour: tuple) -> None:
-    """Fill an ellipse in place (only its bounding box is touched)."""
-    x0, x1 = int(max(cx - rx, 0)), int(min(cx + rx + 1, WIDTH))
-    y0, y1 = int(max(cy - ry, 0)), int(min(cy + ry + 1, HEIGHT))
-    if x0 >= x1 or y0 >= y1:
-        return
-    y, x = np.mgrid[y0:y1, x0:x1]
-    inside = ((x - cx) / rx) ** 2 + ((y - cy) / ry) ** 2 <= 1.0
-    frame[y0:y1, x0:x1][inside] = colour
 
 
 def pancake_position(t: float) -> tuple[float, float, float]:
@@ -66,12 +53,12 @@ def pancake_position(t: float) -> tuple[float, float, float]:
 def frame_at(t: float, background: np.ndarray) -> np.ndarray:
     frame = background.copy()
     shake = 6 * np.exp(-(t - MISHAP) * 4) * np.sin(t * 90) if t >= MISHAP else 0.0
-    disc(frame, WIDTH * 0.5 + shake, HEIGHT * 0.6, 250, 130, (35, 35, 38))  # pan
-    disc(frame, WIDTH * 0.5 + shake, HEIGHT * 0.585, 215, 105, (55, 55, 60))
-    disc(frame, WIDTH * 0.12 + shake, HEIGHT * 0.6, 70, 22, (30, 30, 30))  # handle
+    fill_ellipse(frame, WIDTH * 0.5 + shake, HEIGHT * 0.6, 250, 130, (35, 35, 38))  # pan
+    fill_ellipse(frame, WIDTH * 0.5 + shake, HEIGHT * 0.585, 215, 105, (55, 55, 60))
+    fill_ellipse(frame, WIDTH * 0.12 + shake, HEIGHT * 0.6, 70, 22, (30, 30, 30))  # handle
     x, y, flat = pancake_position(t)
-    disc(frame, x + shake, y, 120, 62 * flat, (225, 180, 95))
-    disc(frame, x + shake, y, 60, 30 * flat, (205, 150, 70))
+    fill_ellipse(frame, x + shake, y, 120, 62 * flat, (225, 180, 95))
+    fill_ellipse(frame, x + shake, y, 60, 30 * flat, (205, 150, 70))
     return frame
 
 
@@ -113,55 +100,15 @@ def dish(path: Path) -> None:
 
 def main(out: Path) -> None:
     background = counter()
-    with tempfile.TemporaryDirectory() as work:
-        audio = Path(work) / "sound.wav"
-        with wave.open(str(audio), "wb") as wav:
-            wav.setnchannels(1)
-            wav.setsampwidth(2)
-            wav.setframerate(RATE)
-            wav.writeframes((sound() * 32767).astype("<i2").tobytes())
-        encoder = subprocess.Popen(
-            [
-                ffmpeg_exe(),
-                "-hide_banner",
-                "-loglevel",
-                "error",
-                "-y",
-                "-f",
-                "rawvideo",
-                "-pix_fmt",
-                "rgb24",
-                "-s",
-                f"{WIDTH}x{HEIGHT}",
-                "-framerate",
-                str(FPS),
-                "-i",
-                "pipe:0",
-                "-i",
-                str(audio),
-                "-c:v",
-                "libx264",
-                "-preset",
-                "veryfast",
-                "-crf",
-                "26",
-                "-pix_fmt",
-                "yuv420p",
-                "-c:a",
-                "aac",
-                "-b:a",
-                "96k",
-                "-shortest",
-                str(out),
-            ],
-            stdin=subprocess.PIPE,
-        )
-        assert encoder.stdin is not None
-        for index in range(int(SECONDS * FPS)):
-            encoder.stdin.write(frame_at(index / FPS, background).tobytes())
-        encoder.stdin.close()
-        if encoder.wait() != 0:
-            sys.exit("making the example failed")
+    frames = (frame_at(index / FPS, background) for index in range(int(SECONDS * FPS)))
+    try:
+        encode_frames(
+            out, frames, FPS, sound=sound(), rate=RATE,
+            video=("-c:v", "libx264", "-preset", "veryfast", "-crf", "26", "-pix_fmt", "yuv420p"),
+            audio=("-c:a", "aac", "-b:a", "96k", "-shortest"),
+        )  # fmt: skip
+    except RenderError as error:
+        sys.exit(f"making the example failed: {error}")
     dish(out.with_name("dish.jpg"))
     print(out)
 

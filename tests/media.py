@@ -1,17 +1,20 @@
 """Tiny test media made with the bundled ffmpeg: colour blocks per second, a red corner
-marker, a steady tone, and optional phone rotation metadata."""
+marker, a steady tone, and optional phone rotation metadata; and readers of what clipcraft
+writes. The making itself is `clipcraft.synthetic`, shared with the benchmarks and the
+example."""
 
 from __future__ import annotations
 
 import re
 import subprocess
-import wave
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from clipcraft.ffmpeg import ffmpeg_exe
+from clipcraft.synthetic import TURNS, encode_frames, turned, write_wav
+from clipcraft.synthetic import ffmpeg as ffmpeg  # re-exported for the tests
 
 PALETTE = [
     (40, 90, 220),
@@ -26,15 +29,6 @@ PALETTE = [
 """One colour per second of source; red is kept for the corner marker."""
 
 MARKER = (230, 20, 20)
-
-# How to store an upright picture so that a player turns it back: (stored transform, the
-# display rotation ffmpeg writes, counter-clockwise).
-ROTATIONS = {
-    0: ("", 0),
-    90: ("transpose=1", 90),
-    180: ("hflip,vflip", 180),
-    270: ("transpose=2", -90),
-}
 
 
 def block_colour(second: float) -> tuple[int, int, int]:
@@ -65,84 +59,32 @@ def make_video(
     """A clip that *displays* as width×height: colour block per second, red top-left marker.
 
     `audio` is "tone" (a steady 440 Hz), "clicks" (a short burst at each whole second, when
-    the colour changes) or None.
+    the colour changes) or None. A `rotation` (a key of TURNS) stores the picture turned, with
+    the display rotation that turns it back, as a phone held sideways records it.
     """
-    frames = round(seconds * fps)
-    transform, display = ROTATIONS[rotation]
-    stored = path.with_name(path.stem + ".stored.mp4") if rotation else path
-    args = [
-        ffmpeg_exe(),
-        "-hide_banner",
-        "-loglevel",
-        "error",
-        "-y",
-        "-f",
-        "rawvideo",
-        "-pix_fmt",
-        "rgb24",
-        "-s",
-        f"{width}x{height}",
-        "-framerate",
-        str(fps),
-        "-i",
-        "pipe:0",
-    ]
-    sound = path.with_name(path.stem + ".sound.wav")
-    if audio:
-        write_sound(sound, seconds, clicks=audio == "clicks", rate=44100)
-        args += ["-i", str(sound)]
-    filters = ",".join(step for step in (video_filter, transform) if step)
-    if filters:
-        args += ["-vf", filters]
-    args += ["-c:v", codec, "-pix_fmt", "yuv420p", *extra]
-    if audio:
-        args += ["-c:a", "aac", "-ac", "1", "-shortest"]
-    args.append(str(stored))
-    data = b"".join(upright_frame(width, height, i / fps).tobytes() for i in range(frames))
-    subprocess.run(args, input=data, check=True)
-    sound.unlink(missing_ok=True)
-    if rotation:
-        subprocess.run(
-            [
-                ffmpeg_exe(),
-                "-hide_banner",
-                "-loglevel",
-                "error",
-                "-y",
-                "-display_rotation",
-                str(display),
-                "-i",
-                str(stored),
-                "-c",
-                "copy",
-                str(path),
-            ],
-            check=True,
-        )
-        stored.unlink()
+    filters = ",".join(step for step in (video_filter, TURNS[rotation].store) if step)
+    video = [*(["-vf", filters] if filters else []), "-c:v", codec, "-pix_fmt", "yuv420p", *extra]
+    frames = (upright_frame(width, height, i / fps) for i in range(round(seconds * fps)))
+    sound = tone(seconds, clicks=audio == "clicks", rate=44100) if audio else None
+    with turned(path, rotation) as stored:
+        encode_frames(
+            stored, frames, fps, sound=sound, rate=44100, video=video,
+            audio=("-c:a", "aac", "-ac", "1", "-shortest"),
+        )  # fmt: skip
     return path
 
 
-def ffmpeg(*args: object) -> None:
-    """Run the bundled ffmpeg quietly on `args`, failing the test if it fails."""
-    subprocess.run(
-        [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", *map(str, args)], check=True
-    )
+def tone(seconds: float, *, clicks: bool = False, rate: int = 48000) -> np.ndarray:
+    """A 440 Hz tone, or 5-ms bursts at every whole second (when the colour changes)."""
+    t = np.arange(int(seconds * rate)) / rate
+    if clicks:
+        return np.where((t % 1.0) < 0.005, 0.8 * np.sin(2 * np.pi * 3000 * t), 0.0)
+    return 0.3 * np.sin(2 * np.pi * 440 * t)
 
 
 def write_sound(path: Path, seconds: float, *, clicks: bool = False, rate: int = 48000) -> Path:
-    """Mono 16-bit WAV: a 440 Hz tone, or 5-ms bursts at every whole second."""
-    t = np.arange(int(seconds * rate)) / rate
-    if clicks:
-        signal = np.where((t % 1.0) < 0.005, 0.8 * np.sin(2 * np.pi * 3000 * t), 0.0)
-    else:
-        signal = 0.3 * np.sin(2 * np.pi * 440 * t)
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(rate)
-        out.writeframes((signal * 32767).astype("<i2").tobytes())
-    return path
+    """Mono 16-bit WAV of `tone`."""
+    return write_wav(path, tone(seconds, clicks=clicks, rate=rate), rate)
 
 
 @dataclass(frozen=True)

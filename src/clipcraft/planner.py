@@ -28,7 +28,7 @@ from clipcraft.probe import MediaInfo
 from clipcraft.recipe import Fit, Recipe, TrimSettings
 from clipcraft.sounds import Sound
 from clipcraft.stages.caption import OUTRO_SECONDS, plan_captions, safe_zone
-from clipcraft.stages.reframe import UPRIGHT_TURNS, Stored, choose_reframe
+from clipcraft.stages.reframe import UPRIGHT_TURNS, Reframe, Stored, choose_reframe
 from clipcraft.stages.sequence import (
     FREEZE_ZOOM,
     PHOTO_ZOOM,
@@ -235,20 +235,9 @@ def _before_part(
 
     def footage(role: Role, start: float, end: float, first: int, count: int) -> Segment:
         replay = role == "replay"
-        return Segment(
-            role=role,
-            shows="footage",
-            source=media.path,
-            source_start=round(start, 3),
-            source_end=round(end, 3),
-            start_frame=first,
-            frames=count,
-            reframe=reframe,
-            hdr_to_sdr=media.hdr,
-            sound=media.has_audio and not replay,
-            speed=REPLAY_SPEED if replay else 1.0,
-            region=where.region,
-        )
+        sound = media.has_audio and not replay
+        speed = REPLAY_SPEED if replay else 1.0
+        return _playing(media, role, (start, end), first, count, reframe, where, sound, speed)
 
     if not budget.freeze:
         segments = [footage("fail", window.start, window.end, 0, frames)]
@@ -278,6 +267,34 @@ def _before_part(
         count = min(budget.replay, round((end - start) / REPLAY_SPEED * fps))
         segments.append(footage("replay", start, end, segments[-1].end_frame, count))
     return segments, round(moment_frame / fps, 3)
+
+
+def _playing(
+    media: MediaInfo,
+    role: Role,
+    span: tuple[float, float],
+    first: int,
+    count: int,
+    reframe: Reframe,
+    where: Frame,
+    sound: bool,
+    speed: float = 1.0,
+) -> Segment:
+    """Footage playing from `span[0]` to `span[1]` of the source on `count` frames."""
+    return Segment(
+        role=role,
+        shows="footage",
+        source=media.path,
+        source_start=round(span[0], 3),
+        source_end=round(span[1], 3),
+        start_frame=first,
+        frames=count,
+        reframe=reframe,
+        hdr_to_sdr=media.hdr,
+        sound=sound,
+        speed=speed,
+        region=where.region,
+    )
 
 
 def stored_as(media: MediaInfo) -> Stored:
@@ -347,19 +364,8 @@ def _after_segment(
         )
     end = min(start + count / OUTPUT_FPS, after.duration)
     reframe = choose_reframe((after.width, after.height), where.size, "auto", stored_as(after))
-    return Segment(
-        role="after",
-        shows="footage",
-        source=after.path,
-        source_start=round(start, 3),
-        source_end=round(end, 3),
-        start_frame=first,
-        frames=min(count, max(1, round((end - start) * OUTPUT_FPS))),
-        reframe=reframe,
-        hdr_to_sdr=after.hdr,
-        sound=sound,
-        region=where.region,
-    )
+    frames = min(count, max(1, round((end - start) * OUTPUT_FPS)))
+    return _playing(after, "after", (start, end), first, frames, reframe, where, sound)
 
 
 def _outro(last: Segment, frames: int, size: tuple[int, int]) -> Segment:
