@@ -15,6 +15,8 @@ from clipcraft.synthetic import TURNS, encode_frames, turned
 from helpers import ffmpeg_children
 from media import MARKER, close_to, upright_frame
 
+pytestmark = pytest.mark.media  # every test here makes or reads media
+
 
 @pytest.mark.parametrize("rotation", sorted(TURNS))
 def test_the_upright_filter_undoes_how_a_turned_clip_is_stored(
