@@ -60,7 +60,8 @@ def _picture_steps(segment: Segment, fmt: OutputFormat) -> list[str]:
     decoding it."""
     scaler = "bilinear" if fmt.shortcuts else "bicubic"
     tone_mapped = [HDR_TO_SDR] if segment.hdr_to_sdr else []
-    steps = [reframe_filter(segment.reframe, scaler, upright=tone_mapped)]
+    clock = (segment.source_start, segment.speed)
+    steps = [reframe_filter(segment.reframe, scaler, upright=tone_mapped, clock=clock)]
     if segment.look == "card":
         steps.append(CARD_LOOK)
     steps += [TO_BT709, f"format={FRAME_PIXEL_FORMAT}"]

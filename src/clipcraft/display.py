@@ -27,7 +27,7 @@ def describe(plan: Plan) -> str:
         f"CRF {fmt.crf}, AAC {fmt.audio_bitrate} {fmt.audio_rate // 1000} kHz",
         f"length   {format_time(plan.duration)} ({plan.total_frames} frames)",
         "",
-        f"{'part':<8}{'output':<19}{'source':<34}{'fit':<6}file",
+        f"{'part':<8}{'output':<19}{'source':<34}{'fit':<7}file",
     ]
     for segment in plan.segments:
         if segment.still:
@@ -44,7 +44,7 @@ def describe(plan: Plan) -> str:
         where = f" ({segment.region})" if segment.region != "full" else ""
         lines.append(
             f"{segment.role:<8}{span(segment.start_frame, segment.end_frame):<19}{source:<34}"
-            f"{segment.reframe.mode:<6}{Path(segment.source).name}{where}"
+            f"{segment.reframe.mode:<7}{Path(segment.source).name}{where}"
         )
     for transition in plan.transitions:
         both = " (both parts show)" if transition.overlap else ""
@@ -59,6 +59,14 @@ def describe(plan: Plan) -> str:
             f"{' / '.join(caption.layout.lines)}"
         )
     lines.append(f"{'moment':<8}{format_time(plan.moment):<19}{plan.moment_basis}")
+    for segment in plan.segments:
+        reframe = segment.reframe
+        if reframe.mode == "follow" and not segment.still and reframe.path:
+            xs = [key.x for key in reframe.path]
+            moves = f"corner x {min(xs)}–{max(xs)} px over {len(reframe.path)} keyframes"
+            lines.append(f"{'follow':<8}{segment.role:<19}{moves}")
+        if reframe.why and not segment.still:
+            lines.append(f"{'fit':<8}{segment.role:<19}{reframe.why}")
     for effect in plan.sound.effects:
         end = effect.start + effect.duration
         lines.append(

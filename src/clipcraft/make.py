@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from clipcraft.action import action_track
 from clipcraft.errors import UsageError
 from clipcraft.layers import Layer, Resolved, resolve, without_orphans
 from clipcraft.moment import find_moment
@@ -53,7 +54,12 @@ def prepare(recipe: Recipe, source: Path, output: Path | None, force: bool) -> P
     read = Inputs(
         media=media, after=after, sounds=sounds, cues=cues, found=found, font=font, cover=cover_at
     )
-    return build_plan(recipe, read, target)
+    plan = build_plan(recipe, read, target)
+    if not plan.unmeasured:
+        return plan
+    probed = {info.path: info for info in (media, after) if info is not None}
+    tracks = {span: action_track(probed[span[0]], span[1], span[2]) for span in plan.unmeasured}
+    return build_plan(recipe, replace(read, tracks=tracks), target)
 
 
 def fill_placeholders(recipe: Recipe, values: Mapping[str, object]) -> Recipe:

@@ -24,6 +24,8 @@ Look = Literal["plain", "card"]
 """A card is blurred and dimmed: the outro's background."""
 Region = Literal["full", "top", "bottom"]
 CaptionRole = Literal["fail", "subtitle", "after", "outro", "label", "tag"]
+Span = tuple[str, float, float]
+"""A source file and a window on it (start, end seconds)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -124,6 +126,9 @@ class Plan:
     captions: tuple[PlannedCaption, ...]
     transitions: tuple[PlannedTransition, ...]
     warnings: tuple[str, ...]
+    unmeasured: tuple[Span, ...] = ()
+    """Windows whose action the reframe would follow but that were not measured: make.prepare
+    measures them and plans again (planning reads no file)."""
 
     @property
     def total_frames(self) -> int:

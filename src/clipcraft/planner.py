@@ -22,12 +22,14 @@ from clipcraft.plan import (
     Segment,
     Shows,
     SoundPlan,
+    Span,
 )
 from clipcraft.platforms import PLATFORMS
 from clipcraft.probe import MediaInfo
 from clipcraft.recipe import Fit, Recipe, TrimSettings
 from clipcraft.sounds import Sound
 from clipcraft.stages.caption import OUTRO_SECONDS, plan_captions, safe_zone
+from clipcraft.stages.follow import ActionTrack, follow_path, is_clear
 from clipcraft.stages.reframe import UPRIGHT_TURNS, Reframe, Stored, choose_reframe
 from clipcraft.stages.sequence import (
     FREEZE_ZOOM,
@@ -58,6 +60,9 @@ AUDIO_RATE = 48000
 LOUDNESS_LUFS = -14.0
 TRUE_PEAK_DB = -1.0
 DUCK_DB = -8.0
+FOLLOW_WIDER = 1.6
+"""`auto` considers following the action in footage this much wider (or taller) than the
+frame; closer shapes are cropped, as the centre crop keeps most of the picture anyway."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -74,6 +79,8 @@ class Inputs:
     font: Path | None = None
     """A face the recipe names; None: the caption style's own bundled face."""
     cover: str | None = None
+    tracks: Mapping[Span, ActionTrack] = field(default_factory=dict)
+    """Where the action is in each window a follow reframe asked for (see Plan.unmeasured)."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +89,43 @@ class Frame:
 
     size: tuple[int, int]
     region: Region
+
+
+@dataclass
+class Fitting:
+    """Reframes footage for one plan: following the action where it was measured, and noting
+    the windows where it would follow but was not."""
+
+    tracks: Mapping[Span, ActionTrack]
+    unmeasured: list[Span] = field(default_factory=list)
+
+    def footage(
+        self, media: MediaInfo, size: tuple[int, int], fit: Fit, span: Span, moment: float
+    ) -> Reframe:
+        """`fit` for a window of `media` (`follow` centred on the action at `moment`); `auto`
+        follows footage much wider or taller than the frame when its action is in one place,
+        else fits it over its blur."""
+        plain = "crop" if fit == "follow" else fit
+        base = choose_reframe((media.width, media.height), size, plain, stored_as(media))
+        if fit not in ("auto", "follow") or (fit == "auto" and not _much_wider(base)):
+            return base
+        box = base.crop_box()[:2]
+        track = self.tracks.get(span)
+        if track is None:
+            self.unmeasured.append(span)
+            return replace(base, mode="follow") if fit == "follow" else base
+        window = (box[0] / media.width, box[1] / media.height)
+        if fit == "auto" and not is_clear(track, window, moment):
+            return replace(base, why="blur: the action is not in one place")
+        path = follow_path(track, (media.width, media.height), box, moment)
+        why = "follow: the action stays in one window" if fit == "auto" else ""
+        return replace(base, mode="follow", path=path, why=why)
+
+
+def _much_wider(reframe: Reframe) -> bool:
+    (sw, sh), (tw, th) = reframe.source, reframe.target
+    shapes = (sw / sh) / (tw / th)
+    return max(shapes, 1 / shapes) >= FOLLOW_WIDER
 
 
 def output_format(recipe: Recipe) -> OutputFormat:
@@ -124,15 +168,24 @@ def build_plan(recipe: Recipe, inputs: Inputs, output: Path) -> Plan:
     )
     full = Frame((fmt.width, fmt.height), "full")
     before = Frame((fmt.width, fmt.height // 2), "top") if split else full
-    segments, moment = _before_part(media, trim, budget, before, recipe.output.fit, warnings)
+    fitting = Fitting(inputs.tracks)
+    segments, moment = _before_part(
+        media, trim, budget, before, (recipe.output.fit, fitting), warnings
+    )
     before_end = segments[-1].end_frame
     transitions: list[PlannedTransition] = []
+    after_fit: tuple[Fit, Fitting] = (
+        "follow" if recipe.output.fit == "follow" else "auto",
+        fitting,
+    )
     if after is not None and split:
         below = Frame((fmt.width, fmt.height - before.size[1]), "bottom")
-        segments.append(_after_segment(after, recipe, 0, before_end, below, sound=False))
+        segments.append(_after_segment(after, recipe, 0, before_end, below, after_fit, False))
     elif after is not None:
         start = before_end - overlap
-        segments.append(_after_segment(after, recipe, start, budget.after, full, after.has_audio))
+        segments.append(
+            _after_segment(after, recipe, start, budget.after, full, after_fit, after.has_audio)
+        )
         if kind != "cut":
             at = before_end if not overlap else start
             transitions.append(
@@ -160,6 +213,7 @@ def build_plan(recipe: Recipe, inputs: Inputs, output: Path) -> Plan:
         ),
         transitions=tuple(transitions),
         warnings=tuple(warnings),
+        unmeasured=tuple(fitting.unmeasured),
     )
 
 
@@ -216,10 +270,16 @@ def _resolve_trim(
 
 
 def _before_part(
-    media: MediaInfo, trim: TrimSettings, budget: Budget, where: Frame, fit: Fit, warnings: list
+    media: MediaInfo,
+    trim: TrimSettings,
+    budget: Budget,
+    where: Frame,
+    fitted: tuple[Fit, Fitting],
+    warnings: list,
 ) -> tuple[list[Segment], float]:
     """The fail (split by a freeze, followed by a replay) and the moment's output time."""
     fps = OUTPUT_FPS
+    fit, fitting = fitted
     if media.kind == "photo":
         return [_photo(media, "fail", 0, budget.fail, where, fit)], 0.0
     placement = place_window(
@@ -231,7 +291,8 @@ def _before_part(
     at = trim.at
     inside = at is not None and window.start <= at <= window.end
     moment = at if inside and at is not None else window.start + LEAD_IN * window.length
-    reframe = choose_reframe((media.width, media.height), where.size, fit, stored_as(media))
+    span = (media.path, window.start, window.end)
+    reframe = fitting.footage(media, where.size, fit, span, moment)
 
     def footage(role: Role, start: float, end: float, first: int, count: int) -> Segment:
         replay = role == "replay"
@@ -253,7 +314,7 @@ def _before_part(
             first=lead,
             count=budget.freeze,
             where=where,
-            fit=fit,
+            reframe=reframe,
             zoom=(1.0, FREEZE_ZOOM),
         )
         segments.append(freeze)
@@ -315,13 +376,13 @@ def _held(
     first: int,
     count: int,
     where: Frame,
-    fit: Fit,
+    reframe: Reframe,
     zoom: tuple[float, float],
 ) -> Segment:
-    """A held picture, reframed at the size its deepest zoom needs so it stays sharp."""
+    """A held picture, reframed as `reframe` (made for the frame) at the size its deepest zoom
+    needs, so it stays sharp."""
     deepest = max(zoom)
     target = (round_even(where.size[0] * deepest), round_even(where.size[1] * deepest))
-    reframe = choose_reframe((media.width, media.height), target, fit, stored_as(media))
     return Segment(
         role=role,
         shows=shows,
@@ -330,15 +391,24 @@ def _held(
         source_end=round(at, 3),
         start_frame=first,
         frames=count,
-        reframe=reframe,
+        reframe=_resized(reframe, target),
         hdr_to_sdr=media.hdr and shows != "photo",
         zoom=zoom,
         region=where.region,
     )
 
 
+def _resized(reframe: Reframe, target: tuple[int, int]) -> Reframe:
+    """The same reframe for a `target` of (nearly) the same shape."""
+    if reframe.mode == "follow":
+        return replace(reframe, target=target)
+    return choose_reframe(reframe.source, target, reframe.mode, reframe.stored)
+
+
 def _photo(media: MediaInfo, role: Role, first: int, count: int, where: Frame, fit: Fit) -> Segment:
-    """A photo, zooming in slowly so it is never a dead still."""
+    """A photo, zooming in slowly so it is never a dead still (nothing moves: no follow)."""
+    still_fit = "auto" if fit == "follow" else fit
+    reframe = choose_reframe((media.width, media.height), where.size, still_fit, stored_as(media))
     return _held(
         media,
         role,
@@ -347,14 +417,21 @@ def _photo(media: MediaInfo, role: Role, first: int, count: int, where: Frame, f
         first=first,
         count=count,
         where=where,
-        fit=fit,
+        reframe=reframe,
         zoom=(1.0, PHOTO_ZOOM),
     )
 
 
 def _after_segment(
-    after: MediaInfo, recipe: Recipe, first: int, count: int, where: Frame, sound: bool
+    after: MediaInfo,
+    recipe: Recipe,
+    first: int,
+    count: int,
+    where: Frame,
+    fitted: tuple[Fit, Fitting],
+    sound: bool,
 ) -> Segment:
+    fit, fitting = fitted
     if after.kind == "photo":
         return _photo(after, "after", first, count, where, "auto")
     start = recipe.after.start
@@ -363,7 +440,7 @@ def _after_segment(
             f"--after-start {start:g} is past the end of {after.path} ({after.duration:.1f} s)"
         )
     end = min(start + count / OUTPUT_FPS, after.duration)
-    reframe = choose_reframe((after.width, after.height), where.size, "auto", stored_as(after))
+    reframe = fitting.footage(after, where.size, fit, (after.path, start, end), start)
     frames = min(count, max(1, round((end - start) * OUTPUT_FPS)))
     return _playing(after, "after", (start, end), first, frames, reframe, where, sound)
 
@@ -374,7 +451,11 @@ def _outro(last: Segment, frames: int, size: tuple[int, int]) -> Segment:
     if last.still:
         return replace(card, zoom=(max(last.zoom),) * 2, region="full", sound=False)
     at = max(last.source_end - 1 / OUTPUT_FPS, last.source_start)
-    reframe = choose_reframe(last.reframe.source, size, "auto", last.reframe.stored)
+    reframe = (
+        replace(last.reframe, target=size)
+        if last.reframe.mode == "follow"
+        else choose_reframe(last.reframe.source, size, "auto", last.reframe.stored)
+    )
     # the footage's sound (its reaction, usually) carries on under the card
     return replace(
         card,

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Fit = Literal["auto", "crop", "blur", "pad"]
+Fit = Literal["auto", "crop", "follow", "blur", "pad"]
 Quality = Literal["draft", "standard", "high"]
 
-FITS: tuple[Fit, ...] = ("auto", "crop", "blur", "pad")
+FITS: tuple[Fit, ...] = ("auto", "crop", "follow", "blur", "pad")
 QUALITIES: tuple[Quality, ...] = ("draft", "standard", "high")
 
 

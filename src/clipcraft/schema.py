@@ -104,7 +104,9 @@ SETTINGS = _table(
         kind=Choice(FITS),
         default="auto",
         flag="--fit",
-        help="Fill the frame by cropping, or fit over a blurred copy, or pad with black.",
+        help="Fill the frame by cropping (follow: a window that tracks the action), or fit "
+        "over a blurred copy, or pad with black; auto follows footage much wider than the "
+        "frame when its action is in one place.",
     ),
     Setting(
         key="output.quality",

@@ -13,11 +13,13 @@ picture as doing it upright — on a 4K phone clip turned 90°, for far less wor
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
 from clipcraft.recipe import Fit
+from clipcraft.stages.follow import CropKey
 from clipcraft.units import round_even
 
 CROP_KEEPS_AT_LEAST = 0.7
@@ -48,10 +50,14 @@ AS_DISPLAYED = Stored()
 class Reframe:
     """How a source of `source` size (as displayed) fills a `target` frame."""
 
-    mode: Literal["crop", "blur", "pad"]
+    mode: Literal["crop", "follow", "blur", "pad"]
     source: tuple[int, int]
     target: tuple[int, int]
     stored: Stored = AS_DISPLAYED
+    path: tuple[CropKey, ...] = ()
+    """For `follow`: where the crop box's corner is over time on the source (as displayed)."""
+    why: str = ""
+    """Why `auto` chose this mode, for `--dry-run`."""
 
     def crop_box(self) -> tuple[int, int, int, int]:
         """(width, height, x, y) of the centred region of the source with the target's shape."""
@@ -74,7 +80,7 @@ def choose_reframe(
     source: tuple[int, int], target: tuple[int, int], fit: Fit, stored: Stored = AS_DISPLAYED
 ) -> Reframe:
     """Resolve `auto`: crop when shapes are close, else fit the whole picture over its blur."""
-    if fit != "auto":
+    if fit in ("crop", "blur", "pad"):
         return Reframe(fit, source, target, stored)
     source_aspect, target_aspect = source[0] / source[1], target[0] / target[1]
     kept = min(source_aspect, target_aspect) / max(source_aspect, target_aspect)
@@ -82,12 +88,18 @@ def choose_reframe(
     return Reframe(mode, source, target, stored)
 
 
-def reframe_filter(reframe: Reframe, scaler: str = "bicubic", upright: Sequence[str] = ()) -> str:
+def reframe_filter(
+    reframe: Reframe,
+    scaler: str = "bicubic",
+    upright: Sequence[str] = (),
+    clock: tuple[float, float] = (0.0, 1.0),
+) -> str:
     """The ffmpeg filter graph (one input, one output) that performs `reframe`.
 
     `upright` steps run on the small, upright picture before it is padded or blurred (tone
     mapping belongs there). `scaler` names swscale's filter: bicubic keeps a final render
-    sharp; bilinear costs a quarter less where speed matters more (a preview).
+    sharp; bilinear costs a quarter less where speed matters more (a preview). `clock` is
+    (the source time of the first frame, the speed) that a follow path's times are read at.
     """
     sideways = reframe.as_stored()
     (source_w, source_h), (fit_w, fit_h) = sideways.source, sideways.target
@@ -97,6 +109,10 @@ def reframe_filter(reframe: Reframe, scaler: str = "bicubic", upright: Sequence[
     if reframe.mode == "crop":
         cw, ch, x, y = sideways.crop_box()
         steps.append(f"crop={cw}:{ch}:{x}:{y},scale={fit_w}:{fit_h}:flags={scaler}")
+    elif reframe.mode == "follow":
+        cw, ch, _, _ = sideways.crop_box()
+        across, down = _stored_corner(reframe, clock)
+        steps.append(f"crop={cw}:{ch}:x='{across}':y='{down}',scale={fit_w}:{fit_h}:flags={scaler}")
     else:
         # even sides: the tone map after it (zscale) refuses an odd-sized yuv420p picture
         steps.append(
@@ -121,3 +137,35 @@ def reframe_filter(reframe: Reframe, scaler: str = "bicubic", upright: Sequence[
         f"{','.join(steps)},split[bgsrc][fg];[bgsrc]{background}[bg];"
         "[bg][fg]overlay=(W-w)/2:(H-h)/2,setsar=1"
     )
+
+
+def _stored_corner(reframe: Reframe, clock: tuple[float, float]) -> tuple[str, str]:
+    """ffmpeg expressions of `t` for the follow box's corner on the picture as stored.
+
+    The path is on the picture as displayed; a stored picture turned by a quarter has its
+    axes swapped and one of them reversed (the inverse of the turn that makes it upright)."""
+    (width, height), (box_w, box_h, centre_x, centre_y) = reframe.source, reframe.crop_box()
+    path = reframe.path or (CropKey(clock[0], centre_x, centre_y),)
+    x = _along(clock, [(key.time, key.x) for key in path])
+    y = _along(clock, [(key.time, key.y) for key in path])
+    turn = reframe.stored.turn
+    if turn == 90:
+        return y, f"{width - box_w}-({x})"
+    if turn == 180:
+        return f"{width - box_w}-({x})", f"{height - box_h}-({y})"
+    if turn == 270:
+        return f"{height - box_h}-({y})", x
+    return x, y
+
+
+def _along(clock: tuple[float, float], keys: list[tuple[float, int]]) -> str:
+    """A piecewise-linear expression of the filter's `t` through (source time, value) keys:
+    the first value, plus each later step's change spread over its time."""
+    start, speed = clock
+    terms = [str(keys[0][1])]
+    for (was, before), (now, after) in itertools.pairwise(keys):
+        if after == before:
+            continue
+        first, last = (was - start) / speed, (now - start) / speed
+        terms.append(f"{after - before}*clip((t-{first:.4f})/{last - first:.4f},0,1)")
+    return "+".join(terms)

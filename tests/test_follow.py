@@ -1,0 +1,151 @@
+"""--fit follow: a 9:16 window that tracks the action in landscape footage.
+
+The path is tested on made-up motion without video; the renders check, on frames, that the
+mishap near the edge of a landscape clip is in the output where a centre crop misses it, on
+footage stored turned too."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from clipcraft.stages.follow import (
+    MAX_SPEED,
+    ActionTrack,
+    follow_path,
+    is_clear,
+    position_at,
+)
+from clipcraft.synthetic import encode_frames, turned
+
+from helpers import clipcraft, plan_of
+from media import close_to, make_video, read_frame
+
+RATE = 10.0
+SOURCE = (1920, 1080)
+BOX = (608, 1080)
+RED = (230, 20, 20)
+
+
+def track(where: Sequence[float | None], *, spread: float = 0.04, seed: int = 1) -> ActionTrack:
+    """Steps of local motion: a blob at each share of the width (None: nothing moves), over a
+    shimmer such as a leftover shake leaves everywhere."""
+    rng = np.random.default_rng(seed)
+    cells = np.arange(64) / 64
+    columns = rng.uniform(0.0, 0.2, (len(where), 64))
+    rows = rng.uniform(0.0, 0.2, (len(where), 36))
+    for index, middle in enumerate(where):
+        if middle is not None:
+            columns[index] += 12 * np.exp(-0.5 * ((cells - middle) / spread) ** 2)
+            rows[index, 14:22] += 6
+    return ActionTrack(2.0, RATE, columns, rows)
+
+
+def corners(path: tuple) -> np.ndarray:
+    return np.array([key.x for key in path])
+
+
+def test_nothing_moving_keeps_the_window_still_in_the_middle() -> None:
+    path = follow_path(track([None] * 40), SOURCE, BOX, moment=4.0)
+    assert set(corners(path)) == {(SOURCE[0] - BOX[0]) // 2}
+
+
+def test_the_mishap_near_the_edge_is_in_the_window_at_the_moment() -> None:
+    path = follow_path(track([0.85] * 40), SOURCE, BOX, moment=4.0)
+    x, _ = position_at(path, 4.0)
+    assert x <= 0.85 * SOURCE[0] <= x + BOX[0]
+    assert x + BOX[0] <= SOURCE[0], "the window never leaves the picture"
+
+
+def test_a_shaking_hand_is_not_chased() -> None:
+    drift = [0.45 + 0.04 * np.sin(step * 2.1) for step in range(60)]
+    moves = np.abs(np.diff(corners(follow_path(track(drift), SOURCE, BOX, moment=5.0))))
+    assert moves.max() == 0, "the action stays in the dead zone: the window holds"
+
+
+def test_a_jump_across_the_picture_is_a_glide_of_bounded_speed() -> None:
+    where = [0.2] * 30 + [0.8] * 30
+    path = follow_path(track(where), SOURCE, BOX, moment=3.0)
+    xs = corners(path)
+    step = MAX_SPEED * SOURCE[0] / RATE
+    assert np.abs(np.diff(xs)).max() <= step + 1, "no jump: at most MAX_SPEED"
+    assert np.abs(np.diff(xs, 2)).max() < step, "eased: the speed changes gradually"
+    assert xs[0] < 0.2 * SOURCE[0] < xs[0] + BOX[0]
+    assert xs[-1] < 0.8 * SOURCE[0] < xs[-1] + BOX[0]
+
+
+def test_auto_follows_only_action_in_one_place() -> None:
+    window = (BOX[0] / SOURCE[0], 1.0)
+    assert is_clear(track([0.3] * 30), window, moment=3.0)
+    assert not is_clear(track([None] * 30), window, moment=3.0)
+    flitting = track([0.1, 0.9] * 15, spread=0.02)
+    assert not is_clear(flitting, window, moment=3.0), "too quick for one window to follow"
+
+
+def action_clip(path: Path, *, centre: float, shake: int = 0, rotation: int = 0) -> Path:
+    """4 s of 320×180 landscape texture; from 1 s a red disc bobs at `centre` of the width,
+    dropping at 2 s (the mishap); the camera shakes by `shake` pixels."""
+    rng = np.random.default_rng(7)
+    width, height, fps = 320, 180, 30
+    ground = rng.integers(60, 200, (height + 16, width + 16, 3), dtype=np.uint8)
+    rows, cols = np.mgrid[:height, :width]
+    turn = {0: 0, 90: 1, 180: 2, 270: 3}[rotation]
+
+    def frames() -> Iterator[np.ndarray]:
+        for index in range(4 * fps):
+            t = index / fps
+            dy, dx = rng.integers(-shake, shake + 1, 2) if shake else (0, 0)
+            frame = ground[8 + dy : 8 + dy + height, 8 + dx : 8 + dx + width].copy()
+            if t >= 1.0:
+                cx = centre * width + 12 * np.sin(3 * np.pi * t)
+                cy = height / 2 + (40 * np.sin(np.pi * (t - 2)) if t >= 2 else 0)
+                frame[(cols - cx) ** 2 + (rows - cy) ** 2 <= 18**2] = RED
+            # stored as the phone would: a player turning it by `rotation` shows it upright
+            yield np.ascontiguousarray(np.rot90(frame, turn))
+
+    with turned(path, rotation) as stored:
+        encode_frames(stored, frames(), fps)
+    return path
+
+
+@pytest.mark.media
+@pytest.mark.parametrize("rotation", [0, 90, 180])
+def test_follow_keeps_the_mishap_at_the_edge_in_the_clip(tmp_path: Path, rotation: int) -> None:
+    clip = action_clip(tmp_path / "counter.mp4", centre=0.85, rotation=rotation)
+    out = tmp_path / "follow.mp4"
+    args = ("--at", 2, "--duration", 3, "--preview", "-o", out)
+    result = clipcraft("make", clip, "--fit", "follow", *args)
+    assert result.exit_code == 0, result.output
+    moment = plan_of(clip, "--fit", "follow", *args[:-2])["moment"]
+    frame = read_frame(out, moment + 0.05)
+    assert close_to(frame[480, 270], RED, tolerance=60), "the disc is in the middle at the moment"
+    if rotation == 0:
+        centred = tmp_path / "crop.mp4"
+        assert clipcraft("make", clip, "--fit", "crop", *args[:-1], centred).exit_code == 0
+        reds = np.all(np.abs(read_frame(centred, moment + 0.05) - np.array(RED)) < 60, axis=2)
+        assert not reds.any(), "a centre crop misses it"
+
+
+@pytest.mark.media
+def test_auto_follows_a_clear_action_and_says_why(tmp_path: Path) -> None:
+    clear = action_clip(tmp_path / "clear.mp4", centre=0.2, shake=2)
+    plan = plan_of(clear, "--at", 2, "--duration", 3)
+    reframe = plan["segments"][0]["reframe"]
+    assert reframe["mode"] == "follow" and "follow" in reframe["why"]
+    xs = [key["x"] for key in reframe["path"]]
+    assert max(abs(b - a) for a, b in itertools.pairwise(xs)) <= 0.03 * 320 + 1, (
+        "glides: under 3% of the width per tenth of a second on shaky footage"
+    )
+    shown = clipcraft("make", clear, "--at", 2, "--duration", 3, "--dry-run").stdout
+    assert "follow: the action stays in one window" in shown
+
+
+@pytest.mark.media
+def test_a_portrait_clip_is_unaffected(tmp_path: Path) -> None:
+    portrait = make_video(tmp_path / "portrait.mp4", width=180, height=320, seconds=3)
+    reframe = plan_of(portrait, "--at", 1.5, "--fit", "follow")["segments"][0]["reframe"]
+    assert {(key["x"], key["y"]) for key in reframe["path"]} <= {(0, 0)}
