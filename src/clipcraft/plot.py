@@ -1,5 +1,6 @@
 """`probe --plot`: loudness and motion over time, with the candidates the finder weighed, the
-moment and the window marked.
+moment and the window marked; and across the picture, where the action is and where a 9:16
+follow window would be.
 
 matplotlib is an optional extra (`pip install "clipcraft[plot]"`); without it the command
 says so in one line.
@@ -12,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from clipcraft.action import action_track
 from clipcraft.errors import UsageError
 from clipcraft.moment import (
     HOP,
@@ -26,7 +28,12 @@ from clipcraft.moment import (
 )
 from clipcraft.outputs import atomic_output
 from clipcraft.probe import MediaInfo
+from clipcraft.stages.follow import active, centres, follow_path
+from clipcraft.stages.reframe import choose_reframe
 from clipcraft.stages.trim import Window
+
+VERTICAL = (1080, 1920)
+"""The frame the follow window is drawn for: the vertical platforms'."""
 
 
 def plot_moment(media: MediaInfo, moment: Moment, window: Window, out: Path) -> None:
@@ -40,7 +47,7 @@ def plot_moment(media: MediaInfo, moment: Moment, window: Window, out: Path) -> 
         raise UsageError(
             "--plot needs matplotlib", 'install it: pip install "clipcraft[plot]"'
         ) from None
-    figure, axes = plt.subplots(2, 1, figsize=(10, 4.5), sharex=True)
+    figure, axes = plt.subplots(3, 1, figsize=(10, 6.5), sharex=True)
     if media.has_audio:
         sound = robust_z(sound_onsets(read_samples(media.path)).score)
         axes[0].plot(np.arange(len(sound)) * HOP, sound, color="tab:blue", linewidth=0.8)
@@ -48,7 +55,8 @@ def plot_moment(media: MediaInfo, moment: Moment, window: Window, out: Path) -> 
     motion = robust_z(motion_score(local_motion(read_frames(media, 0.0, media.duration))))
     axes[1].plot(np.arange(len(motion)) / MOTION_FPS, motion, color="tab:orange", linewidth=0.8)
     axes[1].set_ylabel("local motion")
-    axes[1].set_xlabel("seconds")
+    _draw_follow(axes[2], media, window, moment.time)
+    axes[2].set_xlabel("seconds")
     for axis in axes:
         axis.axvspan(window.start, window.end, color="tab:green", alpha=0.12)
     _mark_candidates(axes, moment)
@@ -60,6 +68,29 @@ def plot_moment(media: MediaInfo, moment: Moment, window: Window, out: Path) -> 
     with atomic_output(out) as temporary:
         figure.savefig(temporary, format="png", dpi=110)
     plt.close(figure)
+
+
+def _draw_follow(axis: Any, media: MediaInfo, window: Window, moment: float) -> None:
+    """Across the picture (0 left, 1 right): the centre of the action at each step that moves,
+    and the band a 9:16 follow window would cover."""
+    track = action_track(media, window.start, window.end)
+    size = (media.width, media.height)
+    box = choose_reframe(size, VERTICAL, "crop").crop_box()[:2]
+    moving = active(track)
+    times = track.start + np.arange(len(moving)) / track.rate
+    path = follow_path(track, size, box, moment)
+    left = np.array([key.x for key in path]) / media.width
+    axis.fill_between(
+        [key.time for key in path], left, left + box[0] / media.width, color="tab:purple",
+        alpha=0.2, label="9:16 follow window",
+    )  # fmt: skip
+    axis.plot(
+        times[moving], centres(track.columns)[moving], ".", color="tab:purple", markersize=3,
+        label="centre of the action",
+    )  # fmt: skip
+    axis.set_ylim(0, 1)
+    axis.set_ylabel("across (0 left, 1 right)")
+    axis.legend(loc="upper right", fontsize=7, framealpha=0.85)
 
 
 def _mark_candidates(axes: Any, moment: Moment) -> None:

@@ -13,15 +13,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
-ACTIVE_SHARE = 0.2
+ACTIVE_SHARE = 0.15
 """A sample is active when its local motion is at least this share of the window's busiest."""
-QUIET = 0.001
+QUIET = 0.0007
 """…and at least this much (mean change per pixel, 0–1, in one place): below it nothing
 really moves. A hand's shake left over after the shake removal measured about 0.0004, a
 pancake a tenth of the picture wide about 0.0025."""
 DEADZONE = 0.2
 """The action may wander this share of the window's width either side of its middle before
 the window moves: a hand's shake is not followed."""
+TREND_SECONDS = 0.3
+"""The action's centre is smoothed over about this long before the window looks at it."""
+REST_SPEED = 0.04
+"""Below this speed (share of the picture per second) travelling action has come to rest."""
 MAX_SPEED = 0.3
 """The window moves at most this share of the picture's width (or height) per second."""
 EASE_SECONDS = 0.35
@@ -125,23 +129,28 @@ def follow_axis(
 ) -> np.ndarray:
     """The window's middle (share of the picture) at each step along one axis.
 
-    It starts on the action, holds while the action stays within the dead zone, re-centres
-    when it leaves and at the `anchor` step (the moment), then is limited in speed and eased.
+    The action's centre is first smoothed (a shaking hand averages out). The window starts on
+    it and holds while it stays within the dead zone; when it leaves (or at the `anchor` step,
+    the moment) the window takes it to the middle and keeps it there while it travels, until
+    it comes to rest. Then the window's speed is limited and its moves eased.
     """
     low, high = window / 2, 1 - window / 2
-    if high <= low or not len(target):
-        return np.full(len(target), 0.5)
     seen = np.flatnonzero(moving)
-    if not len(seen):
-        return np.full(len(target), (low + high) / 2)
-    first = seen[np.argmin(np.abs(seen - anchor))] if moving[anchor] else seen[0]
+    if high <= low or not len(seen):
+        return np.full(len(target), 0.5)
+    steps = np.arange(len(target))
+    trend = _eased(np.interp(steps, seen, target[seen]), TREND_SECONDS * rate)
     held = np.empty(len(target))
-    middle = float(np.clip(target[first], low, high))
-    for index in range(len(target)):
-        if moving[index] and (abs(target[index] - middle) > DEADZONE * window or index == anchor):
-            middle = float(np.clip(target[index], low, high))
-        held[index] = middle
-    held[:first] = held[first]
+    middle, travelling = float(trend[seen[0]]), False
+    for index in steps:
+        if moving[index]:
+            away = abs(trend[index] - middle) > DEADZONE * window
+            if travelling or away or index == anchor:
+                travelling = travelling or away
+                middle = float(trend[index])
+            if index and abs(trend[index] - trend[index - 1]) < REST_SPEED / rate:
+                travelling = False
+        held[index] = np.clip(middle, low, high)
     limited = _limit_speed(_limit_speed(held, MAX_SPEED / rate)[::-1], MAX_SPEED / rate)[::-1]
     return np.clip(_eased(limited, EASE_SECONDS * rate), low, high)
 

@@ -1,0 +1,68 @@
+"""Time `--fit follow` against `--fit crop` on the same landscape clip and window.
+
+    python bench/bench_follow.py [--rounds 5]
+
+The clip (generated, not committed) is 12 s of 1920x1080 30-fps H.264 with grain at a phone's
+bit rate. Both renders make the same 8-s 1080x1920 clip around 0:06; follow also measures where
+the action is and crops along a path. Prints each median and the ratio (target: at most 1.1).
+Rounds alternate the two so that a noisy machine slows both alike.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from clipcraft.synthetic import GRAIN, ffmpeg, pattern_input
+
+WORK = Path(__file__).with_name("out")
+
+
+def make_source(path: Path) -> Path:
+    if not path.exists():
+        ffmpeg(*pattern_input((1920, 1080), 30, 12, GRAIN),
+               "-f", "lavfi", "-i", "anoisesrc=c=pink:a=0.05:r=48000:d=12",
+               "-c:v", "libx264", "-preset", "veryfast", "-b:v", "16M", "-g", "30",
+               "-pix_fmt", "yuv420p", "-c:a", "aac", path)  # fmt: skip
+    return path
+
+
+def render(source: Path, fit: str) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of the command and every process it started)."""
+    out = WORK / f"follow-bench-{fit}.mp4"
+    command = [sys.executable, "-m", "clipcraft", "make", str(source), "--at", "6",
+               "--fit", fit, "-o", str(out), "--force", "-q"]  # fmt: skip
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    subprocess.run(command, check=True)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return wall, cpu
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    rounds = parser.parse_args().rounds
+    WORK.mkdir(exist_ok=True)
+    source = make_source(WORK / "landscape-12s-1920x1080.mp4")
+    runs: dict[str, list[tuple[float, float]]] = {"crop": [], "follow": []}
+    for _ in range(rounds):
+        for fit in runs:
+            runs[fit].append(render(source, fit))
+    wall = {fit: statistics.median(w for w, _ in runs[fit]) for fit in runs}
+    cpu = {fit: statistics.median(c for _, c in runs[fit]) for fit in runs}
+    for fit in runs:
+        print(f"{fit:<7}{wall[fit]:6.2f} s wall, {cpu[fit]:6.2f} CPU-s  (median of {rounds})")
+    print(f"follow / crop: {wall['follow'] / wall['crop']:.3f} wall, "
+          f"{cpu['follow'] / cpu['crop']:.3f} CPU")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
