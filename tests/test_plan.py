@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from clipcraft.errors import UsageError
@@ -18,6 +19,7 @@ from clipcraft.planner import Inputs, build_plan
 from clipcraft.probe import MediaInfo
 from clipcraft.recipe import EffectCue
 from clipcraft.sounds import Sound
+from clipcraft.stages.follow import ActionTrack, position_at
 
 FPS = 30
 
@@ -158,3 +160,27 @@ def test_parts_that_cannot_go_together_are_refused() -> None:
             {"trim.at": 7.0, "after.file": "/in/b.mov", "after.start": 20.0},
             after=video(path="/in/b.mov"),
         )
+
+
+def test_follow_asks_for_each_window_it_would_follow_then_follows_them() -> None:
+    landscape = video(width=1920, height=1080)
+    after = video(path="/in/after.mov", width=1920, height=1080, duration=5.0)
+    settings = {"trim.at": 7.0, "output.fit": "follow", "after.file": after.path}
+    first = plan(settings, landscape, after=after)
+    fail, rescue = first.segments
+    assert first.unmeasured == (
+        (fail.source, fail.source_start, fail.source_end),
+        (rescue.source, rescue.source_start, rescue.source_end),
+    )
+    assert fail.reframe.mode == "follow" and fail.reframe.path == (), "centred until measured"
+    right = np.zeros((80, 64))
+    right[:, 50:54] = 10.0  # the action keeps to the right of the picture
+    tracks = {
+        span: ActionTrack(span[1], 10.0, right, np.ones((80, 36))) for span in first.unmeasured
+    }
+    second = plan(settings, landscape, after=after, tracks=tracks)
+    assert second.unmeasured == ()
+    for segment in second.segments:
+        x, _ = position_at(segment.reframe.path, segment.source_start)
+        box = segment.reframe.crop_box()[0]
+        assert x <= 52 / 64 * 1920 <= x + box, f"the {segment.role} window holds the action"
