@@ -26,3 +26,15 @@ def real_sounds() -> Path:
     if not REAL_SOUNDS.is_dir():
         pytest.skip("../shared/media/sounds is not present")
     return REAL_SOUNDS
+
+
+@pytest.fixture(autouse=True)
+def no_system_fonts(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Every test sees an empty folder of installed fonts and its own font index, so none
+    depends on (or writes into) what this machine has; a test adds fonts to the folder."""
+    folder = tmp_path_factory.mktemp("fonts")
+    monkeypatch.setenv("CLIPCRAFT_FONT_DIRS", str(folder))
+    monkeypatch.setenv("CLIPCRAFT_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    return folder

@@ -156,11 +156,20 @@ def test_a_caption_too_long_to_fit_is_a_clean_error(footage: Path, tmp_path: Pat
         (("--style", "comicsans"), "did you mean comic"),
         (("--font", "Papyrus.ttf"), "font 'Papyrus.ttf' not found"),
         (("--caption", "漢字"), "U+6F22"),
+        (("--caption", "煎饼"), "install a font that has them (such as Noto Sans CJK)"),
+        (("--font", Path(__file__)), "is not a font file"),
     ],
 )
 def test_caption_option_errors(footage: Path, tmp_path: Path, args: tuple, words: str) -> None:
     result = clipcraft("make", footage, "--at", 2, *args, "-o", tmp_path / "o.mp4")
     assert_one_clean_error(result, 2, words)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
+def test_an_output_folder_that_cannot_be_written_is_named(footage: Path) -> None:
+    result = clipcraft("make", footage, "--at", 2, "--caption", "hi", "-o", "/proc/x.mp4")
+    assert_one_clean_error(result, 2, "cannot write in the folder /proc", "-o")
 
 
 def test_a_malformed_subtitle_file_names_its_line(footage: Path, tmp_path: Path) -> None:

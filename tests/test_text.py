@@ -7,21 +7,13 @@ import pytest
 from PIL import Image
 
 from clipcraft.errors import UsageError
+from clipcraft.faces import Faces, Run, coverage, split_runs
 from clipcraft.frames import frame_shape, planes, rgb_to_yuv
 from clipcraft.overlay import Sprite, blend, entrance
 from clipcraft.platforms import PLATFORMS
 from clipcraft.stages.caption import place, safe_zone, share_time
 from clipcraft.styles import STYLES, find_style
-from clipcraft.text import (
-    MIN_CAP_HEIGHT,
-    Faces,
-    Run,
-    coverage,
-    font_path,
-    layout_caption,
-    render_caption,
-    split_runs,
-)
+from clipcraft.text import MIN_CAP_HEIGHT, font_path, layout_caption, render_caption
 
 LATIN = frozenset(map(ord, "abcdefghijklmnopqrstuvwxyz ABC!…é"))
 FALLBACK = LATIN | frozenset(map(ord, "Жλ"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -35,7 +36,22 @@ def check_output(output: Path, inputs: Iterable[Path], force: bool) -> Path:
         raise UsageError(f"{output}: is a folder", "give a file name such as clip.mp4")
     if output.exists() and not force:
         raise UsageError(f"{output}: already exists", "add --force to replace it")
+    _check_writable(output)
     return output
+
+
+def _check_writable(output: Path) -> None:
+    """Refuse a folder the clip cannot be written in, before any work starts: a work folder
+    is made there and removed, as rendering will (permission bits alone do not tell, for root
+    or on a read-only or virtual file system)."""
+    folder = output.parent
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=".clipcraft-check-", dir=folder))
+    except OSError as error:
+        raise UsageError(
+            f"{output}: cannot write in the folder {folder} ({error.strerror})",
+            "choose a folder you can write to with -o",
+        ) from None
 
 
 def cover_path(cover: str, clip: Path, inputs: Iterable[Path], force: bool) -> Path:

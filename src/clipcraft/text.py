@@ -2,31 +2,24 @@
 
 We own the layout rather than using moviepy's TextClip (which clips descenders, draws strokes
 inside glyphs, wraps mid-word and has no colour emoji): words wrap at spaces to the safe width,
-the size shrinks until the text fits in three lines, and every character is drawn by the first
-bundled face that has it — the style's face, then Inter, then Noto Color Emoji in colour.
+the size shrinks until the text fits in three lines. Which face draws each character, and the
+order and shaping of a line's runs, are faces.py's.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
-from typing import Literal
 
-from fontTools.ttLib import TTFont
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from PIL import Image, ImageDraw, ImageFilter
 
 from clipcraft.assets import asset_dir
+from clipcraft.bidi import paragraph_level
 from clipcraft.errors import UsageError
+from clipcraft.faces import Faces, check_layout, facts
 from clipcraft.styles import CaptionStyle
+from clipcraft.word_timing import wrap_units
 
-EMOJI_FONT = "NotoColorEmoji.ttf"
-EMOJI_PPEM = 109
-"""Noto Color Emoji is a bitmap (CBDT) font: Pillow draws it only at its one strike size."""
-EMOJI_SCALE = 0.92
-"""Emoji are drawn this high relative to the font size, to sit with the letters."""
-FALLBACK_FONT = "Inter-ExtraBold.otf"
 MAX_LINES = 3
 MIN_CAP_HEIGHT = 48
 """The smallest legible cap height on a 1080-wide frame; scaled for other widths."""
@@ -34,121 +27,28 @@ SHRINK_STEP = 0.94
 MAX_CHARACTERS = 300
 """Far more than three legible lines hold: longer text fails at once, without sizing."""
 
-Face = Literal["text", "fallback", "emoji"]
-
-_JOINERS = {0x200D, 0xFE0E, 0xFE0F, 0x20E3}
-
-
-def _is_joiner(code: int) -> bool:
-    """Characters that belong to the emoji before them (ZWJ, variation, skin tone, tags)."""
-    return code in _JOINERS or 0x1F3FB <= code <= 0x1F3FF or 0xE0020 <= code <= 0xE007F
-
 
 def font_path(name_or_path: str | None, style: CaptionStyle) -> Path:
     """The style's bundled face, a bundled face by file name, or a user's font file."""
     if name_or_path is None:
         return asset_dir("fonts") / style.font
     bundled = asset_dir("fonts") / name_or_path
-    if bundled.is_file():
+    if Path(name_or_path).name == name_or_path and bundled.is_file():
         return bundled
     path = Path(name_or_path).expanduser()
-    if path.is_file() and path.suffix.lower() in (".ttf", ".otf", ".ttc"):
+    if path.is_file():
+        try:
+            facts(path)
+        except Exception:  # fontTools raises several kinds for a file that is not a font
+            raise UsageError(
+                f"--font {name_or_path}: is not a font file",
+                "give a TrueType or OpenType font (.ttf, .otf, .ttc)",
+            ) from None
         return path
     names = sorted(p.name for p in asset_dir("fonts").glob("*.[ot]tf"))
     raise UsageError(
         f"font {name_or_path!r} not found", f"give a .ttf/.otf file or one of {', '.join(names)}"
     )
-
-
-@cache
-def coverage(path: Path) -> frozenset[int]:
-    """The code points a font file can draw.
-
-    Glyph names are numbered rather than read: fontTools would otherwise parse the whole CFF
-    or `post` table to name them, several times slower than reading the cmap itself.
-    """
-    with TTFont(str(path), lazy=True, fontNumber=0) as font:
-        font.setGlyphOrder([f"glyph{index}" for index in range(font["maxp"].numGlyphs)])
-        return frozenset(font.getBestCmap() or {})
-
-
-@dataclass(frozen=True)
-class Run:
-    text: str
-    face: Face
-
-
-def split_runs(
-    text: str, primary: frozenset[int], fallback: frozenset[int], emoji: frozenset[int]
-) -> list[Run]:
-    """`text` cut into runs each drawn by one face; a character no face has is an error."""
-    runs: list[Run] = []
-    missing: list[str] = []
-    for index, char in enumerate(text):
-        code = ord(char)
-        following = ord(text[index + 1]) if index + 1 < len(text) else 0
-        if _is_joiner(code) and runs:
-            face = runs[-1].face
-        elif code in emoji and (code >= 0x1F000 or following == 0xFE0F or code not in primary):
-            face = "emoji"
-        elif code in primary or char.isspace():
-            face = "text"
-        elif code in fallback:
-            face = "fallback"
-        else:
-            missing.append(char)
-            continue
-        if runs and runs[-1].face == face:
-            runs[-1] = Run(runs[-1].text + char, face)
-        else:
-            runs.append(Run(char, face))
-    if missing:
-        shown = ", ".join(
-            f"{c} (U+{ord(c):04X} {unicodedata.name(c, '?')})" for c in dict.fromkeys(missing)
-        )
-        raise UsageError(
-            f"no bundled font can draw {shown}",
-            "give --font PATH with a font that has these characters",
-        )
-    return runs
-
-
-class Faces:
-    """The three faces at one size, and how to measure and draw runs with them."""
-
-    def __init__(self, primary: Path, size: int) -> None:
-        self.size = size
-        self.primary_path = primary
-        self.fonts = {
-            "text": ImageFont.truetype(str(primary), size),
-            "fallback": ImageFont.truetype(str(asset_dir("fonts") / FALLBACK_FONT), size),
-        }
-        self.emoji = ImageFont.truetype(str(asset_dir("fonts") / EMOJI_FONT), EMOJI_PPEM)
-        self.emoji_scale = size * EMOJI_SCALE / EMOJI_PPEM
-        self.ascent, self.descent = self.fonts["text"].getmetrics()
-        self.widths: dict[str, float] = {}  # wrapping measures the same words many times
-
-    def runs(self, text: str) -> list[Run]:
-        fonts = asset_dir("fonts")
-        return split_runs(
-            text,
-            coverage(self.primary_path),
-            coverage(fonts / FALLBACK_FONT),
-            coverage(fonts / EMOJI_FONT),
-        )
-
-    def width(self, text: str) -> float:
-        if text not in self.widths:
-            self.widths[text] = sum(self.run_width(run) for run in self.runs(text))
-        return self.widths[text]
-
-    def run_width(self, run: Run) -> float:
-        if run.face == "emoji":
-            return self.emoji.getlength(run.text) * self.emoji_scale
-        return self.fonts[run.face].getlength(run.text)
-
-    def cap_height(self) -> float:
-        return -self.fonts["text"].getbbox("H", anchor="ls")[1]
 
 
 @dataclass(frozen=True)
@@ -176,30 +76,31 @@ def _geometry(style: CaptionStyle, size: int) -> tuple[int, int, int, int]:
     return stroke, padding, offset, blur
 
 
-def wrap(words: list[str], faces: Faces, width: float) -> list[str] | None:
-    """Greedy word wrap; None when a single word is wider than the line."""
+def wrap(units: list[str], faces: Faces, width: float) -> list[str] | None:
+    """Greedy wrap; None when a single word is wider than the line."""
     lines: list[str] = []
-    for word in words:
-        if faces.width(word) > width:
+    for unit in units:
+        alone = unit.lstrip(" ")
+        if faces.width(alone) > width:
             return None
-        candidate = f"{lines[-1]} {word}" if lines else word
+        candidate = lines[-1] + unit if lines else alone
         if lines and faces.width(candidate) <= width:
             lines[-1] = candidate
         else:
-            lines.append(word)
+            lines.append(alone)
     return lines
 
 
-def balanced_wrap(words: list[str], faces: Faces, width: float) -> list[str] | None:
+def balanced_wrap(units: list[str], faces: Faces, width: float) -> list[str] | None:
     """The narrowest wrap with as few lines as the greedy one: no lone word on a last line."""
-    greedy = wrap(words, faces, width)
+    greedy = wrap(units, faces, width)
     if greedy is None or len(greedy) == 1:
         return greedy
-    low, high = max(faces.width(word) for word in words), width
+    low, high = max(faces.width(unit.lstrip(" ")) for unit in units), width
     best = greedy
     while high - low > 2:
         middle = (low + high) / 2
-        attempt = wrap(words, faces, middle)
+        attempt = wrap(units, faces, middle)
         if attempt is not None and len(attempt) <= len(greedy):
             best, high = attempt, middle
         else:
@@ -219,15 +120,17 @@ def layout_caption(
     scale = frame_width / 1080
     cap_target = style.cap_height * frame_width
     cap_floor = MIN_CAP_HEIGHT * scale
-    probe = Faces(font, 100)
+    base = paragraph_level(shown)
+    probe = Faces(font, 100, base)
     probe.runs(shown)  # unknown characters fail here, before any sizing
+    check_layout(shown)
     size = round(100 * cap_target / probe.cap_height())
     while True:
-        faces = Faces(font, size)
+        faces = Faces(font, size, base)
         stroke, padding, offset, blur = _geometry(style, size)
         margin = 2 * blur
         room = max_width - 2 * (margin + padding + stroke) - offset
-        lines = balanced_wrap(shown.split(), faces, room)
+        lines = balanced_wrap(wrap_units(shown), faces, room)
         advance = round(size * style.line_spacing * 1.12)
         if lines and len(lines) <= MAX_LINES:
             inner = max(faces.width(line) for line in lines)
@@ -264,7 +167,7 @@ def _too_long(shown: str) -> UsageError:
 
 def render_caption(layout: CaptionLayout, style: CaptionStyle) -> Image.Image:
     """The caption as a straight-alpha RGBA image of the layout's size."""
-    faces = Faces(Path(layout.font), layout.font_size)
+    faces = Faces(Path(layout.font), layout.font_size, paragraph_level(layout.text))
     size = (layout.width, layout.height)
     fill_mask, stroke_mask = Image.new("L", size), Image.new("L", size)
     emoji_layer = Image.new("RGBA", size)
@@ -274,33 +177,44 @@ def render_caption(layout: CaptionLayout, style: CaptionStyle) -> Image.Image:
     for index, line in enumerate(layout.lines):
         baseline = inset + faces.ascent + index * layout.line_advance
         x = inset + (inner_width - faces.width(line)) / 2
-        for run in faces.runs(line):
-            if run.face == "emoji":
-                _draw_emoji(emoji_layer, faces, run.text, x, baseline)
+        for piece in faces.pieces(line):
+            text, direction = faces.shaping(piece)
+            if piece.face == "emoji":
+                _draw_emoji(emoji_layer, faces, text, direction, x, baseline)
             else:
-                font = faces.fonts[run.face]
-                draw_fill.text((x, baseline), run.text, font=font, fill=255, anchor="ls")
+                font = faces.font(piece.face)
+                draw_fill.text(
+                    (x, baseline), text, font=font, fill=255, anchor="ls", direction=direction
+                )
                 if layout.stroke:
                     draw_stroke.text(
                         (x, baseline),
-                        run.text,
+                        text,
                         font=font,
                         fill=255,
                         anchor="ls",
                         stroke_width=layout.stroke,
                         stroke_fill=255,
+                        direction=direction,
                     )
-            x += faces.run_width(run)
+            x += faces.piece_width(piece)
     return _compose(layout, style, fill_mask, stroke_mask, emoji_layer)
 
 
-def _draw_emoji(layer: Image.Image, faces: Faces, text: str, x: float, baseline: float) -> None:
+def _draw_emoji(
+    layer: Image.Image,
+    faces: Faces,
+    text: str,
+    direction: str | None,
+    x: float,
+    baseline: float,
+) -> None:
     """Draw an emoji run at the strike size, scale it to the text, and lay it on the line."""
     ascent, descent = faces.emoji.getmetrics()
-    width = max(1, round(faces.emoji.getlength(text)))
+    width = max(1, round(faces.emoji.getlength(text, direction=direction)))
     strike = Image.new("RGBA", (width, ascent + descent))
     ImageDraw.Draw(strike).text(
-        (0, ascent), text, font=faces.emoji, embedded_color=True, anchor="ls"
+        (0, ascent), text, font=faces.emoji, embedded_color=True, anchor="ls", direction=direction
     )
     scale = faces.emoji_scale
     # premultiplied while resampling, so edges do not pick up dark fringes

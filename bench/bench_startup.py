@@ -1,0 +1,71 @@
+"""Start-up of `clipcraft make --dry-run`: this checkout against another (issue #22).
+
+    python bench/bench_startup.py --before /path/to/other/src --rounds 15
+
+Each round runs, in turn: the other checkout with a Latin caption, this one with the same,
+this one with a Hebrew caption (drawn by an installed font, the index warm), so machine noise
+falls on all three. Prints the median wall time of each and the ratios. Both checkouts are
+byte-compiled first, as an installed package is. The font index lives in bench/out/cache; its
+first (cold) build is timed once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import compileall
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from clipcraft.synthetic import ffmpeg, pattern_input
+
+OUT = Path(__file__).with_name("out")
+HERE = Path(__file__).resolve().parents[1] / "src"
+
+
+def run(src: Path, clip: Path, caption: str, cache: Path) -> float:
+    env = {**os.environ, "PYTHONPATH": str(src), "CLIPCRAFT_CACHE_DIR": str(cache)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    command = [sys.executable, "-m", "clipcraft", "make", str(clip), "--caption", caption]
+    command += ["--at", "1", "--dry-run", "-o", str(OUT / "x.mp4")]
+    started = time.perf_counter()
+    subprocess.run(command, env=env, check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--before", type=Path, required=True, help="the other checkout's src")
+    parser.add_argument("--rounds", type=int, default=15)
+    args = parser.parse_args()
+    OUT.mkdir(exist_ok=True)
+    clip = OUT / "startup.mp4"
+    if not clip.exists():
+        ffmpeg(*pattern_input((360, 640), 30, 3), "-pix_fmt", "yuv420p", clip)
+    for src in (args.before, HERE):  # as installed: compiled once, not at every start
+        compileall.compile_dir(src, quiet=1)
+    cache = OUT / "cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    cold = run(HERE, clip, "שלום עולם", cache)
+    print(f"Hebrew caption, cold index: {cold:.3f} s")
+    cases = {
+        "before, Latin": (args.before, "Pancake flip"),
+        "now, Latin": (HERE, "Pancake flip"),
+        "now, Hebrew (warm index)": (HERE, "שלום עולם"),
+    }
+    times: dict[str, list[float]] = {name: [] for name in cases}
+    for _ in range(args.rounds):
+        for name, (src, caption) in cases.items():
+            times[name].append(run(src, clip, caption, cache))
+    reference = statistics.median(times["before, Latin"])
+    for name, seconds in times.items():
+        median = statistics.median(seconds)
+        print(f"{name:<28} {median:.3f} s  {median / reference:.3f}x")
+
+
+if __name__ == "__main__":
+    main()
