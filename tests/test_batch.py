@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import io
 import json
 import os
 import shutil
@@ -9,13 +11,13 @@ import signal
 import subprocess
 import sys
 import time
+from html.parser import HTMLParser
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 from test_interrupt import processes_mentioning
-
-from clipcraft.batch import Job, discover
 
 from helpers import assert_one_clean_error, clipcraft
 from media import close_to, inspect, make_video, read_frame
@@ -23,33 +25,6 @@ from media import close_to, inspect, make_video, read_frame
 pytestmark = pytest.mark.media  # every test here makes or reads media
 
 FAST = "duration = 3\n[after]\nduration = 1\n[output]\npreview = true\n"
-
-
-def test_discovery_pairs_afters_and_sidecars_case_insensitively() -> None:
-    names = [
-        "spill.MOV",
-        "spill.after.JPG",
-        "cake one.mp4",
-        "cake one_after.heic",
-        "toast.mp4",
-        "toast-after.mp4",
-        "toast.toml",
-        "notes.txt",
-        "orphan.after.jpg",
-        "lonely.toml",
-        ".DS_Store",
-        "Crème 🔥.webm",
-    ]
-    jobs, ignored, notes = discover(names)
-    assert jobs == [
-        Job("Crème 🔥", Path("Crème 🔥.webm"), None, None),
-        Job("cake one", Path("cake one.mp4"), Path("cake one_after.heic"), None),
-        Job("spill", Path("spill.MOV"), Path("spill.after.JPG"), None),
-        Job("toast", Path("toast.mp4"), Path("toast-after.mp4"), Path("toast.toml")),
-    ]
-    assert ignored == ["notes.txt"]
-    assert notes["an after with no clip of its name"] == ["orphan.after.jpg"]
-    assert notes["a recipe with no clip of its name"] == ["lonely.toml"]
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +63,8 @@ def test_a_roll_gives_three_clips_and_names_the_broken_file(roll: Path, tmp_path
     assert report["left_out"] == {"not a video or photo": ["notes.txt"]}
     assert "3 ok, 0 skipped, 1 failed" in table
     made = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
-    assert made == ["Crème brûlée 🔥-clip.mp4", "quiet-clip.mp4", "spill one-clip.mp4"]
+    clips = ["Crème brûlée 🔥-clip", "quiet-clip", "spill one-clip"]
+    assert made == sorted(f"{clip}{suffix}" for clip in clips for suffix in (".jpg", ".mp4"))
     (roll / "Crème brûlée 🔥.toml").write_text("duration = 2.5\n")
     assert inspect(out / "quiet-clip.mp4").frames == 90
     assert inspect(out / "spill one-clip.mp4").frames == 90, "the fail and its after"
@@ -100,6 +76,117 @@ def test_a_roll_gives_three_clips_and_names_the_broken_file(roll: Path, tmp_path
     assert inspect(out / "Crème brûlée 🔥-clip.mp4").frames == 75
     code, table, report = run(roll, out, "--force")
     assert "3 ok, 0 skipped, 1 failed" in table
+
+
+def photo(path: Path, colour: tuple[int, int, int], taken: str, offset: str = "") -> None:
+    """A phone photo of one colour, with EXIF DateTimeOriginal (and OffsetTimeOriginal)."""
+    tags = Image.Exif()
+    tags.get_ifd(0x8769)[0x9003] = taken
+    if offset:
+        tags.get_ifd(0x8769)[0x9011] = offset
+    Image.new("RGB", (360, 640), colour).save(path, exif=tags.tobytes())
+
+
+def test_a_camera_roll_pairs_by_capture_time_and_reports_a_page(tmp_path: Path) -> None:
+    """Phone names, times only in the files' metadata (and one Pixel clip with only its
+    name): each fail gets the photo taken after it; a photo from another day is its own."""
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+    roll = tmp_path / "DCIM"
+    roll.mkdir()
+    utc = ("-metadata", "creation_time=2026-11-28T17:30:12Z")  # 18:30:12 in Paris
+    make_video(roll / "IMG_4821.MOV", seconds=3, extra=utc)
+    photo(roll / "IMG_4822.HEIC", (0, 0, 0), "2026:11:28 18:41:00", "+01:00")
+    photo(roll / "IMG_4823.JPG", (60, 200, 80), "2026:11:28 18:52:30")  # Paris, by the roll
+    make_video(roll / "PXL_20261128_180500123.mp4", seconds=3)  # 19:05 in Paris, no metadata
+    photo(roll / "IMG_4824.JPG", (40, 90, 220), "2026:11:28 19:20:00", "+01:00")
+    photo(roll / "IMG_3001.JPG", (200, 60, 200), "2026:11:21 12:00:00", "+01:00")
+    (roll / "IMG_4825.MOV").write_bytes(b"not a video" * 50)
+    out, report = tmp_path / "reels", tmp_path / "week.html"
+    recipe = tmp_path / "fast.toml"
+    recipe.write_text(FAST)
+
+    dry = clipcraft("batch", roll, "-o", out, "--recipe", recipe, "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "IMG_4821: IMG_4821.MOV → IMG_4823.JPG  (paired by time)" in dry.stdout
+    times = [
+        "IMG_4821.MOV 2026-11-28 18:30:12+01:00 (creation_time)",
+        "IMG_4823.JPG 2026-11-28 18:52:30+01:00 (EXIF DateTimeOriginal, zone assumed): 22 min",
+        "PXL_20261128_180500123.mp4 2026-11-28 19:05:00+01:00 (Pixel name (UTC))",
+    ]
+    assert all(time in dry.stdout for time in times), dry.stdout
+    assert (
+        "left out (taken after a fail, not its after (pairing by time)): IMG_4822.HEIC"
+        in dry.stdout
+    )
+    assert 'after.file = "' in dry.stdout and "# batch pairing by time" in dry.stdout
+    assert not out.exists(), "a dry run makes nothing"
+
+    result = clipcraft("batch", roll, "-o", out, "--recipe", recipe, "--report", report, "-j", 2)
+    assert result.exit_code == 1, result.output
+    assert "3 ok, 0 skipped, 1 failed" in result.stdout
+    assert close_to(read_frame(out / "IMG_4821-clip.mp4", 2.7)[480, 270], (60, 200, 80))
+    assert close_to(
+        read_frame(out / "PXL_20261128_180500123-clip.mp4", 2.7)[480, 270], (40, 90, 220)
+    )
+    assert close_to(read_frame(out / "IMG_3001-clip.mp4", 1.0)[480, 270], (200, 60, 200))
+    assert not (out / "IMG_4822-clip.mp4").exists() and not (out / "IMG_4823-clip.mp4").exists()
+
+    page = ReportPage()
+    page.feed(report.read_text())
+    assert page.failures == ["IMG_4825"], "failures come first, named"
+    assert set(page.cards) == {"IMG_3001", "IMG_4821", "IMG_4825", "PXL_20261128_180500123"}
+    for name in ("IMG_3001", "IMG_4821", "PXL_20261128_180500123"):
+        cover = page.covers[name]
+        assert cover.size[0] <= 270 and abs(cover.size[0] / cover.size[1] - 9 / 16) < 0.02
+        assert page.links[name] == f"reels/{name}-clip.mp4"
+    assert close_to(np.asarray(page.covers["IMG_3001"])[240, 135], (200, 60, 200))
+    assert "IMG_4823.JPG (paired by time)" in page.cards["IMG_4821"]
+    assert "not a video" in page.cards["IMG_4825"]
+
+
+class ReportPage(HTMLParser):
+    """The batch page as a person reads it: the failures on top, then each clip's card."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.failures: list[str] = []
+        self.cards: dict[str, str] = {}
+        self.covers: dict[str, Image.Image] = {}
+        self.links: dict[str, str] = {}
+        self._where: list[str] = []
+        self._card: str | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        self._where.append(found.get("class") or tag)
+        if tag == "article":
+            self._card, self._text = None, []
+        elif tag == "img" and (found.get("src") or "").startswith("data:image/jpeg;base64,"):
+            data = base64.b64decode((found["src"] or "").split(",", 1)[1])
+            self._cover = Image.open(io.BytesIO(data)).convert("RGB")
+        elif tag == "a" and "card" in self._where:
+            self._link = found.get("href") or ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "article" and self._card:
+            self.cards[self._card] = " ".join(self._text)
+            if hasattr(self, "_cover"):
+                self.covers[self._card] = self._cover
+                del self._cover
+            if hasattr(self, "_link"):
+                self.links[self._card] = self._link
+                del self._link
+        self._where.pop()
+
+    def handle_data(self, data: str) -> None:
+        if self._where[-1:] == ["b"] and "failures" in self._where:
+            self.failures.append(data)
+        elif self._where[-1:] == ["h3"]:
+            self._card = data
+        self._text.append(data)
 
 
 def test_parallel_results_equal_serial_ones(roll: Path, tmp_path: Path) -> None:

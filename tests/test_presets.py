@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 import multiprocessing
+import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -270,3 +272,15 @@ def test_an_example_recipe_renders(examples: Path, tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert inspect(out).frames == 270
+
+
+def test_the_readmes_first_command_plans_a_full_reel(examples: Path, tmp_path: Path) -> None:
+    """The README's first command: caption, effect, the after photo with a flash, the outro."""
+    readme = (ROOT / "README.md").read_text()
+    first = re.findall(r"```sh\n(.*?)\n```", readme, flags=re.S)[0]
+    make = shlex.split(first.split("&& clipcraft ", 1)[1].replace("examples/", f"{examples}/"))
+    plan = plan_of(*make[1:], "-o", tmp_path / "reel.mp4")
+    assert [s["role"] for s in plan["segments"]] == ["fail", "after", "outro"]
+    assert [t["kind"] for t in plan["transitions"]] == ["flash"]
+    assert {c["role"] for c in plan["captions"]} == {"fail", "outro"}
+    assert [e["name"] for e in plan["sound"]["effects"]] == ["sad-trombone"]

@@ -11,6 +11,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
+from datetime import timedelta
 from pathlib import Path
 from types import FrameType
 from typing import Any, NoReturn
@@ -19,15 +20,24 @@ import click
 from click.core import ParameterSource
 
 from clipcraft import __version__
-from clipcraft.batch import Outcome, default_workers, run_batch, write_report
-from clipcraft.batch import report as batch_report
-from clipcraft.display import describe, describe_media, show_value
+from clipcraft.batch import (
+    BY_NAME_THEN_TIME,
+    Manifest,
+    Outcome,
+    default_workers,
+    plan_batch,
+    run_batch,
+)
+from clipcraft.batch_report import check_report_path, describe_plan, write_report
+from clipcraft.batch_report import table as batch_table
+from clipcraft.display import describe, describe_media, settings_lines
 from clipcraft.errors import ClipcraftError, Interrupted
 from clipcraft.layers import Layer, resolve
 from clipcraft.make import make_clip
 from clipcraft.moment import find_moment
 from clipcraft.options import setting_options, settings_files, talk
 from clipcraft.outputs import check_output
+from clipcraft.pairing import PAIR_BY, PairBy, Pairing
 from clipcraft.plot import plot_moment
 from clipcraft.presets import available, find_preset, new_preset, preset_layer, recipe_layer
 from clipcraft.probe import probe
@@ -348,10 +358,8 @@ def presets_show(name: str, origin: bool) -> None:
       clipcraft presets show fail-of-the-week --origin
     """
     resolved = resolve([preset_layer(find_preset(name))])
-    for key in SETTINGS:
-        if key in resolved.values:
-            shown = show_value(resolved.values[key])
-            click.echo(f"{key} = {shown}" + (f"    # {resolved.origins[key]}" if origin else ""))
+    for line in settings_lines(resolved, origin):
+        click.echo(line)
     if origin:
         click.echo("# every other key: its default (see docs/recipes.md)")
 
@@ -390,10 +398,29 @@ def presets_new(name: str, base: str | None) -> None:
 )
 @click.option("--force", is_flag=True, help="Make every clip again, even if up to date.")
 @click.option(
+    "--pair-by",
+    type=click.Choice(PAIR_BY),
+    default="auto",
+    show_default=True,
+    help="How a clip finds its after: by NAME.after, by capture time, or by name then time.",
+)
+@click.option(
+    "--pair-window",
+    type=click.FloatRange(min=0, min_open=True),
+    default=BY_NAME_THEN_TIME.window.total_seconds() / 60,
+    show_default=True,
+    metavar="MINUTES",
+    help="By time: a photo taken this long after a video (before the next) is its after.",
+)
+@click.option(
+    "--dry-run", is_flag=True, help="Print the pairing and each clip's settings; make nothing."
+)
+@click.option(
     "--report",
     type=click.Path(path_type=Path),
-    metavar="FILE.json",
-    help="Also write the outcome of every clip as JSON.",
+    metavar="FILE.html|FILE.json",
+    callback=lambda ctx, param, value: check_report_path(value) if value else None,
+    help="Also write the outcome of every clip: a page with covers, or JSON.",
 )
 @talk
 def batch(
@@ -403,20 +430,31 @@ def batch(
     recipe: Path | None,
     jobs: int,
     force: bool,
+    pair_by: PairBy,
+    pair_window: float,
+    dry_run: bool,
     report: Path | None,
     quiet: bool,
     verbose: bool,
 ) -> None:
     """Make a clip of every video and photo in FOLDER.
 
-    NAME.after.jpg (or NAME_after, NAME-after, any photo or video) is the after of NAME;
-    NAME.toml beside a clip is that clip's own recipe. A rerun skips clips that are up to
-    date with their inputs and recipe.
+    A clip's after is NAME.after.jpg (or NAME_after, NAME-after, any photo or video) or, by
+    capture time, the last photo taken within --pair-window after a video and before the
+    next one; other photos are clips of their own. NAME.toml beside a clip is that clip's own
+    recipe. A rerun skips clips that are up to date with their inputs and recipe.
 
     \b
     Example:
-      clipcraft batch ~/CameraRoll -o reels --preset fail-of-the-week -j 2 --report week.json
+      clipcraft batch ~/CameraRoll -o reels --preset fail-of-the-week -j 2 --report week.html
+      clipcraft batch ~/CameraRoll -o reels --pair-by time --dry-run
     """
+    layers = settings_layers(preset, recipe)
+    pairing = Pairing(pair_by, timedelta(minutes=pair_window))
+    if dry_run:
+        plan = plan_batch(folder, out, layers, Manifest(out), force=force, pairing=pairing)
+        click.echo(describe_plan(plan, pairing))
+        return
     bar = _progress_bar(quiet, "clip", "clips")
     done = 0
 
@@ -426,14 +464,20 @@ def batch(
         if bar is not None:
             bar(done, total)
 
-    outcomes, notes = run_batch(
-        folder, out, settings_layers(preset, recipe), workers=jobs, force=force, on_outcome=progress
+    outcomes, roll = run_batch(
+        folder,
+        out,
+        layers,
+        workers=jobs,
+        force=force,
+        pairing=pairing,
+        on_outcome=progress,
     )
     if verbose:
-        for reason, names in notes.items():
+        for reason, names in roll.notes.items():
             click.echo(f"left out ({reason}): {', '.join(names)}", err=True)
-    click.echo(batch_report(outcomes))
+    click.echo(batch_table(outcomes))
     if report:
-        write_report(check_output(report, [], force=True), outcomes, notes)
+        write_report(check_output(report, [], force=True), outcomes, roll.notes)
     if any(outcome.status == "failed" for outcome in outcomes):
         sys.exit(1)

@@ -9,8 +9,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+from clipcraft.layers import Resolved
 from clipcraft.plan import Plan
 from clipcraft.recipe import EffectCue
+from clipcraft.schema import SETTINGS
 from clipcraft.units import format_time
 
 
@@ -125,6 +127,17 @@ def describe_media(facts: dict[str, Any]) -> str:
             for rank, candidate in enumerate(facts["candidates"])
         ]
     return "\n".join(f"{name:<9} {value}" for name, value in rows)
+
+
+def settings_lines(resolved: Resolved, origin: bool) -> list[str]:
+    """`key = value` for each setting that is set, in the schema's order, with the layer it
+    came from as a comment when `origin` is on (`presets show`, `batch --dry-run`)."""
+    return [
+        f"{key} = {show_value(resolved.values[key])}"
+        + (f"    # {resolved.origins[key]}" if origin else "")
+        for key in SETTINGS
+        if key in resolved.values
+    ]
 
 
 def show_value(value: Any) -> str:

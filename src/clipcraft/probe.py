@@ -316,3 +316,9 @@ def _duration(banner: str) -> float:
         return 0.0
     hours, minutes, seconds = match.groups()
     return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+
+
+def photo_exif(path: Path) -> Image.Exif:
+    """A photo's EXIF tags (JPEG, HEIC, …) without decoding its pixels."""
+    with _opened_photo(path) as image:
+        return image.getexif()
