@@ -31,7 +31,7 @@ def times(seconds: float) -> Signal:
 def tone(freq: Signal | float, t: Signal, harmonics: tuple[float, ...] = (1.0,)) -> Signal:
     """A sum of harmonics following a (possibly gliding) fundamental frequency."""
     phase = 2 * np.pi * np.cumsum(np.broadcast_to(freq, t.shape)) / RATE
-    return sum(weight * np.sin((k + 1) * phase) for k, weight in enumerate(harmonics))
+    return np.sum([weight * np.sin((k + 1) * phase) for k, weight in enumerate(harmonics)], axis=0)
 
 
 def bandpass(signal: Signal, centre: Signal | float, q: float = 2.0) -> Signal:

@@ -105,8 +105,9 @@ def action_clip(path: Path, *, centre: float, shake: int = 0, rotation: int = 0)
                 cx = centre * width + 12 * np.sin(3 * np.pi * t)
                 cy = height / 2 + (40 * np.sin(np.pi * (t - 2)) if t >= 2 else 0)
                 frame[(cols - cx) ** 2 + (rows - cy) ** 2 <= 18**2] = RED
-            # stored as the phone would: a player turning it by `rotation` shows it upright
-            yield np.ascontiguousarray(np.rot90(frame, turn))
+            # stored as the phone would: a player turning it by `rotation` (counter-clockwise,
+            # as ffmpeg counts) shows it upright, so it is stored turned the other way
+            yield np.ascontiguousarray(np.rot90(frame, -turn))
 
     with turned(path, rotation) as stored:
         encode_frames(stored, frames(), fps)
@@ -114,7 +115,7 @@ def action_clip(path: Path, *, centre: float, shake: int = 0, rotation: int = 0)
 
 
 @pytest.mark.media
-@pytest.mark.parametrize("rotation", [0, 90, 180])
+@pytest.mark.parametrize("rotation", [0, 90, 180, 270])
 def test_follow_keeps_the_mishap_at_the_edge_in_the_clip(tmp_path: Path, rotation: int) -> None:
     clip = action_clip(tmp_path / "counter.mp4", centre=0.85, rotation=rotation)
     out = tmp_path / "follow.mp4"

@@ -184,3 +184,24 @@ def test_follow_asks_for_each_window_it_would_follow_then_follows_them() -> None
         x, _ = position_at(segment.reframe.path, segment.source_start)
         box = segment.reframe.crop_box()[0]
         assert x <= 52 / 64 * 1920 <= x + box, f"the {segment.role} window holds the action"
+
+
+def test_an_outro_closes_a_split_after_the_longer_half() -> None:
+    short = video(path="/in/short.mov", duration=1.0)
+    made = plan(
+        {"trim.at": 7.0, "after.file": short.path, "after.layout": "split", "captions.outro": "?"},
+        after=short,
+    )
+    fail, after, outro = made.segments
+    assert after.end_frame < fail.end_frame, "the after video is shorter than its slot"
+    assert outro.start_frame == fail.end_frame and outro.source == fail.source
+    assert made.total_frames == 240
+
+
+def test_auto_follows_only_footage_much_wider_than_the_frame() -> None:
+    portrait = plan({"trim.at": 7.0, "after.file": "/in/dish.jpg", "after.layout": "split"},
+                    after=photo())  # fmt: skip
+    assert portrait.segments[0].reframe.mode in ("crop", "blur")
+    assert portrait.unmeasured == (), "portrait footage in the top half is never followed"
+    landscape = plan({"trim.at": 7.0}, video(width=1920, height=1080))
+    assert landscape.unmeasured, "landscape footage into 9:16 asks where the action is"

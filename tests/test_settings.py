@@ -4,11 +4,14 @@ sidecar, and an error names where the value was written and what it accepts."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
+from clipcraft.assets import asset_dir
 from clipcraft.layers import layer_from_toml, to_recipe
+from clipcraft.presets import recipe_layer
 from clipcraft.schema import SETTINGS
 
 from helpers import assert_one_clean_error, clipcraft
@@ -17,9 +20,23 @@ from media import make_video
 OUT_OF_BOUNDS = [
     ("duration = 600\n", "line 1", "duration: 600 is out of range: 0.5–180 s"),
     ("[after]\nduration = 0\n", "line 2", "after.duration: 0 is out of range: 0.5–30 s"),
-    ("[beats]\n\nfreeze = 9\n", "line 3", "beats.freeze: 9 is out of range: 0–5 s"),
+    ("[beats]\n\nfreeze = 9\n", "line 3", "beats.freeze: 9 is out of range: 0 (none), or 0.2–5 s"),
     ("[sound]\nsfx_volume = 99\n", "line 2", "sound.sfx_volume: 99 is out of range: -40–20 dB"),
     ('after = { start = "-1" }\n', "line 1", "after.start: invalid time '-1'"),
+    ("duration = nan\n", "line 1", "duration: nan is not a finite number"),
+    ("[trim]\nat = inf\n", "line 2", "trim.at: inf is not a finite number"),
+    (
+        "[beats]\nfreeze = 0.05\n",
+        "line 2",
+        "beats.freeze: 0.05 is out of range: 0 (none), or 0.2–5 s",
+    ),
+    (
+        '[[sfx]]\nsound = "ding"\n\n[[sfx]]\nsound = "boing"\nat = -3\n',
+        "line 4",
+        "sfx: item 2: at: -3 is out of range",
+    ),
+    ('[[caption]]\ntxt = "oops"\n', "line 1", "caption: unknown key 'txt'"),
+    ("'duration' = 999\n", "line 1", "duration: 999 is out of range"),
 ]
 
 
@@ -38,8 +55,9 @@ def test_a_recipe_value_out_of_bounds_names_the_file_line_and_range(
     [
         ("--duration", "600", "600 is out of range: 0.5–180 s"),
         ("--after-duration", "0", "0 is out of range: 0.5–30 s"),
-        ("--freeze", "9", "9 is out of range: 0–5 s"),
+        ("--freeze", "9", "9 is out of range: 0 (none), or 0.2–5 s"),
         ("--sfx-volume", "99", "99 is out of range: -40–20 dB"),
+        ("--sfx-volume", "nan", "nan is not a finite number"),
         ("--duration", "0:10", None),
     ],
 )
@@ -91,6 +109,7 @@ def test_every_setting_lands_in_its_own_recipe_field() -> None:
     """Setting each key moves exactly one field of the Recipe away from its default."""
     samples = {
         "Seconds": 3.0,
+        "FontFile": "x.otf",
         "Choice": None,
         "Flag": None,
         "FilePath": "x.txt",
@@ -134,3 +153,15 @@ def _nested(values: dict[str, object]) -> dict[str, object]:
             table = table.setdefault(part, {})  # type: ignore[assignment]
         table[name] = list(value) if isinstance(value, tuple) else value
     return tree
+
+
+def test_a_font_beside_a_recipe_is_found_from_anywhere(tmp_path: Path) -> None:
+    folder = tmp_path / "week"
+    folder.mkdir()
+    face = next(asset_dir("fonts").glob("*.otf"))
+    shutil.copy(face, folder / "mine.otf")
+    (folder / "r.toml").write_text('[captions]\nfont = "mine.otf"\n', encoding="utf-8")
+    layer = recipe_layer(folder / "r.toml")
+    assert layer.values["captions.font"] == str(folder / "mine.otf")
+    bundled = layer_from_toml("r", {"captions": {"font": face.name}}, folder)
+    assert bundled.values["captions.font"] == face.name, "a bundled face keeps its name"

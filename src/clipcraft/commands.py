@@ -8,6 +8,8 @@ the final size.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from clipcraft.ffmpeg import PREVIEW_DECODING, ffmpeg_command
 from clipcraft.plan import OutputFormat, Segment
 from clipcraft.stages.reframe import reframe_filter
@@ -104,16 +106,15 @@ def still_decode_command(
     frame's display span (a file's duration counts it) finds none. With `shown_before`, every
     frame of the half second up to the time comes out instead; the last is the one shown."""
     at = segment.source_start
-    if shown_before:
-        start = max(at - STILL_LOOKBACK, 0.0)
-        window = ["-ss", f"{start:.3f}", "-t", f"{at - start + 0.001:.3f}"]
-    else:
-        window = ["-ss", f"{at:.3f}"]
+    start = max(at - STILL_LOOKBACK, 0.0) if shown_before else at
+    window = ["-t", f"{at - start + 0.001:.3f}"] if shown_before else []
+    # a follow crop reads its path from where decoding starts
+    decoded = replace(segment, source_start=start)
     return ffmpeg_command(
         "-loglevel", "error",
-        *window, *_input(segment),
+        "-ss", f"{start:.3f}", *window, *_input(segment),
         "-map", "0:v:0",
-        "-vf", ",".join(_picture_steps(segment, fmt)),
+        "-vf", ",".join(_picture_steps(decoded, fmt)),
         *([] if shown_before else ["-frames:v", "1"]),
         *_raw_frames_out(),
     )  # fmt: skip

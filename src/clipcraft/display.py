@@ -64,8 +64,11 @@ def describe(plan: Plan) -> str:
     for segment in plan.segments:
         reframe = segment.reframe
         if reframe.mode == "follow" and not segment.still and reframe.path:
-            xs = [key.x for key in reframe.path]
-            moves = f"corner x {min(xs)}–{max(xs)} px over {len(reframe.path)} keyframes"
+            xs, ys = [key.x for key in reframe.path], [key.y for key in reframe.path]
+            axis, values = ("y", ys) if max(ys) - min(ys) > max(xs) - min(xs) else ("x", xs)
+            moves = (
+                f"corner {axis} {min(values)}–{max(values)} px over {len(reframe.path)} keyframes"
+            )
             lines.append(f"{'follow':<8}{segment.role:<19}{moves}")
         if reframe.why and not segment.still:
             lines.append(f"{'fit':<8}{segment.role:<19}{reframe.why}")

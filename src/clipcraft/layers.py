@@ -19,6 +19,7 @@ from typing import Any, get_type_hints
 from clipcraft.errors import UsageError
 from clipcraft.recipe import Recipe
 from clipcraft.schema import SETTINGS
+from clipcraft.values import ItemError
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,10 @@ def layer_from_toml(
         kind = SETTINGS[key].kind
         try:
             checked = kind.read(value)
+        except ItemError as error:
+            line = _line_of(text, key, error.index)
+            at = f"{name}, line {line}" if line else name
+            raise UsageError(f"{at}: {key}: {error.message}", error.hint) from None
         except UsageError as error:
             raise UsageError(f"{where}: {key}: {error.message}", error.hint) from None
         values[key] = kind.beside(checked, folder) if folder is not None else checked
@@ -65,27 +70,35 @@ def _flatten(data: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]]
 
 
 _HEADER = re.compile(r"^\[\[?\s*([^\]]+?)\s*\]\]?")
-_ASSIGNED = re.compile(r'^([\w.\-" ]+?)\s*=')
+_ASSIGNED = re.compile(r"^([\w.\-\"' ]+?)\s*=")
 
 
-def _line_of(text: str, key: str) -> int | None:
-    """The line that sets dotted `key` in TOML `text` (a table header for a list of tables)."""
-    table = ""
+def _line_of(text: str, key: str, item: int = 0) -> int | None:
+    """The line that sets dotted `key` in TOML `text`; for a list of tables, the header of its
+    `item`-th table (counting from 0)."""
+    table, seen = "", 0
     for number, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()
         header = _HEADER.match(stripped)
         if header:
-            table = header.group(1).replace('"', "").replace(" ", "")
+            table = _bare(header.group(1))
             if table == key:
-                return number
+                if seen == item:
+                    return number
+                seen += 1
             continue
         assigned = _ASSIGNED.match(stripped)
         if assigned:
-            name = assigned.group(1).replace('"', "").replace(" ", "")
+            name = _bare(assigned.group(1))
             dotted = f"{table}.{name}" if table else name
             if dotted == key or key.startswith(f"{dotted}."):
                 return number
     return None
+
+
+def _bare(key: str) -> str:
+    """A TOML key as the parser sees it: no quotes, no spaces around the dots."""
+    return key.replace('"', "").replace("'", "").replace(" ", "")
 
 
 @dataclass(frozen=True)

@@ -61,8 +61,8 @@ LOUDNESS_LUFS = -14.0
 TRUE_PEAK_DB = -1.0
 DUCK_DB = -8.0
 FOLLOW_WIDER = 1.6
-"""`auto` considers following the action in footage this much wider (or taller) than the
-frame; closer shapes are cropped, as the centre crop keeps most of the picture anyway."""
+"""`auto` considers following the action in footage this much wider than the frame (a phone
+propped sideways); other shapes it crops or fits over their blur, as before."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -103,8 +103,8 @@ class Fitting:
         self, media: MediaInfo, size: tuple[int, int], fit: Fit, span: Span, moment: float
     ) -> Reframe:
         """`fit` for a window of `media` (`follow` centred on the action at `moment`); `auto`
-        follows footage much wider or taller than the frame when its action is in one place,
-        else fits it over its blur."""
+        follows footage much wider than the frame when its action is in one place, else fits
+        it over its blur."""
         plain = "crop" if fit == "follow" else fit
         base = choose_reframe((media.width, media.height), size, plain, stored_as(media))
         if fit not in ("auto", "follow") or (fit == "auto" and not _much_wider(base)):
@@ -124,8 +124,7 @@ class Fitting:
 
 def _much_wider(reframe: Reframe) -> bool:
     (sw, sh), (tw, th) = reframe.source, reframe.target
-    shapes = (sw / sh) / (tw / th)
-    return max(shapes, 1 / shapes) >= FOLLOW_WIDER
+    return (sw / sh) / (tw / th) >= FOLLOW_WIDER
 
 
 def output_format(recipe: Recipe) -> OutputFormat:
@@ -174,8 +173,9 @@ def build_plan(recipe: Recipe, inputs: Inputs, output: Path) -> Plan:
     )
     before_end = segments[-1].end_frame
     transitions: list[PlannedTransition] = []
+    # an after is never cropped blind (the dish may be at its edge): `crop` is `auto` there
     after_fit: tuple[Fit, Fitting] = (
-        "follow" if recipe.output.fit == "follow" else "auto",
+        "auto" if recipe.output.fit == "crop" else recipe.output.fit,
         fitting,
     )
     if after is not None and split:
@@ -192,7 +192,9 @@ def build_plan(recipe: Recipe, inputs: Inputs, output: Path) -> Plan:
                 PlannedTransition(kind=kind, at_frame=at, frames=transition_length, overlap=overlap)
             )
     if budget.outro:
-        segments.append(_outro(segments[-1], budget.outro, full.size))
+        # the part that ends last (in a split, the fail above when both end together)
+        last = max(segments, key=lambda s: (s.end_frame, s.region != "bottom"))
+        segments.append(_outro(last, budget.outro, full.size))
     if media.unreadable_audio and not media.has_audio:
         warnings.append(f"{media.path}: its audio track cannot be read; the clip uses silence")
     return Plan(

@@ -20,6 +20,7 @@ from clipcraft.values import (
     Cue,
     FilePath,
     Flag,
+    FontFile,
     Kind,
     ListOf,
     Number,
@@ -121,13 +122,13 @@ SETTINGS = _table(
         field="output.preview",
         kind=Flag(),
         default=False,
-        flag="--preview",
+        flag="--preview/--no-preview",
         help="Fast 540x960 draft render for checking (never counts as a series episode).",
     ),
     Setting(
         key="output.cover",
         field="output.cover",
-        kind=FilePath(),
+        kind=Text(),
         default=None,
         flag="--cover",
         flag_value="",
@@ -169,10 +170,9 @@ SETTINGS = _table(
     Setting(
         key="captions.font",
         field="captions.font",
-        kind=Text(),
+        kind=FontFile(),
         default=None,
         flag="--font",
-        metavar="NAME|PATH",
         help="Caption face: a bundled font or a font file.",
     ),
     Setting(
@@ -214,7 +214,7 @@ SETTINGS = _table(
         field="sound.mute",
         kind=Flag(),
         default=False,
-        flag="--mute",
+        flag="--mute/--no-mute",
         help="Drop the footage's own sound.",
     ),
     Setting(
@@ -277,7 +277,7 @@ SETTINGS = _table(
     Setting(
         key="beats.freeze",
         field="beats.freeze",
-        kind=Seconds(0, 5),
+        kind=Seconds(0.2, 5, off=True),
         default=0.0,
         flag="--freeze",
         flag_value=1.0,
@@ -289,7 +289,7 @@ SETTINGS = _table(
         field="beats.replay",
         kind=Flag(),
         default=False,
-        flag="--replay",
+        flag="--replay/--no-replay",
         help="A slow-motion (0.5x) replay of the moment.",
     ),
     Setting(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
-from collections.abc import Iterable
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,6 +53,8 @@ def _range(low: float | None, high: float | None, unit: str) -> str:
 
 
 def _within(value: float, low: float | None, high: float | None, unit: str) -> float:
+    if not math.isfinite(value):
+        raise UsageError(f"{value} is not a finite number")
     if (low is not None and value < low) or (high is not None and value > high):
         raise UsageError(f"{value:g} is out of range: {_range(low, high, unit).strip()}")
     return value
@@ -66,27 +68,39 @@ class Seconds(Kind):
     low: float = 0.0
     high: float | None = None
     auto: bool = False
+    off: bool = False
+    """0 is allowed below `low`, meaning none."""
     metavar = "SECONDS"
 
     def read(self, value: Any) -> float | str:
         if self.auto and value == "auto":
             return "auto"
+        if self.off and value in (0, "0"):
+            return 0.0
         if isinstance(value, bool):
             raise UsageError(f"expected seconds, got {value!r}")
         if isinstance(value, str):
             value = parse_time(value)
         if not isinstance(value, int | float):
             raise UsageError(f'expected seconds such as 7.5 or "0:07.5", got {value!r}')
-        return _within(float(value), self.low, self.high, " s")
+        try:
+            return _within(float(value), self.low, self.high, " s")
+        except UsageError:
+            if not self.off or not math.isfinite(value):
+                raise
+            raise UsageError(f"{value:g} is out of range: {self.accepts()}") from None
 
     def settle(self, value: Any) -> Any:
         return None if value == "auto" else value
 
     def bounds(self) -> str:
-        return _range(self.low, self.high, " s") if self.low or self.high is not None else ""
+        if not self.low and self.high is None:
+            return ""
+        return ("0, or " if self.off else "") + _range(self.low, self.high, " s")
 
     def accepts(self) -> str:
-        return ("auto, or " if self.auto else "") + _range(self.low, self.high, " s")
+        either = "auto, or " if self.auto else "0 (none), or " if self.off else ""
+        return either + _range(self.low, self.high, " s")
 
 
 @dataclass(frozen=True)
@@ -156,6 +170,20 @@ class FilePath(Text):
         return "a file's path (in a recipe, relative to the recipe)"
 
 
+@dataclass(frozen=True)
+class FontFile(Text):
+    """A bundled face's name or a font file; written in a recipe file, a file beside it."""
+
+    metavar: str = "NAME|PATH"
+
+    def beside(self, value: Any, folder: Path) -> Any:
+        candidate = folder / Path(value).expanduser()
+        return str(candidate) if candidate.is_file() else value
+
+    def accepts(self) -> str:
+        return "a bundled face's name, or a font file's path (in a recipe, relative to it)"
+
+
 class Flag(Kind):
     def read(self, value: Any) -> bool:
         if not isinstance(value, bool):
@@ -178,8 +206,16 @@ class ListOf(Kind):
         return self.item.metavar
 
     def read(self, value: Any) -> tuple[Any, ...]:
-        items: Iterable[Any] = value if isinstance(value, list | tuple) else [value]
-        return tuple(self.item.read(item) for item in items)
+        items: list[Any] = list(value) if isinstance(value, list | tuple) else [value]
+        read = []
+        for index, item in enumerate(items):
+            try:
+                read.append(self.item.read(item))
+            except UsageError as error:
+                if len(items) == 1:
+                    raise
+                raise ItemError(error.message, error.hint, index) from None
+        return tuple(read)
 
     def beside(self, value: Any, folder: Path) -> Any:
         return tuple(self.item.beside(item, folder) for item in value)
@@ -188,11 +224,24 @@ class ListOf(Kind):
         return f"one or more: {self.item.accepts()}".rstrip(": ")
 
 
+class ItemError(UsageError):
+    """What is wrong with one item of a list, and which (counting from 0)."""
+
+    def __init__(self, message: str, hint: str | None, index: int) -> None:
+        super().__init__(f"item {index + 1}: {message}", hint)
+        self.index = index
+
+
 class CaptionText(Text):
     """A caption: text, or a `[[caption]]` table with `text = "…"`."""
 
     def read(self, value: Any) -> str:
-        return super().read(value.get("text") if isinstance(value, dict) else value)
+        if isinstance(value, dict):
+            unknown = set(value) - {"text"}
+            if unknown:
+                raise UsageError(f"unknown key {sorted(unknown)[0]!r}", 'use text = "…"')
+            value = value.get("text")
+        return super().read(value)
 
 
 class Cue(Kind):
@@ -211,7 +260,10 @@ class Cue(Kind):
         if unknown:
             raise UsageError(f"unknown key {sorted(unknown)[0]!r}", "use sound and at")
         at = value.get("at", "moment")
-        when = at if at in NAMED_POINTS else Seconds().read(at)
+        try:
+            when = at if at in NAMED_POINTS else Seconds().read(at)
+        except UsageError as error:
+            raise UsageError(f"at: {error.message}", error.hint) from None
         return EffectCue(Text().read(value["sound"]), when)
 
     def beside(self, value: Any, folder: Path) -> Any:
