@@ -42,7 +42,7 @@ class CaptionStyle:
     description: str = ""
     highlight: Colour = (255, 214, 0, 255)
     """The current word's fill in karaoke captions: the style's accent colour."""
-    highlight_scale: float = 1.12
+    highlight_scale: float = 1.08
     """How much the current word grows in karaoke captions."""
 
 
@@ -68,7 +68,7 @@ STYLES: dict[str, CaptionStyle] = {
         CaptionStyle(
             "subtitle", "Inter-SemiBold.otf", 0.046, box=(0, 0, 0, 150), box_padding=0.32,
             box_radius=0.22, position="bottom", highlight=(255, 202, 40, 255),
-            highlight_scale=1.06,
+            highlight_scale=1.04,
             description="smaller, lower, on a translucent dark box",
         ),
         CaptionStyle(
