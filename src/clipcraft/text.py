@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import NamedTuple
 
 from PIL import Image, ImageDraw, ImageFilter
 
@@ -174,8 +175,7 @@ def render_caption(layout: CaptionLayout, style: CaptionStyle) -> Image.Image:
 Cell = tuple[int, int, int, int]
 
 
-@dataclass(frozen=True)
-class CaptionParts:
+class CaptionParts(NamedTuple):
     """A caption drawn for animating its words: the plate (a style's box with its shadow, or
     None), the ink (letters with their outline, and shadow when there is no box), the ink in
     the style's highlight colour, and each word's cell (left, top, right, bottom) in reading
