@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from fonts import build_font
 
 from clipcraft.errors import UsageError
 from clipcraft.layers import to_recipe
@@ -205,3 +206,29 @@ def test_auto_follows_only_footage_much_wider_than_the_frame() -> None:
     assert portrait.unmeasured == (), "portrait footage in the top half is never followed"
     landscape = plan({"trim.at": 7.0}, video(width=1920, height=1080))
     assert landscape.unmeasured, "landscape footage into 9:16 asks where the action is"
+
+
+def test_word_animations_time_the_words_of_every_caption_but_the_labels(
+    no_system_fonts: Path,
+) -> None:
+    build_font(no_system_fonts / "hebrew.ttf", {"ש": 600, "ו": 300, "ב": 600})
+    made = plan(
+        {
+            "trim.at": 7.0,
+            "caption": ("oh no 🥞 שוב",),
+            "captions.animation": "karaoke",
+            "captions.outro": "Your worst fail?",
+            "after.file": "/in/dish.jpg",
+            "after.layout": "split",
+            "after.caption": "saved it",
+        },
+        after=photo(),
+    )
+    timed = {c.role: [(w.text, w.start_frame, w.end_frame) for w in c.words] for c in made.captions}
+    fail = next(c for c in made.captions if c.role == "fail")
+    assert [w[0] for w in timed["fail"]] == ["oh", "no", "🥞", "שוב"]
+    assert timed["fail"][0][1] == fail.start_frame and timed["fail"][-1][2] == fail.end_frame
+    assert [w[0] for w in timed["after"]] == ["saved", "it"]
+    assert [w[0] for w in timed["outro"]] == ["Your", "worst", "fail?"]
+    labels = [c for c in made.captions if c.role == "label"]
+    assert labels and all(c.words == () and c.animation == "pop" for c in labels)

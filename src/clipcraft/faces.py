@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Container
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -59,6 +59,8 @@ class Run:
     text: str
     face: Face
     rtl: bool = False
+    start: int = 0
+    """Where the run's text starts in its line (in characters, reading order)."""
 
 
 def _no_system_font(code: int) -> str | None:
@@ -216,19 +218,40 @@ class Faces:
         """`line`'s runs cut where the direction changes, in the order they show from left to
         right; each is shaped on its own in its own direction."""
         if self.base == 0 and not any(ord(char) >= RTL_START for char in line):
-            return self.runs(line)  # no right-to-left letter, nothing to reorder
-        level_of = iter(levels(line, self.base))
-        chunks: list[tuple[str, Face, int]] = []
+            level_of = iter([0] * len(line))  # no right-to-left letter: nothing to reorder
+        else:
+            level_of = iter(levels(line, self.base))
+        chunks: list[Run] = []
+        levels_of_chunks: list[int] = []
+        position = 0
         for run in self.runs(line):
             first = len(chunks)
             for char in run.text:
                 level = next(level_of)
-                if len(chunks) > first and chunks[-1][2] == level:
-                    chunks[-1] = (chunks[-1][0] + char, run.face, level)
+                if len(chunks) > first and levels_of_chunks[-1] == level:
+                    chunks[-1] = replace(chunks[-1], text=chunks[-1].text + char)
                 else:
-                    chunks.append((char, run.face, level))
-        shown = visual_order(chunks, [level for _, _, level in chunks])
-        return [Run(text, face, level % 2 == 1) for text, face, level in shown]
+                    chunks.append(Run(char, run.face, level % 2 == 1, position))
+                    levels_of_chunks.append(level)
+                position += 1
+        return visual_order(chunks, levels_of_chunks)
+
+    def span(self, line: str, start: int, end: int) -> tuple[float, float]:
+        """Where characters [start, end) of `line` land, from the line's left (x, x)."""
+        left, right = float("inf"), float("-inf")
+        x = 0.0
+        for piece in self.pieces(line):
+            width = self.piece_width(piece)
+            low = max(start, piece.start) - piece.start
+            high = min(end, piece.start + len(piece.text)) - piece.start
+            if low < high:
+                before = self.piece_width(replace(piece, text=piece.text[:low]))
+                through = self.piece_width(replace(piece, text=piece.text[:high]))
+                if piece.rtl:
+                    before, through = width - through, width - before
+                left, right = min(left, x + before), max(right, x + through)
+            x += width
+        return left, right
 
     def width(self, text: str) -> float:
         if text not in self.widths:

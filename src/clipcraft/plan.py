@@ -89,9 +89,20 @@ class PlannedTransition:
     overlap: int
 
 
+@dataclass(frozen=True)
+class PlannedWord:
+    """A word of a caption shown (`words`) or highlighted (`karaoke`) from `start_frame`, until
+    `end_frame` when the next word takes over."""
+
+    text: str
+    start_frame: int
+    end_frame: int
+
+
 @dataclass(frozen=True, kw_only=True)
 class PlannedCaption:
-    """One caption image on frames [start_frame, end_frame) with its top-left corner at x, y."""
+    """One caption image on frames [start_frame, end_frame) with its top-left corner at x, y;
+    `words`, in reading order, when it is animated word by word."""
 
     role: CaptionRole
     layout: CaptionLayout
@@ -101,6 +112,7 @@ class PlannedCaption:
     x: int
     y: int
     animation: Animation
+    words: tuple[PlannedWord, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)

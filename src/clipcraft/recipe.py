@@ -56,8 +56,10 @@ class SoundSettings:
     duck: bool
 
 
-Animation = Literal["none", "pop", "fade"]
-ANIMATIONS: tuple[Animation, ...] = ("none", "pop", "fade")
+Animation = Literal["none", "pop", "fade", "words", "karaoke"]
+ANIMATIONS: tuple[Animation, ...] = ("none", "pop", "fade", "words", "karaoke")
+WORD_ANIMATIONS: tuple[Animation, ...] = ("words", "karaoke")
+"""Animations that time each word (word_timing.py): words appear in turn, or are highlighted."""
 
 
 @dataclass(frozen=True, kw_only=True)

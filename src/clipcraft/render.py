@@ -23,9 +23,9 @@ from typing import IO, TYPE_CHECKING
 
 import cv2
 import numpy as np
-from PIL import Image
 
 from clipcraft.audio import write_mix
+from clipcraft.caption_frames import CaptionLayer
 from clipcraft.commands import (
     cover_command,
     encode_command,
@@ -39,10 +39,8 @@ from clipcraft.ffmpeg import FfmpegProcess, ffmpeg_process, run_ffmpeg
 from clipcraft.frames import black, flash, frame_shape, from_planes, mix, planes, stack
 from clipcraft.loudness import encode_sound
 from clipcraft.outputs import atomic_output
-from clipcraft.overlay import Sprite, blend, entrance
 from clipcraft.plan import OutputFormat, Plan, Segment
 from clipcraft.probe import open_photo
-from clipcraft.text import render_caption
 
 if TYPE_CHECKING:
     from moviepy import VideoClip
@@ -284,43 +282,6 @@ class Timeline:
             if weight > 0:
                 return flash(frame, weight)
         return frame
-
-
-class CaptionLayer:
-    """The plan's captions, each drawn once, laid over the frames where they show."""
-
-    def __init__(self, plan: Plan) -> None:
-        self.fps = plan.format.fps
-        self.captions = plan.captions
-        self.images = [render_caption(c.layout, c.style) for c in plan.captions]
-        self.sprites = [Sprite.from_image(image) for image in self.images]
-        self.scaled: dict[tuple[int, int], Sprite] = {}
-
-    def apply(self, get_frame: Callable[[float], np.ndarray], t: float) -> np.ndarray:
-        frame = get_frame(t)
-        index = round(t * self.fps)
-        for number, caption in enumerate(self.captions):
-            if caption.start_frame <= index < caption.end_frame:
-                seconds_in = (index - caption.start_frame) / self.fps
-                scale, opacity = entrance(caption.animation, seconds_in)
-                sprite, x, y = self._sized(number, scale)
-                frame = blend(frame, sprite, x, y, opacity)
-        return frame
-
-    def _sized(self, number: int, scale: float) -> tuple[Sprite, int, int]:
-        """The caption at `scale` of its size, kept centred where the full-size one sits."""
-        caption, image = self.captions[number], self.images[number]
-        if scale == 1.0:
-            return self.sprites[number], caption.x, caption.y
-        width = max(2, round(image.width * scale))
-        height = max(2, round(image.height * scale))
-        key = (number, width)
-        if key not in self.scaled:
-            resized = image.convert("RGBa").resize((width, height), Image.Resampling.BICUBIC)
-            self.scaled[key] = Sprite.from_image(resized.convert("RGBA"))
-        x = caption.x + (image.width - width) // 2
-        y = caption.y + (image.height - height) // 2
-        return self.scaled[key], x, y
 
 
 def compose(timeline: Timeline, captions: CaptionLayer | None, duration: float) -> VideoClip:

@@ -189,7 +189,8 @@ SETTINGS = _table(
         kind=Choice(ANIMATIONS),
         default="pop",
         flag="--caption-anim",
-        help="How captions appear.",
+        help="How captions appear: all at once (pop, fade, none), word by word (words), or "
+        "whole with the spoken word highlighted (karaoke).",
     ),
     Setting(
         key="sfx",

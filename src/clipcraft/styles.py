@@ -40,6 +40,10 @@ class CaptionStyle:
     line_spacing: float = 1.08
     position: Position = "top"
     description: str = ""
+    highlight: Colour = (255, 214, 0, 255)
+    """The current word's fill in karaoke captions: the style's accent colour."""
+    highlight_scale: float = 1.08
+    """How much the current word grows in karaoke captions."""
 
 
 STYLES: dict[str, CaptionStyle] = {
@@ -53,23 +57,25 @@ STYLES: dict[str, CaptionStyle] = {
         CaptionStyle(
             "banner", "Inter-ExtraBold.otf", 0.06, fill=WHITE, box=(229, 57, 53, 240),
             box_padding=0.38, box_radius=0.3, shadow=(0, 0, 0, 90), shadow_offset=0.05,
-            shadow_blur=0.12,
+            shadow_blur=0.12, highlight=(255, 235, 59, 255),
             description="white text on a rounded red box",
         ),
         CaptionStyle(
             "meme", "BebasNeue-Bold.otf", 0.095, outline=(0, 0, 0, 255), outline_width=0.1,
-            uppercase=True, line_spacing=1.0,
+            uppercase=True, line_spacing=1.0, highlight=(255, 59, 48, 255),
             description="tall uppercase letters with a heavy black outline",
         ),
         CaptionStyle(
             "subtitle", "Inter-SemiBold.otf", 0.046, box=(0, 0, 0, 150), box_padding=0.32,
-            box_radius=0.22, position="bottom",
+            box_radius=0.22, position="bottom", highlight=(255, 202, 40, 255),
+            highlight_scale=1.04,
             description="smaller, lower, on a translucent dark box",
         ),
         CaptionStyle(
             "comic", "ComicNeue-Bold.otf", 0.06, fill=INK, box=(255, 224, 77, 255),
             box_outline=INK, box_padding=0.35, box_radius=0.18,
             shadow=(0, 0, 0, 255), shadow_offset=0.07, shadow_blur=0.0,
+            highlight=(229, 57, 53, 255),
             description="dark hand-lettered text in a yellow comic-book box",
         ),
     )

@@ -8,11 +8,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from clipcraft.errors import UsageError
+from clipcraft.word_timing import words_of
 
 _TIMING = re.compile(
     r"^\s*((?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s*-->\s*((?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})(\s.*)?$"
 )
 _TAG = re.compile(r"<[^>]+>")
+_STAMP = re.compile(r"<((?:\d+:)?\d{2}:\d{2}\.\d{3})>")
+"""A WebVTT inline timestamp: the time the words after it are spoken."""
 
 
 @dataclass(frozen=True)
@@ -20,6 +23,8 @@ class Cue:
     start: float
     end: float
     text: str
+    marks: tuple[tuple[int, float], ...] = ()
+    """Inline timestamps: (how many words come before it, seconds), in the cue's order."""
 
 
 def read_subtitles(path: Path) -> list[Cue]:
@@ -36,7 +41,8 @@ def read_subtitles(path: Path) -> list[Cue]:
 
 
 def parse_subtitles(text: str, name: str = "captions") -> list[Cue]:
-    """Cues from SRT or WebVTT text (pure). Cue numbers, styling tags and notes are ignored."""
+    """Cues from SRT or WebVTT text (pure). Cue numbers, styling tags and notes are ignored;
+    WebVTT's inline timestamps are kept as the cue's marks."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     cues: list[Cue] = []
     index = 1 if lines and lines[0].startswith("WEBVTT") else 0
@@ -55,12 +61,17 @@ def parse_subtitles(text: str, name: str = "captions") -> list[Cue]:
         if end <= start:
             raise UsageError(f"{name}, line {index + 1}: the cue ends before it starts")
         body: list[str] = []
+        marks: list[tuple[int, float]] = []
         index += 1
         while index < len(lines) and lines[index].strip():
-            body.append(_TAG.sub("", lines[index]).strip())
+            line = lines[index]
+            for stamp in _STAMP.finditer(line):
+                before = " ".join([*body, _TAG.sub("", line[: stamp.start()])])
+                marks.append((len(words_of(before)), _seconds(stamp.group(1))))
+            body.append(_TAG.sub("", line).strip())
             index += 1
         if body:
-            cues.append(Cue(start, end, " ".join(body)))
+            cues.append(Cue(start, end, " ".join(body), tuple(marks)))
     if not cues:
         raise UsageError(f"{name}: has no timed captions", "is it an .srt or .vtt file?")
     return cues
@@ -72,8 +83,9 @@ def retime(cues: Sequence[Cue], window_start: float, window_end: float) -> list[
     for cue in cues:
         start, end = max(cue.start, window_start), min(cue.end, window_end)
         if end > start:
+            marks = tuple((word, round(at - window_start, 3)) for word, at in cue.marks)
             moved.append(
-                Cue(round(start - window_start, 3), round(end - window_start, 3), cue.text)
+                Cue(round(start - window_start, 3), round(end - window_start, 3), cue.text, marks)
             )
     return moved
 

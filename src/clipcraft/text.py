@@ -8,8 +8,10 @@ order and shaping of a line's runs, are faces.py's.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import itertools
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import NamedTuple
 
 from PIL import Image, ImageDraw, ImageFilter
 
@@ -167,6 +169,71 @@ def _too_long(shown: str) -> UsageError:
 
 def render_caption(layout: CaptionLayout, style: CaptionStyle) -> Image.Image:
     """The caption as a straight-alpha RGBA image of the layout's size."""
+    return _compose(layout, style, *_draw(layout, style)[1:])
+
+
+Cell = tuple[int, int, int, int]
+
+
+class CaptionParts(NamedTuple):
+    """A caption drawn for animating its words: the plate (a style's box with its shadow, or
+    None), the ink (letters with their outline, and shadow when there is no box), the ink in
+    the style's highlight colour, and each word's cell (left, top, right, bottom) in reading
+    order — the cells tile the image, so each holds its word's outline and shadow."""
+
+    plate: Image.Image | None
+    ink: Image.Image
+    highlight: Image.Image
+    cells: tuple[Cell, ...]
+
+
+def render_parts(layout: CaptionLayout, style: CaptionStyle) -> CaptionParts:
+    faces, *masks = _draw(layout, style)
+    fill, stroke, emoji = masks
+    plate = _compose(layout, style, fill, stroke, emoji, ink=False) if style.box else None
+    ink = _compose(layout, style, fill, stroke, emoji, plate=False)
+    lit = replace(style, fill=style.highlight)
+    highlight = _compose(layout, lit, fill, stroke, emoji, plate=False)
+    return CaptionParts(plate, ink, highlight, _word_cells(layout, style, faces))
+
+
+def _word_cells(layout: CaptionLayout, style: CaptionStyle, faces: Faces) -> tuple[Cell, ...]:
+    """Each word's cell: its line's band, split halfway across the spaces between words."""
+    units = iter(wrap_units(layout.text))
+    inset = layout.margin + layout.padding + layout.stroke
+    inner_width = layout.width - 2 * inset - _geometry(style, layout.font_size)[2]
+    baselines = [inset + faces.ascent + i * layout.line_advance for i in range(len(layout.lines))]
+    tops = [0] + [
+        round((above + faces.descent + below - faces.ascent) / 2)
+        for above, below in itertools.pairwise(baselines)
+    ]
+    bottoms = [*tops[1:], layout.height]
+    cells: list[Cell] = []
+    for line, top, bottom in zip(layout.lines, tops, bottoms, strict=True):
+        spans: list[tuple[int, int]] = []
+        built = ""
+        while len(built) < len(line):
+            unit = next(units)
+            unit = unit if built else unit.lstrip(" ")
+            spans.append((len(built) + len(unit) - len(unit.lstrip(" ")), len(built) + len(unit)))
+            built += unit
+        left_edge = inset + (inner_width - faces.width(line)) / 2
+        xs = [faces.span(line, start, end) for start, end in spans]
+        order = sorted(range(len(xs)), key=lambda k: xs[k][0])
+        edges = [0]
+        for before, after in itertools.pairwise(order):
+            edges.append(round(left_edge + (xs[before][1] + xs[after][0]) / 2))
+        edges.append(layout.width)
+        line_cells = {k: (edges[i], top, edges[i + 1], bottom) for i, k in enumerate(order)}
+        cells += [line_cells[k] for k in range(len(xs))]
+    return tuple(cells)
+
+
+def _draw(
+    layout: CaptionLayout, style: CaptionStyle
+) -> tuple[Faces, Image.Image, Image.Image, Image.Image]:
+    """The letters' fill and outline masks and the emoji layer, drawn where the layout puts
+    them, and the faces that drew them."""
     faces = Faces(Path(layout.font), layout.font_size, paragraph_level(layout.text))
     size = (layout.width, layout.height)
     fill_mask, stroke_mask = Image.new("L", size), Image.new("L", size)
@@ -198,7 +265,7 @@ def render_caption(layout: CaptionLayout, style: CaptionStyle) -> Image.Image:
                         direction=direction,
                     )
             x += faces.piece_width(piece)
-    return _compose(layout, style, fill_mask, stroke_mask, emoji_layer)
+    return faces, fill_mask, stroke_mask, emoji_layer
 
 
 def _draw_emoji(
@@ -235,7 +302,12 @@ def _compose(
     fill_mask: Image.Image,
     stroke_mask: Image.Image,
     emoji_layer: Image.Image,
+    *,
+    plate: bool = True,
+    ink: bool = True,
 ) -> Image.Image:
+    """The caption's layers composed: the plate (box, its outline, and the shadow of a box)
+    and the ink (outline, fill and emoji, and the shadow of letters with no box)."""
     size = (layout.width, layout.height)
     _, _, offset, blur = _geometry(style, layout.font_size)
     canvas = Image.new("RGBA", size)
@@ -252,13 +324,13 @@ def _compose(
     else:
         shape.paste(255, mask=stroke_mask if layout.stroke else fill_mask)
         shape.paste(255, mask=emoji_layer.getchannel("A"))
-    if style.shadow:
+    if style.shadow and (plate if style.box else ink):
         shadow = Image.new("L", size)
         shadow.paste(shape, (offset, offset))
         if blur:
             shadow = shadow.filter(ImageFilter.GaussianBlur(blur))
         canvas.alpha_composite(_solid(size, style.shadow, shadow))
-    if style.box:
+    if style.box and plate:
         canvas.alpha_composite(_solid(size, style.box, shape))
         if style.box_outline:
             edge = Image.new("L", size)
@@ -275,6 +347,8 @@ def _compose(
                 width=max(2, round(layout.font_size * 0.05)),
             )
             canvas.alpha_composite(_solid(size, style.box_outline, edge))
+    if not ink:
+        return canvas
     if layout.stroke and style.outline:
         canvas.alpha_composite(_solid(size, style.outline, stroke_mask))
     canvas.alpha_composite(_solid(size, style.fill, fill_mask))

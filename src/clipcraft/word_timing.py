@@ -60,7 +60,7 @@ def wrap_units(text: str) -> list[str]:
 
 def words_of(text: str) -> list[str]:
     """The words of a caption's text, in reading order."""
-    return [unit.strip() for unit in wrap_units(" ".join(text.split()))]
+    return [unit.strip() for unit in wrap_units(" ".join(text.split())) if unit.strip()]
 
 
 def spread(words: Sequence[str], first: int, last: int, fps: int) -> list[tuple[int, int]]:

@@ -8,12 +8,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from clipcraft.plan import CaptionRole, OutputFormat, PlannedCaption, Segment
+from clipcraft.plan import CaptionRole, OutputFormat, PlannedCaption, PlannedWord, Segment
 from clipcraft.platforms import Platform
-from clipcraft.recipe import CaptionSettings
+from clipcraft.recipe import WORD_ANIMATIONS, Animation, CaptionSettings
 from clipcraft.styles import CaptionStyle, Position, find_style
 from clipcraft.subtitles import Cue, retime
-from clipcraft.text import font_path, layout_caption
+from clipcraft.text import CaptionLayout, font_path, layout_caption
+from clipcraft.word_timing import from_marks, spread, words_of
 
 OUTRO_SECONDS = 1.5
 """The closing card's length: long enough to read a question, short enough to loop."""
@@ -96,6 +97,7 @@ def plan_captions(
         last: int,
         where: Position | tuple[int, int],
         look: CaptionStyle = style,
+        marks: Sequence[tuple[int, int]] = (),
     ) -> None:
         if last <= first:
             return
@@ -104,6 +106,9 @@ def plan_captions(
         x, y = (
             where if isinstance(where, tuple) else place(layout.width, layout.height, zone, where)
         )
+        animation: Animation = settings.animation
+        if animation in WORD_ANIMATIONS and role in ("label", "tag"):
+            animation = "pop"  # BEFORE / AFTER / REPLAY are one word: they just arrive
         planned.append(
             PlannedCaption(
                 role=role,
@@ -113,7 +118,10 @@ def plan_captions(
                 end_frame=last,
                 x=x,
                 y=y,
-                animation=settings.animation,
+                animation=animation,
+                words=timed_words(layout, first, last, fmt.fps, marks)
+                if animation in WORD_ANIMATIONS
+                else (),
             )
         )
 
@@ -127,7 +135,8 @@ def plan_captions(
         for cue in retime(cues, segment.source_start, segment.source_end):
             first = segment.start_frame + round(cue.start * fmt.fps)
             last = min(segment.start_frame + round(cue.end * fmt.fps), segment.end_frame)
-            add("subtitle", cue.text, first, last, settings.position or "bottom")
+            marks = [(word, segment.start_frame + round(at * fmt.fps)) for word, at in cue.marks]
+            add("subtitle", cue.text, first, last, settings.position or "bottom", marks=marks)
     label = replace(find_style("banner"), name="label", cap_height=LABEL_CAP_HEIGHT)
     corner = (zone.left, zone.top)
     for segment in segments:
@@ -145,3 +154,15 @@ def plan_captions(
         if segment.role == "outro" and settings.outro:
             add("outro", settings.outro, segment.start_frame, segment.end_frame, "middle")
     return tuple(planned)
+
+
+def timed_words(
+    layout: CaptionLayout, first: int, last: int, fps: int, marks: Sequence[tuple[int, int]]
+) -> tuple[PlannedWord, ...]:
+    """The caption's words with their frames: from inline timestamps when the cue has them,
+    else spread over the caption's span by length."""
+    words = words_of(layout.text)
+    spans = from_marks(len(words), first, last, marks) if marks else spread(words, first, last, fps)
+    return tuple(
+        PlannedWord(word, start, end) for word, (start, end) in zip(words, spans, strict=True)
+    )
