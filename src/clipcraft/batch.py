@@ -38,6 +38,8 @@ from clipcraft.series import Series
 
 MANIFEST = ".clipcraft-manifest.json"
 BY_NAME_THEN_TIME = Pairing()
+REMEMBERED = ("episode", "moment", "basis", "length")
+"""What the manifest keeps of each made clip, to report it when a rerun skips it."""
 RETRIES = 1
 STAGE_PATIENCE = 10.0
 """Seconds the clips of a stopped batch have to remove their own staging folders (a cluster
@@ -134,11 +136,7 @@ class Manifest:
         return output.is_file() and output.with_suffix(".jpg").is_file() and entry.get("key") == key
 
     def remember(self, outcome: Outcome, key: str) -> None:
-        clip = {
-            name: value
-            for name, value in asdict(outcome).items()
-            if name in ("episode", "moment", "basis", "length")
-        }
+        clip = {name: value for name, value in asdict(outcome).items() if name in REMEMBERED}
         self.outputs[Path(outcome.output or "").name] = {"key": key, "clip": clip}
 
     def save(self) -> None:
@@ -188,7 +186,9 @@ def plan_batch(
     force: bool,
     pairing: Pairing = BY_NAME_THEN_TIME,
 ) -> BatchPlan:
-    """Pair the folder's files, resolve each clip's layers and say which are up to date."""
+    """Pair the folder's files, resolve each clip's layers and say which are up to date.
+    Paths are made absolute first, so a clip's key does not depend on how they were typed."""
+    folder, out = folder.absolute(), out.absolute()
     if not folder.is_dir():
         raise UsageError(f"{folder}: no such folder", "give the folder of clips")
     roll = find_jobs(folder, pairing, manifest.files)
@@ -206,7 +206,8 @@ def plan_batch(
         plan.layers[job.name] = layers
         output = out / job.output_name
         if not force and manifest.up_to_date(output, key):
-            known = manifest.outputs[output.name]["clip"]
+            entry = manifest.outputs[output.name]["clip"]
+            known = {name: value for name, value in entry.items() if name in REMEMBERED}
             paths: dict[str, Any] = {
                 "output": str(output),
                 "cover": str(output.with_suffix(".jpg")),

@@ -112,7 +112,7 @@ def _progress_bar(quiet: bool, unit: str, label: str) -> Callable[[int, int], No
         return None
     from tqdm import tqdm
 
-    tqdm.monitor_interval = 0  # no monitor thread: batch workers are forked
+    tqdm.monitor_interval = 0  # no monitor thread: the bar is only updated by hand
     bar: list[Any] = []
 
     def update(done: int, total: int) -> None:
