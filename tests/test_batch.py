@@ -87,7 +87,9 @@ def photo(path: Path, colour: tuple[int, int, int], taken: str, offset: str = ""
     Image.new("RGB", (360, 640), colour).save(path, exif=tags.tobytes())
 
 
-def test_a_camera_roll_pairs_by_capture_time_and_reports_a_page(tmp_path: Path) -> None:
+def test_a_camera_roll_pairs_by_capture_time_and_reports_a_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Phone names, times only in the files' metadata (and one Pixel clip with only its
     name): each fail gets the photo taken after it; a photo from another day is its own."""
     from pillow_heif import register_heif_opener
@@ -144,6 +146,9 @@ def test_a_camera_roll_pairs_by_capture_time_and_reports_a_page(tmp_path: Path) 
     assert close_to(np.asarray(page.covers["IMG_3001"])[240, 135], (200, 60, 200))
     assert "IMG_4823.JPG (paired by time)" in page.cards["IMG_4821"]
     assert "not a video" in page.cards["IMG_4825"]
+    monkeypatch.chdir(tmp_path)  # the same folders typed another way: still up to date
+    again = clipcraft("batch", "DCIM", "-o", "reels", "--recipe", "fast.toml", "--dry-run")
+    assert again.stdout.count("would be skipped") == 3, again.output
 
 
 class ReportPage(HTMLParser):

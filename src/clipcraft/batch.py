@@ -13,31 +13,38 @@ from __future__ import annotations
 
 import hashlib
 import json
-import queue
-import signal
-import time
-from collections.abc import Callable, Iterable
+import uuid
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from types import FrameType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from clipcraft import __version__
-from clipcraft.errors import ClipcraftError, Interrupted, UsageError
+from clipcraft.batch_work import (
+    Work,
+    as_failure,
+    clear_stages,
+    interrupted_exit,
+    make_one,
+)
+from clipcraft.errors import ClipcraftError, UsageError
 from clipcraft.layers import Layer, resolve
-from clipcraft.make import make_clip, usable_cores
+from clipcraft.make import usable_cores
 from clipcraft.outputs import atomic_output
 from clipcraft.pairing import Job, Pairing, Roll, find_jobs
-from clipcraft.plan import Plan
 from clipcraft.presets import recipe_layer
 from clipcraft.series import Series
 
-if TYPE_CHECKING:  # imported where the workers start: `make` need not pay for it
-    import multiprocessing
-    from multiprocessing.process import BaseProcess
-
 MANIFEST = ".clipcraft-manifest.json"
 BY_NAME_THEN_TIME = Pairing()
+REMEMBERED = ("episode", "moment", "basis", "length")
+"""What the manifest keeps of each made clip, to report it when a rerun skips it."""
+RETRIES = 1
+STAGE_PATIENCE = 10.0
+"""Seconds the clips of a stopped batch have to remove their own staging folders (a cluster
+worker notices the stop between frames) before the batch removes what is left."""
+"""How many times a clip whose worker died (killed, out of memory) is sent again."""
 COVER = Layer("batch: a cover beside each clip", {"output.cover": ""})
 """Every batch clip gets its cover (the moment's frame) beside it: the report shows it."""
 
@@ -129,11 +136,7 @@ class Manifest:
         return output.is_file() and output.with_suffix(".jpg").is_file() and entry.get("key") == key
 
     def remember(self, outcome: Outcome, key: str) -> None:
-        clip = {
-            name: value
-            for name, value in asdict(outcome).items()
-            if name in ("episode", "moment", "basis", "length", "output", "cover")
-        }
+        clip = {name: value for name, value in asdict(outcome).items() if name in REMEMBERED}
         self.outputs[Path(outcome.output or "").name] = {"key": key, "clip": clip}
 
     def save(self) -> None:
@@ -183,7 +186,9 @@ def plan_batch(
     force: bool,
     pairing: Pairing = BY_NAME_THEN_TIME,
 ) -> BatchPlan:
-    """Pair the folder's files, resolve each clip's layers and say which are up to date."""
+    """Pair the folder's files, resolve each clip's layers and say which are up to date.
+    Paths are made absolute first, so a clip's key does not depend on how they were typed."""
+    folder, out = folder.absolute(), out.absolute()
     if not folder.is_dir():
         raise UsageError(f"{folder}: no such folder", "give the folder of clips")
     roll = find_jobs(folder, pairing, manifest.files)
@@ -201,8 +206,14 @@ def plan_batch(
         plan.layers[job.name] = layers
         output = out / job.output_name
         if not force and manifest.up_to_date(output, key):
-            known = manifest.outputs[output.name]["clip"]
-            plan.decided.append(Outcome(job.name, "skipped", 0.0, "up to date", **known, **facts))
+            entry = manifest.outputs[output.name]["clip"]
+            known = {name: value for name, value in entry.items() if name in REMEMBERED}
+            paths: dict[str, Any] = {
+                "output": str(output),
+                "cover": str(output.with_suffix(".jpg")),
+            }
+            skipped = Outcome(job.name, "skipped", 0.0, "up to date", **known, **paths, **facts)
+            plan.decided.append(skipped)
         else:
             plan.todo.append(Task(job, layers, key))
     return plan
@@ -228,10 +239,13 @@ def run_batch(
     workers: int,
     force: bool,
     pairing: Pairing = BY_NAME_THEN_TIME,
+    scheduler: str | None = None,
     on_outcome: Callable[[Outcome, int], None] | None = None,
 ) -> tuple[list[Outcome], Roll]:
-    """Make every clip of `folder` into `out`; the outcome of each, and the roll (its jobs,
-    what was left out and the capture times read)."""
+    """Make every clip of `folder` into `out`, on this machine (`workers` at once) or on
+    the Dask cluster at `scheduler`; the outcome of each, and the roll (its jobs, what was
+    left out, the capture times read)."""
+    folder, out = folder.absolute(), out.absolute()  # a cluster worker has another cwd
     manifest = Manifest(out)
     plan = plan_batch(folder, out, base_layers, manifest, force=force, pairing=pairing)
     make_output_folder(out)
@@ -240,158 +254,111 @@ def run_batch(
     for outcome in outcomes:
         if on_outcome:
             on_outcome(outcome, total)
-    threads = max(1, usable_cores() // max(1, min(workers, len(plan.todo) or 1)))
-    episodes = _assign_episodes(plan.todo)
+    if not plan.todo:
+        return _in_order(outcomes, plan.roll), plan.roll
+    pool, work = _open_pool(scheduler, workers, len(plan.todo), folder, out)
+    episodes = _claim_episodes(plan.todo)
     facts = {task.job.name: _job_facts(task.job, plan.roll) for task in plan.todo}
 
-    def done(outcome: Outcome, key: str) -> None:
+    def done(task: Task, outcome: Outcome) -> None:
         outcome = replace(outcome, **facts[outcome.name])
+        claimed = episodes.pop(task.job.name, None)
+        if claimed is not None:
+            series, number = claimed
+            if outcome.status == "ok":
+                series.record(number)
+            else:
+                series.release(number)
         if outcome.status == "ok":
-            manifest.remember(outcome, key)
+            manifest.remember(outcome, task.key)
             manifest.save()
         outcomes.append(outcome)
         if on_outcome:
             on_outcome(outcome, total)
 
+    numbers = {name: number for name, (_, number) in episodes.items()}
+    stopped = True
     try:
-        _run_parallel(plan.todo, folder, out, workers, threads, episodes, done)
+        _run_all(pool, plan.todo, work, numbers, done)
+        stopped = False
     finally:
         manifest.save()
-    order = {job.name: index for index, job in enumerate(plan.roll.jobs)}
-    return sorted(outcomes, key=lambda o: order[o.name]), plan.roll
+        for series, number in episodes.values():  # claimed, never settled: stopped
+            series.release(number)
+        clear_stages(out, work.run, STAGE_PATIENCE if stopped else 0.0)
+    return _in_order(outcomes, plan.roll), plan.roll
 
 
-def _assign_episodes(todo: list[Task]) -> dict[str, int | None]:
-    """Episode numbers in the clips' sorted order, claimed before any worker starts."""
-    episodes: dict[str, int | None] = {}
+def _in_order(outcomes: list[Outcome], roll: Roll) -> list[Outcome]:
+    order = {job.name: index for index, job in enumerate(roll.jobs)}
+    return sorted(outcomes, key=lambda o: order[o.name])
+
+
+def _open_pool(
+    scheduler: str | None, workers: int, clips: int, folder: Path, out: Path
+) -> tuple[Executor, Work]:
+    """The engine — local processes, or a Dask cluster's workers — and what every job of
+    this run shares. Dask is imported only when a scheduler is given."""
+    run = uuid.uuid4().hex[:8]
+    if scheduler:
+        from clipcraft.cluster import connect
+
+        pool = connect(scheduler, folder, out)
+        return pool, Work(folder, out, pool.threads, run, pool.stop)
+    from clipcraft.jobs import LocalPool  # multiprocessing: only a batch pays for it
+
+    threads = max(1, usable_cores() // max(1, min(workers, clips)))
+    return LocalPool(workers), Work(folder, out, threads, run)
+
+
+def _claim_episodes(todo: list[Task]) -> dict[str, tuple[Series, int]]:
+    """Episode numbers in the clips' sorted order, claimed here (never by a worker) before
+    any clip starts."""
+    episodes: dict[str, tuple[Series, int]] = {}
     for task in todo:
         name = resolve(task.layers).values.get("series.name")
-        episodes[task.job.name] = Series(name).claim() if name else None
+        if name:
+            series = Series(name)
+            episodes[task.job.name] = (series, series.claim())
     return episodes
 
 
-def _run_parallel(
+def _run_all(
+    pool: Executor,
     todo: list[Task],
-    folder: Path,
-    out: Path,
-    workers: int,
-    threads: int,
-    episodes: dict[str, int | None],
-    done: Callable[[Outcome, str], None],
+    work: Work,
+    episodes: dict[str, int],
+    done: Callable[[Task, Outcome], None],
 ) -> None:
-    """At most `workers` clips at once, each in its own process; stop them all on interrupt."""
-    import multiprocessing
+    """Submit every clip and settle each as it finishes; a clip whose worker died is sent
+    again once. Any interruption cancels what is queued and stops what runs."""
+    from clipcraft.jobs import WorkerLost
 
-    context = multiprocessing.get_context("fork")
-    results: multiprocessing.Queue = context.Queue()
-    pending = list(todo)
-    running: dict[str, tuple[BaseProcess, str]] = {}
+    attempts: dict[str, int] = {}
+    running: dict[Future[Outcome], Task] = {}
+
+    def send(task: Task) -> None:
+        attempts[task.job.name] = attempts.get(task.job.name, 0) + 1
+        running[pool.submit(make_one, task, work, episodes.get(task.job.name))] = task
+
     try:
-        while pending or running:
-            while pending and len(running) < workers:
-                task = pending.pop(0)
-                worker = context.Process(
-                    target=_work,
-                    args=(task, folder, out, threads, episodes[task.job.name], results),
-                    name=f"clipcraft {task.job.name}",
-                )
-                worker.start()
-                running[task.job.name] = (worker, task.key)
-            try:
-                outcome = Outcome(**results.get(timeout=0.2))
-            except queue.Empty:
-                for name, (process, key) in list(running.items()):
-                    if not process.is_alive():  # died without a word (killed, out of memory)
-                        process.join()
-                        del running[name]
-                        done(
-                            Outcome(
-                                name, "failed", 0.0, f"the worker stopped (exit {process.exitcode})"
-                            ),
-                            key,
-                        )
-                continue
-            process, key = running.pop(outcome.name)
-            process.join()
-            done(outcome, key)
+        for task in todo:
+            send(task)
+        while running:
+            finished, _ = wait(running, timeout=0.5, return_when=FIRST_COMPLETED)
+            for future in finished:
+                task = running.pop(future)
+                try:
+                    outcome = future.result()
+                except WorkerLost as lost:
+                    if attempts[task.job.name] <= RETRIES and not interrupted_exit(lost):
+                        send(task)
+                        continue
+                    outcome = as_failure(task.job.name, lost, attempts[task.job.name])
+                except Exception as error:  # the engine's failure, not the clip's
+                    outcome = as_failure(task.job.name, error, attempts[task.job.name])
+                done(task, outcome)
     except BaseException:
-        _stop(process for process, _ in running.values())
+        pool.shutdown(wait=True, cancel_futures=True)
         raise
-
-
-def _stop(processes: Iterable[BaseProcess]) -> None:
-    """SIGTERM each worker (its handlers clean up), then kill whatever is left."""
-    alive = list(processes)
-    for process in alive:
-        if process.is_alive():
-            process.terminate()
-    deadline = time.monotonic() + 5
-    for process in alive:
-        process.join(max(0.0, deadline - time.monotonic()))
-        if process.is_alive():
-            process.kill()
-            process.join()
-
-
-def _work(
-    task: Task,
-    folder: Path,
-    out: Path,
-    threads: int,
-    episode: int | None,
-    results: multiprocessing.Queue,
-) -> None:
-    """One clip in a worker process; the outcome goes back on `results`."""
-
-    def stop(signum: int, frame: FrameType | None) -> None:
-        raise Interrupted(signum)
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    started = time.perf_counter()
-    name = task.job.name
-    try:
-        made = make_clip(
-            folder / task.job.source,
-            out / task.job.output_name,
-            task.layers,
-            force=True,
-            episode=episode,
-            threads=threads,
-        )
-        plan = made.plan
-        outcome = Outcome(
-            name,
-            "ok",
-            time.perf_counter() - started,
-            plan.output,
-            made.episode,
-            moment=source_moment(plan),
-            basis=plan.moment_basis,
-            length=round(plan.duration, 3),
-            output=plan.output,
-            cover=plan.cover,
-        )
-    except Interrupted as stopped:  # the run is being stopped: clean up quietly and go
-        raise SystemExit(stopped.exit_code) from None
-    except ClipcraftError as error:
-        outcome = Outcome(name, "failed", time.perf_counter() - started, str(error))
-    except Exception as error:  # one clip's bug must not stop the others
-        outcome = Outcome(
-            name, "failed", time.perf_counter() - started, f"unexpected error: {error}"
-        )
-    results.put(asdict(outcome))
-
-
-def source_moment(plan: Plan) -> float | None:
-    """Where the clip's moment is on its source footage (None when the source is a photo)."""
-    frame = round(plan.moment * plan.format.fps)
-    for segment in plan.segments:
-        if segment.role in ("fail", "freeze") and segment.start_frame <= frame < segment.end_frame:
-            if segment.shows == "photo":
-                return None
-            if segment.still:
-                return round(segment.source_start, 3)
-            offset = (frame - segment.start_frame) / plan.format.fps * segment.speed
-            return round(segment.source_start + offset, 3)
-    return None
+    pool.shutdown(wait=True)

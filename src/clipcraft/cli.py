@@ -112,7 +112,7 @@ def _progress_bar(quiet: bool, unit: str, label: str) -> Callable[[int, int], No
         return None
     from tqdm import tqdm
 
-    tqdm.monitor_interval = 0  # no monitor thread: batch workers are forked
+    tqdm.monitor_interval = 0  # no monitor thread: the bar is only updated by hand
     bar: list[Any] = []
 
     def update(done: int, total: int) -> None:
@@ -398,6 +398,13 @@ def presets_new(name: str, base: str | None) -> None:
 )
 @click.option("--force", is_flag=True, help="Make every clip again, even if up to date.")
 @click.option(
+    "--scheduler",
+    envvar="CLIPCRAFT_SCHEDULER",
+    metavar="tcp://HOST:PORT",
+    help="Send the clips to this Dask scheduler's workers instead of local ones "
+    '(pip install "clipcraft[cluster]"; env CLIPCRAFT_SCHEDULER).',
+)
+@click.option(
     "--pair-by",
     type=click.Choice(PAIR_BY),
     default="auto",
@@ -430,6 +437,7 @@ def batch(
     recipe: Path | None,
     jobs: int,
     force: bool,
+    scheduler: str | None,
     pair_by: PairBy,
     pair_window: float,
     dry_run: bool,
@@ -448,6 +456,7 @@ def batch(
     Example:
       clipcraft batch ~/CameraRoll -o reels --preset fail-of-the-week -j 2 --report week.html
       clipcraft batch ~/CameraRoll -o reels --pair-by time --dry-run
+      clipcraft batch /shared/roll -o /shared/reels --scheduler tcp://10.0.0.5:8786
     """
     layers = settings_layers(preset, recipe)
     pairing = Pairing(pair_by, timedelta(minutes=pair_window))
@@ -471,6 +480,7 @@ def batch(
         workers=jobs,
         force=force,
         pairing=pairing,
+        scheduler=scheduler,
         on_outcome=progress,
     )
     if verbose:
