@@ -306,8 +306,8 @@ def median_time(commands: list[list[str]], rounds: int) -> list[float]:
 
 
 def peak_memory(command: list[str], runs: int) -> float:
-    """The highest peak (MB) of the process tree over `runs` runs."""
-    return max(measure(command)[1] for _ in range(runs)) / 2**20
+    """The highest peak (MB) of the process tree over `runs` runs (0 with none)."""
+    return max((measure(command)[1] for _ in range(runs)), default=0) / 2**20
 
 
 def main() -> None:
@@ -344,7 +344,7 @@ def main() -> None:
         )
         if args.stages:
             print("    " + stage_seconds(ours))
-    for name in args.preview_inputs.split(","):
+    for name in filter(None, args.preview_inputs.split(",")):
         make_inputs([name])
         standard, preview = median_time(
             [
