@@ -247,16 +247,15 @@ def test_a_stopped_batch_leaves_nothing_partial_and_resumes(roll: Path, tmp_path
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while not any(p.name.startswith(".clipcraft-") and p.is_dir() for p in out.iterdir()):
-        assert time.monotonic() < deadline, "the batch started writing"
+        assert time.monotonic() < deadline, "the batch never started writing"
         time.sleep(0.05)
     os.kill(process.pid, signal.SIGTERM)
-    process.communicate(timeout=20)
+    _, stderr = process.communicate(timeout=20)
     assert process.returncode == 143
+    assert "stopped;" in stderr.decode() and "a rerun makes the rest" in stderr.decode()
     assert not [p for p in out.iterdir() if p.name.endswith(".part.mp4") or p.is_dir()]
     assert processes_mentioning(str(out)) == []
     finished = {p.name for p in out.glob("*-clip.mp4")}
-    fast = tmp_path / "fast.toml"
-    fast.write_text('duration = 4\n[output]\nquality = "high"\n')
     resumed = subprocess.run(command, capture_output=True, text=True, timeout=240)
     assert resumed.returncode == 0, resumed.stderr
     assert f"{len(finished)} skipped" in resumed.stdout
@@ -281,3 +280,22 @@ def test_an_output_folder_that_is_a_file_or_unwritable_is_one_line(
         locked = taken
     result = clipcraft("batch", roll, "-o", locked / "reels")
     assert_one_clean_error(result, 2, "cannot be created")
+
+
+def test_a_report_that_cannot_be_written_is_refused_before_any_clip(
+    roll: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "reels"
+    result = clipcraft("batch", roll, "-o", out, "--report", tmp_path / "missing" / "week.html")
+    assert_one_clean_error(result, 2, "--report", "missing", "does not exist")
+    assert not out.exists(), "refused before the batch began"
+
+
+def test_a_damaged_manifest_is_set_aside_not_a_dead_end(roll: Path, tmp_path: Path) -> None:
+    out = tmp_path / "reels"
+    out.mkdir()
+    for damaged in ("", '{"outputs": [1, 2]}', "[]"):
+        (out / ".clipcraft-manifest.json").write_text(damaged)
+        result = clipcraft("batch", roll, "-o", out, "--dry-run")
+        assert result.exit_code == 0, result.output
+        assert "spill one" in result.stdout

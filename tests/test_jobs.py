@@ -35,13 +35,21 @@ def test_jobs_run_in_spawned_processes_and_a_killed_one_fails_alone() -> None:
         pool.shutdown()
 
 
-def test_shutting_down_stops_running_jobs_and_drops_queued_ones() -> None:
+def mark_then_sleep(marker: Path) -> None:
+    """A job that says it has started (its worker has installed its handlers by then)."""
+    marker.write_text("started")
+    time.sleep(60)
+
+
+def test_shutting_down_stops_running_jobs_and_drops_queued_ones(tmp_path: Path) -> None:
     pool = LocalPool(1)
-    running = pool.submit(time.sleep, 60)
+    marker = tmp_path / "started"
+    running = pool.submit(mark_then_sleep, marker)
     queued = pool.submit(time.sleep, 60)
-    while not running.running():
-        time.sleep(0.01)
-    time.sleep(0.5)  # the child has started and installed its handlers
+    deadline = time.monotonic() + 60
+    while not marker.exists():
+        assert time.monotonic() < deadline, "the worker never started the job"
+        time.sleep(0.02)
     started = time.monotonic()
     pool.shutdown(wait=True, cancel_futures=True)
     assert time.monotonic() - started < 3

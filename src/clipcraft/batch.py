@@ -41,10 +41,10 @@ BY_NAME_THEN_TIME = Pairing()
 REMEMBERED = ("episode", "moment", "basis", "length")
 """What the manifest keeps of each made clip, to report it when a rerun skips it."""
 RETRIES = 1
+"""How many times a clip whose worker died (killed, out of memory) is sent again."""
 STAGE_PATIENCE = 10.0
 """Seconds the clips of a stopped batch have to remove their own staging folders (a cluster
 worker notices the stop between frames) before the batch removes what is left."""
-"""How many times a clip whose worker died (killed, out of memory) is sent again."""
 COVER = Layer("batch: a cover beside each clip", {"output.cover": ""})
 """Every batch clip gets its cover (the moment's frame) beside it: the report shows it."""
 
@@ -118,18 +118,30 @@ def job_key(job: Job, folder: Path, layers: list[Layer], cache: dict[str, Any]) 
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
+def _read_manifest(path: Path) -> dict[str, Any]:
+    """The manifest's contents; one that cannot be read (cut short, edited by hand) counts as
+    empty, so every clip is made again rather than the folder being stuck."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 class Manifest:
     """The output folder's record of what each output was made from (and what it is, for
     the report of a rerun), written atomically."""
 
     def __init__(self, folder: Path) -> None:
         self.path = folder / MANIFEST
-        data = json.loads(self.path.read_text()) if self.path.is_file() else {}
+        data = _read_manifest(self.path)
+        outputs = data.get("outputs", {})
         self.outputs: dict[str, dict[str, Any]] = {
             name: entry if isinstance(entry, dict) else {"key": entry, "clip": {}}
-            for name, entry in data.get("outputs", {}).items()
+            for name, entry in (outputs.items() if isinstance(outputs, dict) else ())
         }
-        self.files: dict[str, Any] = data.get("files", {})
+        files = data.get("files", {})
+        self.files: dict[str, Any] = files if isinstance(files, dict) else {}
 
     def up_to_date(self, output: Path, key: str) -> bool:
         entry = self.outputs.get(output.name, {})
@@ -248,6 +260,7 @@ def run_batch(
     folder, out = folder.absolute(), out.absolute()  # a cluster worker has another cwd
     manifest = Manifest(out)
     plan = plan_batch(folder, out, base_layers, manifest, force=force, pairing=pairing)
+    new_folder = not out.exists()
     make_output_folder(out)
     total = len(plan.roll.jobs)
     outcomes = list(plan.decided)
@@ -256,7 +269,12 @@ def run_batch(
             on_outcome(outcome, total)
     if not plan.todo:
         return _in_order(outcomes, plan.roll), plan.roll
-    pool, work = _open_pool(scheduler, workers, len(plan.todo), folder, out)
+    try:
+        pool, work = _open_pool(scheduler, workers, len(plan.todo), folder, out)
+    except BaseException:  # a cluster that cannot be reached or refuses: leave no trace
+        if new_folder and not any(out.iterdir()):
+            out.rmdir()
+        raise
     episodes = _claim_episodes(plan.todo)
     facts = {task.job.name: _job_facts(task.job, plan.roll) for task in plan.todo}
 

@@ -34,12 +34,18 @@ STATUSES = ("ok", "skipped", "failed")
 
 
 def check_report_path(path: Path) -> Path:
-    """A report is JSON or HTML, by its suffix."""
+    """A report is JSON or HTML, by its suffix, in a folder that exists: checked before the
+    batch starts, so that a long batch never ends without its report."""
     if path.suffix.lower() not in REPORT_SUFFIXES:
         raise UsageError(
             f"--report {path}: the name must end in .json or .html",
             "e.g. --report week.html (a page to look at) or week.json",
         )
+    folder = path.expanduser().parent
+    if not folder.is_dir():
+        raise UsageError(f"--report {path}: the folder {folder} does not exist", "create it first")
+    if path.expanduser().is_dir():
+        raise UsageError(f"--report {path}: is a folder", "give a file name such as week.html")
     return path
 
 

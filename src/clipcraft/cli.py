@@ -35,7 +35,7 @@ from clipcraft.errors import ClipcraftError, Interrupted
 from clipcraft.layers import Layer, resolve
 from clipcraft.make import make_clip
 from clipcraft.moment import find_moment
-from clipcraft.options import setting_options, settings_files, talk
+from clipcraft.options import SettingType, setting_options, settings_files, talk
 from clipcraft.outputs import check_output
 from clipcraft.pairing import PAIR_BY, PairBy, Pairing
 from clipcraft.plot import plot_moment
@@ -45,6 +45,7 @@ from clipcraft.schema import SETTINGS
 from clipcraft.sounds import export_sound, library
 from clipcraft.stages.trim import place_window
 from clipcraft.units import format_time
+from clipcraft.values import Number
 
 DISK_FULL = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -413,11 +414,12 @@ def presets_new(name: str, base: str | None) -> None:
 )
 @click.option(
     "--pair-window",
-    type=click.FloatRange(min=0, min_open=True),
+    type=SettingType(Number(1, 7 * 24 * 60, "minutes")),
     default=BY_NAME_THEN_TIME.window.total_seconds() / 60,
     show_default=True,
     metavar="MINUTES",
-    help="By time: a photo taken this long after a video (before the next) is its after.",
+    help="By time: a photo taken this long after a video (before the next) is its after "
+    "(1 minute to 7 days).",
 )
 @click.option(
     "--dry-run", is_flag=True, help="Print the pairing and each clip's settings; make nothing."
@@ -465,24 +467,30 @@ def batch(
         click.echo(describe_plan(plan, pairing))
         return
     bar = _progress_bar(quiet, "clip", "clips")
-    done = 0
+    done = made = 0
 
     def progress(outcome: Outcome, total: int) -> None:
-        nonlocal done
+        nonlocal done, made
         done += 1
+        made += outcome.status == "ok"
         if bar is not None:
             bar(done, total)
 
-    outcomes, roll = run_batch(
-        folder,
-        out,
-        layers,
-        workers=jobs,
-        force=force,
-        pairing=pairing,
-        scheduler=scheduler,
-        on_outcome=progress,
-    )
+    try:
+        outcomes, roll = run_batch(
+            folder,
+            out,
+            layers,
+            workers=jobs,
+            force=force,
+            pairing=pairing,
+            scheduler=scheduler,
+            on_outcome=progress,
+        )
+    except (KeyboardInterrupt, Interrupted) as stop:
+        code = stop.exit_code if isinstance(stop, Interrupted) else 130
+        finished = f"{made} clip{'' if made == 1 else 's'} finished" if made else "no clip finished"
+        _fail(f"stopped; {finished}, nothing partial was left; a rerun makes the rest", code, False)
     if verbose:
         for reason, names in roll.notes.items():
             click.echo(f"left out ({reason}): {', '.join(names)}", err=True)

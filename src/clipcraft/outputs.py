@@ -28,8 +28,9 @@ def check_output(output: Path, inputs: Iterable[Path], force: bool) -> Path:
                 f"{output}: is an input; refusing to write over it", "choose another name with -o"
             )
     if not output.parent.is_dir():
+        what = "is a file, not a folder" if output.parent.exists() else "does not exist"
         raise UsageError(
-            f"{output}: the folder {output.parent} does not exist",
+            f"{output}: the folder {output.parent} {what}",
             "create it first or choose another -o",
         )
     if output.is_dir():
