@@ -38,22 +38,23 @@ def layer_from_toml(
     An error names the layer, the line of `text` (the file as written) and what it accepts.
     """
     values: dict[str, Any] = {}
+
+    def where(key: str, item: int = 0) -> str:
+        """The layer and, when it can be found, the line (looked up only for an error)."""
+        line = _line_of(text, key, item)
+        return f"{name}, line {line}" if line else name
+
     for key, value in _flatten(data):
-        line = _line_of(text, key)
-        where = f"{name}, line {line}" if line else name
         if key not in SETTINGS:
             close = difflib.get_close_matches(key, list(SETTINGS), n=1, cutoff=0.6)
             hint = f"did you mean {close[0]}?" if close else "see docs/recipes.md for the keys"
-            raise UsageError(f"{where}: unknown key {key!r}", hint)
+            raise UsageError(f"{where(key)}: unknown key {key!r}", hint)
         kind = SETTINGS[key].kind
         try:
             checked = kind.read(value)
-        except ItemError as error:
-            line = _line_of(text, key, error.index)
-            at = f"{name}, line {line}" if line else name
-            raise UsageError(f"{at}: {key}: {error.message}", error.hint) from None
         except UsageError as error:
-            raise UsageError(f"{where}: {key}: {error.message}", error.hint) from None
+            item = error.index if isinstance(error, ItemError) else 0
+            raise UsageError(f"{where(key, item)}: {key}: {error.message}", error.hint) from None
         values[key] = kind.beside(checked, folder) if folder is not None else checked
     return Layer(name, values)
 
