@@ -44,19 +44,18 @@ class Kind:
         return ""
 
 
-def _range(low: float | None, high: float | None, unit: str) -> str:
+def _range(low: float, high: float | None, unit: str) -> str:
     if high is None:
         return f"at least {low:g}{unit}"
-    if low is None:
-        return f"at most {high:g}{unit}"
     return f"{low:g}–{high:g}{unit}"
 
 
-def _within(value: float, low: float | None, high: float | None, unit: str) -> float:
+def _within(value: float, low: float, high: float | None, allowed: str) -> float:
+    """`value`, or an error saying it is not finite or not what is `allowed`."""
     if not math.isfinite(value):
         raise UsageError(f"{value} is not a finite number")
-    if (low is not None and value < low) or (high is not None and value > high):
-        raise UsageError(f"{value:g} is out of range: {_range(low, high, unit).strip()}")
+    if value < low or (high is not None and value > high):
+        raise UsageError(f"{value:g} is out of range: {allowed}")
     return value
 
 
@@ -83,12 +82,8 @@ class Seconds(Kind):
             value = parse_time(value)
         if not isinstance(value, int | float):
             raise UsageError(f'expected seconds such as 7.5 or "0:07.5", got {value!r}')
-        try:
-            return _within(float(value), self.low, self.high, " s")
-        except UsageError:
-            if not self.off or not math.isfinite(value):
-                raise
-            raise UsageError(f"{value:g} is out of range: {self.accepts()}") from None
+        allowed = self.accepts() if self.off else _range(self.low, self.high, " s")
+        return _within(float(value), self.low, self.high, allowed)
 
     def settle(self, value: Any) -> Any:
         return None if value == "auto" else value
@@ -116,7 +111,7 @@ class Number(Kind):
                 value = float(value)
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise UsageError(f"expected a number, got {value!r}")
-        return _within(float(value), self.low, self.high, f" {self.unit}")
+        return _within(float(value), self.low, self.high, self.accepts())
 
     def accepts(self) -> str:
         return _range(self.low, self.high, f" {self.unit}")
