@@ -106,8 +106,16 @@ def test_encoder_meets_the_platform_contract() -> None:
     assert pairs["-pix_fmt"] == "yuv420p", "fed yuv420p, written yuv420p: no conversion"
     assert "color_primaries=bt709" in pairs["-vf"]
     assert "-threads" not in command, "x264 takes every core unless a batch shares them"
-    assert "sliced-threads=1" in pairs["-x264-params"], "the same frames on every run"
+    assert "sync-lookahead=0" in pairs["-x264-params"], "the same frames on every run"
     assert command[-3:] == ["-f", "mp4", "picture.mp4"]
+
+
+def test_x264_keeps_frames_in_flight_with_a_look_ahead_in_step() -> None:
+    pairs = dict(itertools.pairwise(encode_command(replace(FORMAT, threads=2), "p.mp4")))
+    assert pairs["-threads"] == "4", "twice the cores: the decoder and Python leave gaps"
+    assert pairs["-x264-params"].split(":")[1:] == ["sync-lookahead=0", "lookahead-threads=2"]
+    preview = dict(itertools.pairwise(encode_command(replace(FORMAT, shortcuts=True), "p.mp4")))
+    assert preview["-threads"] == "1" and "lookahead-threads" not in preview["-x264-params"]
 
 
 def test_picture_and_sound_are_joined_with_the_index_first() -> None:
