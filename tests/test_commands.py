@@ -1,5 +1,10 @@
 import itertools
+import subprocess
+import sys
 from dataclasses import replace
+from pathlib import Path
+
+import pytest
 
 from clipcraft.commands import (
     aac_encode_command,
@@ -9,7 +14,7 @@ from clipcraft.commands import (
     mux_command,
     video_decode_command,
 )
-from clipcraft.ffmpeg import ffmpeg_exe
+from clipcraft.ffmpeg import PIPE_BYTES, ffmpeg_command, ffmpeg_exe, ffmpeg_process
 from clipcraft.layers import to_recipe
 from clipcraft.plan import OutputFormat, Segment
 from clipcraft.planner import output_format
@@ -112,7 +117,7 @@ def test_encoder_meets_the_platform_contract() -> None:
 
 def test_x264_keeps_frames_in_flight_with_a_look_ahead_in_step() -> None:
     pairs = dict(itertools.pairwise(encode_command(replace(FORMAT, threads=2), "p.mp4")))
-    assert pairs["-threads"] == "4", "twice the cores: the decoder and Python leave gaps"
+    assert pairs["-threads"] == "6", "frames in flight fill what the decoder and Python leave"
     assert pairs["-x264-params"].split(":")[1:] == ["sync-lookahead=0", "lookahead-threads=2"]
     preview = dict(itertools.pairwise(encode_command(replace(FORMAT, shortcuts=True), "p.mp4")))
     assert preview["-threads"] == "1" and "lookahead-threads" not in preview["-x264-params"]
@@ -163,3 +168,16 @@ def test_a_preview_takes_every_shortcut_and_a_final_none() -> None:
 def test_the_decoder_gets_every_core_of_the_clip() -> None:
     two_cores = video_decode_command(segment(), replace(FORMAT, threads=2))
     assert two_cores[two_cores.index("-threads") + 1] == "2"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="pipe sizes are Linux's to set")
+def test_frames_pass_through_pipes_a_megabyte_wide() -> None:
+    if int(Path("/proc/sys/fs/pipe-max-size").read_text()) < PIPE_BYTES:
+        pytest.skip("this machine allows smaller pipes; they keep their size")
+    import fcntl
+
+    piped = {"stdin": subprocess.PIPE, "stdout": subprocess.PIPE}
+    with ffmpeg_process(ffmpeg_command("-version"), **piped) as run:
+        for pipe in (run.popen.stdin, run.popen.stdout):
+            assert pipe is not None
+            assert fcntl.fcntl(pipe.fileno(), fcntl.F_GETPIPE_SZ) == PIPE_BYTES

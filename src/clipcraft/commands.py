@@ -183,18 +183,19 @@ have buffered: with it, frame-threaded encodes of the same frames differed from 
 
 
 def _encoding_threads(fmt: OutputFormat) -> list[str]:
-    """x264's frame threads, twice the clip's cores, and the look-ahead split over the cores.
+    """x264's frame threads, three for each of the clip's cores, its look-ahead split over them.
 
     The decoder and Python take part of the cores, so x264 needs frames in flight to fill
-    what they leave. A preview is the exception: threading an ultrafast 540×960 encode costs
-    more than it gains (0.38 against 0.47 CPU-seconds for the reference job).
+    what they leave: three a core did better than two (bench/README.md). A preview is the
+    exception: threading an ultrafast 540×960 encode costs more than it gains (0.38 against
+    0.47 CPU-seconds for the reference job).
     """
     if fmt.shortcuts:
         return ["-threads", "1", "-x264-params", X264_PARAMS]
     if not fmt.threads:
         return ["-x264-params", X264_PARAMS]
     look_ahead = f"{X264_PARAMS}:lookahead-threads={fmt.threads}"
-    return ["-threads", str(2 * fmt.threads), "-x264-params", look_ahead]
+    return ["-threads", str(3 * fmt.threads), "-x264-params", look_ahead]
 
 
 def encode_command(fmt: OutputFormat, output_path: str) -> list[str]:
