@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from helpers import clipcraft, plan_of
 from media import make_video, read_frame
@@ -90,3 +91,19 @@ def test_a_vtt_cues_inline_times_show_each_word_on_its_frame(
     for start in starts[1:]:
         before, at = changed(out, plain, start - 1).sum(), changed(out, plain, start).sum()
         assert at > before + 20, f"a word arrives on frame {start}, not before"
+
+
+def test_a_cover_shows_every_word_even_while_the_clip_is_still_revealing_them(
+    footage: Path, plain: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "c.mp4"
+    args = ("--caption", CAPTION, "--caption-anim", "words", "--cover")
+    caption = made(footage, out, *args)
+    moment = round(plan_of(footage, *COMMON, *args, "-o", tmp_path / "x.mp4")["moment"] * 30)
+    whole = changed(out, plain, caption["words"][-1]["start_frame"] + 7).sum()
+    revealed = changed(out, plain, moment).sum()
+    assert revealed < 0.8 * whole, "at the moment the clip is still revealing the words"
+    cover = np.asarray(Image.open(out.with_suffix(".jpg")).convert("RGB")).astype(int)
+    on_cover = (np.abs(cover - frame(plain, moment)).max(axis=2) > 24).sum()
+    assert on_cover > 0.9 * whole, "the cover shows the caption whole"
+    assert on_cover < 1.2 * whole, "and nothing else changed"

@@ -28,11 +28,14 @@ class CaptionLayer:
         self.captions = [Shown(caption, self.fps) for caption in plan.captions]
 
     def apply(self, get_frame: Callable[[float], np.ndarray], t: float) -> np.ndarray:
-        frame = get_frame(t)
-        index = round(t * self.fps)
+        return self.over(get_frame(t), round(t * self.fps))
+
+    def over(self, frame: np.ndarray, index: int, *, settled: bool = False) -> np.ndarray:
+        """`frame` (the output's frame `index`) with the captions showing there; `settled`:
+        as they look once in, every word shown and nothing popping (a cover's look)."""
         for shown in self.captions:
             if shown.caption.start_frame <= index < shown.caption.end_frame:
-                frame = shown.over(frame, index)
+                frame = shown.over(frame, index, settled)
         return frame
 
 
@@ -51,12 +54,12 @@ class Shown:
         else:
             self.image = render_caption(caption.layout, caption.style)
 
-    def over(self, frame: np.ndarray, index: int) -> np.ndarray:
+    def over(self, frame: np.ndarray, index: int, settled: bool) -> np.ndarray:
         caption = self.caption
         seconds_in = (index - caption.start_frame) / self.fps
         if self.parts is None:
             assert self.image is not None
-            scale, opacity = entrance(caption.animation, seconds_in)
+            scale, opacity = (1.0, 1.0) if settled else entrance(caption.animation, seconds_in)
             whole = (0, 0, self.image.width, self.image.height)
             return self._blend(frame, "whole", self.image, whole, scale, opacity)
         parts = self.parts
@@ -72,7 +75,9 @@ class Shown:
             plate = parts.plate
             frame = self._blend(frame, "plate", plate, (0, 0, *plate.size), 1.0, 1.0)
         for number, (word, cell) in enumerate(zip(caption.words, parts.cells, strict=True)):
-            if word.start_frame <= index:
+            if settled:
+                frame = self._blend(frame, number, parts.ink, cell, 1.0, 1.0)
+            elif word.start_frame <= index:
                 # counted from the end of the word's first frame, so it shows on its frame
                 scale, opacity = entrance("pop", (index - word.start_frame + 1) / self.fps)
                 frame = self._blend(frame, number, parts.ink, cell, scale, opacity)

@@ -228,9 +228,14 @@ def mux_command(video_path: str, sound_track: str, output_path: str) -> list[str
     )  # fmt: skip
 
 
-def cover_command(clip: str, seconds: float, out: str) -> list[str]:
-    """One frame of the finished clip (captions and all) as a JPEG."""
+def cover_command(width: int, height: int, out: str) -> list[str]:
+    """One yuv420p frame on stdin → a JPEG, its colours converted to what JPEG viewers assume
+    (BT.601, full range) from the clip's (BT.709, TV range)."""
     return ffmpeg_command(
-        "-loglevel", "error", "-y", "-ss", f"{seconds:.3f}", "-i", clip,
+        "-loglevel", "error", "-y",
+        "-f", "rawvideo", "-pix_fmt", FRAME_PIXEL_FORMAT, "-s", f"{width}x{height}",
+        "-i", "pipe:0",
+        "-vf", "scale=in_color_matrix=bt709:in_range=tv:out_color_matrix=bt601:out_range=pc,"
+        "format=yuvj420p",
         "-frames:v", "1", "-q:v", "2", "-f", "image2", "-c:v", "mjpeg", out,
     )  # fmt: skip

@@ -324,6 +324,35 @@ class SoundTrack(threading.Thread):
         return self.track
 
 
+class Cover:
+    """The cover: the output's frame at the moment with its captions drawn whole.
+
+    Taken as the frame is composed, before x264 (no second decode, no compression twice);
+    the captions showing there are drawn as they look once in, so a cover never catches one
+    popping in or halfway through its words (docs/contract.md, Default output path).
+    """
+
+    def __init__(self, plan: Plan, timeline: Timeline, captions: CaptionLayer | None) -> None:
+        self.index = min(round(plan.moment * plan.format.fps), plan.total_frames - 1)
+        self.timeline, self.captions, self.fps = timeline, captions, plan.format.fps
+        self.frame: np.ndarray | None = None
+
+    def take(self, index: int) -> None:
+        """Keep frame `index` if it is the cover's. The timeline's frames are read-only (a
+        caption is blended into a copy), so asking again gives the picture without them."""
+        if index == self.index:
+            picture = self.timeline.frame_at(index / self.fps)
+            self.frame = (
+                self.captions.over(picture, index, settled=True) if self.captions else picture
+            )
+
+    def write(self, path: Path) -> None:
+        assert self.frame is not None
+        width, height = self.frame.shape[1], self.frame.shape[0] * 2 // 3
+        data = np.ascontiguousarray(self.frame).tobytes()
+        _run_feeding(cover_command(width, height, str(path)), data, "the cover")
+
+
 def render(plan: Plan, on_progress: Progress | None = None) -> None:
     """Write the clip the plan describes, atomically, at `plan.output`."""
     fmt = plan.format
@@ -340,11 +369,12 @@ def render(plan: Plan, on_progress: Progress | None = None) -> None:
             picture = work / "picture.mp4"
             timeline = Timeline(plan, stack)
             captions = CaptionLayer(plan) if plan.captions else None
+            cover = Cover(plan, timeline, captions) if plan.cover else None
             with ffmpeg_process(
                 encode_command(fmt, str(picture)), stdin=subprocess.PIPE
             ) as encoder:
                 clip = compose(timeline, captions, plan.duration)
-                _feed(encoder, clip, plan.total_frames, fmt.fps, on_progress)
+                _feed(encoder, clip, plan.total_frames, fmt.fps, on_progress, cover)
                 encoder.check("encoding the clip")
             track = sound.result()
         finally:
@@ -352,21 +382,26 @@ def render(plan: Plan, on_progress: Progress | None = None) -> None:
         run_ffmpeg(
             mux_command(str(picture), str(track), str(temporary)), "joining picture and sound"
         )
-        if plan.cover:
-            with atomic_output(Path(plan.cover)) as cover:
-                run_ffmpeg(
-                    cover_command(str(temporary), plan.moment, str(cover)), "writing the cover"
-                )
+        if plan.cover and cover is not None:
+            with atomic_output(Path(plan.cover)) as cover_path:
+                cover.write(cover_path)
 
 
 def _feed(
-    encoder: FfmpegProcess, clip: VideoClip, frames: int, fps: int, on_progress: Progress | None
+    encoder: FfmpegProcess,
+    clip: VideoClip,
+    frames: int,
+    fps: int,
+    on_progress: Progress | None,
+    cover: Cover | None,
 ) -> None:
     assert encoder.popen.stdin is not None
     try:
         for index in range(frames):
             frame = clip.get_frame(index / fps)
             encoder.popen.stdin.write(np.ascontiguousarray(frame).data)
+            if cover is not None:
+                cover.take(index)
             if on_progress:
                 on_progress(index + 1, frames)
         encoder.popen.stdin.close()
