@@ -3,12 +3,13 @@ a test can tell which glyph landed where without any font on the machine."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from fontTools.fontBuilder import FontBuilder
 from fontTools.pens.ttGlyphPen import TTGlyphPen
+from fontTools.ttLib import TTCollection, TTFont, newTable
 
 UNITS = 1000
 ASCENT, DESCENT = 800, 200
@@ -33,10 +34,12 @@ def build_font(
     weight: int = 400,
     forms: Mapping[str, int] | None = None,
     features: str = "",
+    languages: str = "",
 ) -> Path:
     """A TrueType font at `path` drawing each character of `widths` as a box that wide
     (in thousandths of the size); `forms` are extra glyphs by name (for `features`, written
-    in OpenType feature syntax). A space is always there."""
+    in OpenType feature syntax); `languages`, its design languages (the meta table's dlng).
+    A space is always there."""
     cmap = {ord(char): f"u{ord(char):04X}" for char in widths if char != " "}
     advances = {f"u{ord(char):04X}": width for char, width in widths.items() if char != " "}
     advances |= dict(forms or {})
@@ -62,5 +65,23 @@ def build_font(
     builder.setupPost()
     if features:
         builder.addOpenTypeFeatures(features)
+    if languages:
+        meta = newTable("meta")
+        meta.data = {"dlng": languages}
+        builder.font["meta"] = meta
     builder.save(str(path))
+    return path
+
+
+def build_collection(path: Path, faces: Sequence[tuple[str, Mapping[str, int], str]]) -> Path:
+    """A font collection (.ttc) at `path`, one face for each (family, widths, languages)."""
+    fonts = []
+    for number, (family, widths, languages) in enumerate(faces):
+        single = path.with_name(f"{path.stem}-{number}.ttf")
+        build_font(single, widths, family=family, languages=languages)
+        fonts.append(TTFont(str(single)))
+        single.unlink()
+    collection = TTCollection()
+    collection.fonts = fonts
+    collection.save(str(path))
     return path

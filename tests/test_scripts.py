@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from fonts import build_font
+from fonts import build_collection, build_font
 
 from clipcraft import faces, system_fonts
 from clipcraft.bidi import levels, paragraph_level, visual_order
@@ -118,6 +118,31 @@ def test_a_chinese_caption_is_drawn_by_an_installed_font(no_system_fonts: Path) 
     assert len(widths) == 2 and widths[0] > 1.5 * widths[1], "漢 then 字, left to right"
 
 
+@pytest.mark.parametrize("told_by", ["family name", "design languages"])
+def test_a_caption_takes_the_face_of_its_own_writing_from_a_collection(
+    no_system_fonts: Path, told_by: str
+) -> None:
+    """One file, Japanese face first (as in Noto Sans CJK): 水 drawn 500 wide in Japanese, 900
+    in Simplified Chinese and 700 in Korean; kana and hangul the same in every face."""
+    shared = {"一": 500, "の": 500, "한": 500}  # 一: every Han face has it
+    by_name = told_by == "family name"
+    faces = [
+        (f"Boxes CJK {region}" if by_name else "Boxes CJK", {"水": width, **shared}, tag)
+        for region, width, tag in (("JP", 500, "Jpan"), ("SC", 900, "Hans"), ("KR", 700, "Kore"))
+    ]
+    build_collection(
+        no_system_fonts / "cjk.ttc", [(f, w, "" if by_name else t) for f, w, t in faces]
+    )
+
+    def first_width(caption: str) -> int:
+        start, end = ink_spans(plain_caption(caption))[0]
+        return end - start
+
+    chinese, japanese, korean = first_width("水"), first_width("水の"), first_width("水한")
+    assert chinese > 1.6 * japanese, "Han characters alone: the Simplified Chinese face"
+    assert 1.2 * japanese < korean < 0.9 * chinese, "with hangul: the Korean face"
+
+
 def test_chinese_and_japanese_wrap_between_characters() -> None:
     assert wrap_units("又是煎饼！好") == ["又", "是", "煎", "饼！", "好"]
     assert wrap_units("「パン」が") == ["「パ", "ン」", "が"]
@@ -141,9 +166,9 @@ def test_the_index_reads_each_font_once(tmp_path: Path, monkeypatch: pytest.Monk
     reads: list[Path] = []
     real = system_fonts.read_font
 
-    def counted(path: Path) -> system_fonts.FontFacts:
+    def counted(path: Path, face: int = 0) -> system_fonts.FontFacts:
         reads.append(path)
-        return real(path)
+        return real(path, face)
 
     monkeypatch.setattr(system_fonts, "read_font", counted)
     first = system_fonts.index_fonts([folder], index)

@@ -31,7 +31,8 @@ FALLBACK_FONT = "Inter-ExtraBold.otf"
 RTL_START = 0x0590
 """No character before Hebrew runs right to left (the Unicode bidirectional classes R, AL, AN)."""
 Face = str
-"""Who draws a run: "text" (the style's face), "fallback", "emoji", or an installed font's path."""
+"""Who draws a run: "text" (the style's face), "fallback", "emoji", or an installed face's name
+(its file's path, `#N` after it for a collection's face N other than the first)."""
 
 _JOINERS = {0x200D, 0xFE0E, 0xFE0F, 0x20E3}
 
@@ -174,18 +175,46 @@ def check_layout(text: str) -> None:
 
 def _truetype(path: Path | str, size: int) -> ImageFont.FreeTypeFont:
     engine = ImageFont.Layout.RAQM if has_raqm() else ImageFont.Layout.BASIC
+    file, _, face = str(path).rpartition("#")
+    if file and face.isdigit():
+        return ImageFont.truetype(file, size, index=int(face), layout_engine=engine)
     return ImageFont.truetype(str(path), size, layout_engine=engine)
+
+
+_KANA = ((0x3040, 0x30FF), (0x31F0, 0x31FF), (0xFF66, 0xFF9D))
+_HANGUL = ((0x1100, 0x11FF), (0x3130, 0x318F), (0xAC00, 0xD7AF))
+_HAN = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3134F))
+
+
+def east_asian_writing(text: str) -> str | None:
+    """The East Asian writing of a caption, to pick among an installed font's regional faces
+    (system_fonts.py): kana make it Japanese, hangul Korean, Han characters alone Simplified
+    Chinese, the most written of the three (Traditional cannot be told from its characters
+    alone); None when it has none of them."""
+    codes = [ord(char) for char in text]
+
+    def any_in(ranges: tuple[tuple[int, int], ...]) -> bool:
+        return any(low <= code <= high for code in codes for low, high in ranges)
+
+    if any_in(_KANA):
+        return "Jpan"
+    if any_in(_HANGUL):
+        return "Kore"
+    return "Hans" if any_in(_HAN) else None
 
 
 class Faces:
     """The faces at one size, and how to measure and draw runs with them.
 
-    `base` is the caption's direction (0 left to right, 1 right to left, see bidi.py).
+    `base` is the caption's direction (0 left to right, 1 right to left, see bidi.py), and
+    `writing` its East Asian writing (east_asian_writing), for the whole caption: a Japanese
+    caption's line of kanji alone is still Japanese.
     """
 
-    def __init__(self, primary: Path, size: int, base: int = 0) -> None:
+    def __init__(self, primary: Path, size: int, base: int = 0, writing: str | None = None) -> None:
         self.size = size
         self.base = base
+        self.writing = writing
         self.primary_path = primary
         self.fonts = {
             "text": _truetype(primary, size),
@@ -211,7 +240,7 @@ class Faces:
             coverage(self.primary_path),
             coverage(fonts / FALLBACK_FONT),
             coverage(fonts / EMOJI_FONT),
-            lambda code: font_for(code, weight),
+            lambda code: font_for(code, weight, self.writing),
         )
 
     def pieces(self, line: str) -> list[Run]:

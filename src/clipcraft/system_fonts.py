@@ -7,6 +7,11 @@ only a new or changed file is opened (its cmap, weight and slant read with fontT
 warm index costs a walk and a JSON read — and only in a run whose caption needs it.
 `CLIPCRAFT_FONT_DIRS` (folders separated by the platform's path separator) replaces the
 platform's folders; `CLIPCRAFT_CACHE_DIR` the cache folder.
+
+Every face of a collection is indexed, with the East Asian writing it was designed for: one
+Noto Sans CJK file holds a Japanese, a Korean, a Simplified and a Traditional Chinese face
+that share their characters but draw many of them differently, and a caption takes the face
+of its own writing (faces.east_asian_writing).
 """
 
 from __future__ import annotations
@@ -27,33 +32,71 @@ from clipcraft.outputs import atomic_output
 FONT_DIRS_VARIABLE = "CLIPCRAFT_FONT_DIRS"
 CACHE_DIR_VARIABLE = "CLIPCRAFT_CACHE_DIR"
 SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 REGULAR = 400
 
 
+ONE = 0x4E00
+"""一, the first Han character: every face that draws Han characters has it."""
+WRITINGS = ("Jpan", "Kore", "Hans", "Hant")
+"""East Asian writings, as OpenType's design-language tags name them."""
+_BY_FAMILY_SUFFIX = {
+    "JP": "Jpan",
+    "KR": "Kore",
+    "K": "Kore",
+    "SC": "Hans",
+    "TC": "Hant",
+    "HK": "Hant",
+}
+
+
 class FontFacts(NamedTuple):
-    """What a font file can draw and how heavy and slanted it is (its first face, in a
-    collection). A NamedTuple, not a dataclass: every run imports this module, and a frozen
-    dataclass costs a millisecond to define."""
+    """What a font face can draw, how heavy and slanted it is, and the East Asian writings it
+    was designed for. A NamedTuple, not a dataclass: every run imports this module, and a
+    frozen dataclass costs a millisecond to define."""
 
     cmap: frozenset[int]
     weight: int = REGULAR
     italic: bool = False
+    writings: tuple[str, ...] = ()
 
 
-def read_font(path: Path) -> FontFacts:
-    """The facts of a font file, read from its cmap and OS/2 tables.
+def read_font(path: Path, face: int = 0) -> FontFacts:
+    """The facts of a font file's `face`, read from its cmap, OS/2, name and meta tables.
 
     Glyph names are numbered rather than read: fontTools would otherwise parse the whole CFF
     or `post` table to name them, several times slower than reading the cmap itself.
     """
-    with TTFont(str(path), lazy=True, fontNumber=0) as font:
+    with TTFont(str(path), lazy=True, fontNumber=face) as font:
         font.setGlyphOrder([f"glyph{index}" for index in range(font["maxp"].numGlyphs)])
         cmap = frozenset(font.getBestCmap() or {})
+        # only faces with Han characters need telling apart by writing; the name table of
+        # every other (the bundled faces, read by every run) is left unparsed
+        writings = _writings(font) if ONE in cmap else ()
         if "OS/2" not in font:
-            return FontFacts(cmap)
+            return FontFacts(cmap, writings=writings)
         os2 = font["OS/2"]
-        return FontFacts(cmap, int(os2.usWeightClass), bool(os2.fsSelection & 1))
+        return FontFacts(cmap, int(os2.usWeightClass), bool(os2.fsSelection & 1), writings)
+
+
+def _writings(font: TTFont) -> tuple[str, ...]:
+    """The face's East Asian writings: its design languages (the `meta` table's dlng), else
+    its family name's region (Noto's "… CJK SC"); none when it says neither."""
+    if "meta" in font:
+        tags = font["meta"].data.get("dlng", "")
+        named = {w for tag in tags.split(",") for w in WRITINGS if w in tag.split("-")}
+        if named:
+            return tuple(w for w in WRITINGS if w in named)
+    family = ("name" in font and font["name"].getDebugName(1)) or ""
+    region = family.split()[-1] if family.split() else ""
+    return (_BY_FAMILY_SUFFIX[region],) if region in _BY_FAMILY_SUFFIX else ()
+
+
+def face_count(path: Path) -> int:
+    """How many faces a font file holds: a collection's header says; any other file, one."""
+    with open(path, "rb") as file:
+        header = file.read(12)
+    return int.from_bytes(header[8:12], "big") if header[:4] == b"ttcf" else 1
 
 
 def font_dirs() -> list[Path]:
@@ -87,11 +130,13 @@ def index_path() -> Path:
 
 
 class SystemFont(NamedTuple):
-    """One installed font file; its coverage as sorted ranges of code points."""
+    """One face of an installed font file; its coverage as sorted ranges of code points."""
 
     path: str
+    face: int
     weight: int
     italic: bool
+    writings: tuple[str, ...]
     starts: tuple[int, ...]
     ends: tuple[int, ...]
     """The last code point of each range, inclusive."""
@@ -99,6 +144,11 @@ class SystemFont(NamedTuple):
     def has(self, code: int) -> bool:
         at = bisect.bisect_right(self.starts, code) - 1
         return at >= 0 and code <= self.ends[at]
+
+    @property
+    def name(self) -> str:
+        """How faces.py names it: the path, with `#N` for a collection's face N after the first."""
+        return f"{self.path}#{self.face}" if self.face else self.path
 
 
 def _ranges(codes: Iterable[int]) -> list[list[int]]:
@@ -135,17 +185,7 @@ def index_fonts(folders: Iterable[Path], index: Path) -> tuple[SystemFont, ...]:
     for path, stat in _font_files(folders):
         entry = known.get(path)
         if entry is None or (entry["size"], entry["mtime"]) != (stat.st_size, stat.st_mtime_ns):
-            try:
-                facts = read_font(Path(path))
-            except Exception:  # not a font after all, or damaged: remembered as drawing nothing
-                facts = FontFacts(frozenset())
-            entry = {
-                "size": stat.st_size,
-                "mtime": stat.st_mtime_ns,
-                "weight": facts.weight,
-                "italic": facts.italic,
-                "ranges": _ranges(facts.cmap),
-            }
+            entry = {"size": stat.st_size, "mtime": stat.st_mtime_ns, "faces": _faces(Path(path))}
         current[path] = entry
     if current != known:
         try:
@@ -154,17 +194,46 @@ def index_fonts(folders: Iterable[Path], index: Path) -> tuple[SystemFont, ...]:
                 temporary.write_text(json.dumps({"version": INDEX_VERSION, "fonts": current}))
         except OSError:
             pass  # a read-only cache folder costs the next run the reading, nothing else
-    return tuple(
-        SystemFont(
-            path,
-            entry["weight"],
-            entry["italic"],
-            tuple(start for start, _ in entry["ranges"]),
-            tuple(end for _, end in entry["ranges"]),
+    return tuple(font for path, entry in current.items() for font in _system_fonts(path, entry))
+
+
+def _system_fonts(path: str, entry: dict) -> Iterator[SystemFont]:
+    """The faces of one indexed file that draw anything; a face whose ranges are the number
+    of an earlier face shares its coverage."""
+    coverage: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
+    for number, face in enumerate(entry["faces"]):
+        ranges = face["ranges"]
+        if isinstance(ranges, int):
+            coverage.append(coverage[ranges])
+        else:
+            coverage.append((tuple(start for start, _ in ranges), tuple(end for _, end in ranges)))
+        starts, ends = coverage[-1]
+        if starts:
+            writings = tuple(face["writings"])
+            yield SystemFont(path, number, face["weight"], face["italic"], writings, starts, ends)
+
+
+def _faces(path: Path) -> list[dict]:
+    """The index's record of each face of a font file; a file that is not a font after all,
+    or is damaged, is remembered as one face drawing nothing. The faces of a collection often
+    draw the same characters (Noto Sans CJK's ten faces do): a face that draws what an earlier
+    one does stores that face's number instead of its ranges, a fifth of the index's size."""
+    try:
+        read = [read_font(path, number) for number in range(face_count(path))]
+    except Exception:
+        read = [FontFacts(frozenset())]
+    faces: list[dict] = []
+    for number, facts in enumerate(read):
+        first = next(n for n, earlier in enumerate(read) if earlier.cmap == facts.cmap)
+        faces.append(
+            {
+                "weight": facts.weight,
+                "italic": facts.italic,
+                "writings": list(facts.writings),
+                "ranges": _ranges(facts.cmap) if first == number else first,
+            }
         )
-        for path, entry in current.items()
-        if entry["ranges"]
-    )
+    return faces
 
 
 @cache
@@ -174,15 +243,31 @@ def _installed(folders: tuple[Path, ...], index: Path) -> tuple[SystemFont, ...]
 
 
 @cache
-def _ranked(folders: tuple[Path, ...], index: Path, weight: int) -> tuple[SystemFont, ...]:
+def _ranked(
+    folders: tuple[Path, ...], index: Path, weight: int, writing: str | None
+) -> tuple[SystemFont, ...]:
+    def other_writing(font: SystemFont) -> int:
+        """0: the caption's writing (or no East Asian one to match); 1: a face that does not
+        say; 2: a face made for another."""
+        if writing is None or writing in font.writings:
+            return 0
+        return 2 if font.writings else 1
+
     fonts = _installed(folders, index)
-    return tuple(sorted(fonts, key=lambda f: (f.italic, abs(f.weight - weight), f.path)))
+    return tuple(
+        sorted(
+            fonts,
+            key=lambda f: (f.italic, other_writing(f), abs(f.weight - weight), f.path, f.face),
+        )
+    )
 
 
-def font_for(code: int, weight: int) -> str | None:
-    """The installed font to draw `code` with: upright first, then the closest in weight to
-    `weight` (a bold caption takes a bold face), then by path so the choice is stable."""
-    for font in _ranked(tuple(font_dirs()), index_path(), weight):
+def font_for(code: int, weight: int, writing: str | None = None) -> str | None:
+    """The installed face to draw `code` with: upright first, then one made for the caption's
+    East Asian `writing` (a Chinese caption's 骨 is not drawn as Japanese writes it), then the
+    closest in weight to `weight` (a bold caption takes a bold face), then by path and face so
+    the choice is stable. Its name, as SystemFont.name gives it."""
+    for font in _ranked(tuple(font_dirs()), index_path(), weight, writing):
         if font.has(code):
-            return font.path
+            return font.name
     return None

@@ -18,7 +18,7 @@ from PIL import Image, ImageDraw, ImageFilter
 from clipcraft.assets import asset_dir
 from clipcraft.bidi import paragraph_level
 from clipcraft.errors import UsageError
-from clipcraft.faces import Faces, check_layout, facts
+from clipcraft.faces import Faces, check_layout, east_asian_writing, facts
 from clipcraft.styles import CaptionStyle
 from clipcraft.word_timing import wrap_units
 
@@ -122,13 +122,13 @@ def layout_caption(
     scale = frame_width / 1080
     cap_target = style.cap_height * frame_width
     cap_floor = MIN_CAP_HEIGHT * scale
-    base = paragraph_level(shown)
-    probe = Faces(font, 100, base)
+    base, writing = paragraph_level(shown), east_asian_writing(shown)
+    probe = Faces(font, 100, base, writing)
     probe.runs(shown)  # unknown characters fail here, before any sizing
     check_layout(shown)
     size = round(100 * cap_target / probe.cap_height())
     while True:
-        faces = Faces(font, size, base)
+        faces = Faces(font, size, base, writing)
         stroke, padding, offset, blur = _geometry(style, size)
         margin = 2 * blur
         room = max_width - 2 * (margin + padding + stroke) - offset
@@ -234,7 +234,10 @@ def _draw(
 ) -> tuple[Faces, Image.Image, Image.Image, Image.Image]:
     """The letters' fill and outline masks and the emoji layer, drawn where the layout puts
     them, and the faces that drew them."""
-    faces = Faces(Path(layout.font), layout.font_size, paragraph_level(layout.text))
+    text = layout.text
+    faces = Faces(
+        Path(layout.font), layout.font_size, paragraph_level(text), east_asian_writing(text)
+    )
     size = (layout.width, layout.height)
     fill_mask, stroke_mask = Image.new("L", size), Image.new("L", size)
     emoji_layer = Image.new("RGBA", size)
