@@ -1,20 +1,25 @@
 import itertools
+import os
 import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
+from PIL import Image
 
 from clipcraft.commands import (
     aac_encode_command,
     audio_decode_command,
+    cover_command,
     effect_decode_command,
     encode_command,
     mux_command,
     video_decode_command,
 )
-from clipcraft.ffmpeg import PIPE_BYTES, ffmpeg_command, ffmpeg_exe, ffmpeg_process
+from clipcraft.ffmpeg import PIPE_BYTES, ffmpeg_exe, widen_pipe
+from clipcraft.frames import rgb_to_yuv
 from clipcraft.layers import to_recipe
 from clipcraft.plan import OutputFormat, Segment
 from clipcraft.planner import output_format
@@ -118,6 +123,8 @@ def test_encoder_meets_the_platform_contract() -> None:
 def test_x264_keeps_frames_in_flight_with_a_look_ahead_in_step() -> None:
     pairs = dict(itertools.pairwise(encode_command(replace(FORMAT, threads=2), "p.mp4")))
     assert pairs["-threads"] == "6", "frames in flight fill what the decoder and Python leave"
+    many = dict(itertools.pairwise(encode_command(replace(FORMAT, threads=32), "p.mp4")))
+    assert many["-threads"] == "16", "no more frames in flight than help"
     assert pairs["-x264-params"].split(":")[1:] == ["sync-lookahead=0", "lookahead-threads=2"]
     preview = dict(itertools.pairwise(encode_command(replace(FORMAT, shortcuts=True), "p.mp4")))
     assert preview["-threads"] == "1" and "lookahead-threads" not in preview["-x264-params"]
@@ -176,8 +183,20 @@ def test_frames_pass_through_pipes_a_megabyte_wide() -> None:
         pytest.skip("this machine allows smaller pipes; they keep their size")
     import fcntl
 
-    piped = {"stdin": subprocess.PIPE, "stdout": subprocess.PIPE}
-    with ffmpeg_process(ffmpeg_command("-version"), **piped) as run:
-        for pipe in (run.popen.stdin, run.popen.stdout):
-            assert pipe is not None
-            assert fcntl.fcntl(pipe.fileno(), fcntl.F_GETPIPE_SZ) == PIPE_BYTES
+    reading, writing = os.pipe()
+    with open(reading, "rb") as out, open(writing, "wb") as into:
+        widen_pipe(into)
+        assert fcntl.fcntl(out.fileno(), fcntl.F_GETPIPE_SZ) == PIPE_BYTES
+
+
+def test_a_cover_keeps_the_clips_colours(tmp_path: Path) -> None:
+    """Flat BT.709 TV-range colours, as frames carry them, come out of the JPEG as the same
+    RGB that a viewer (BT.601, full range) shows."""
+    colours = [(200, 60, 200), (30, 160, 40), (240, 235, 220), (25, 20, 30)]
+    for number, colour in enumerate(colours):
+        y, cb, cr = (round(float(v.item())) for v in rgb_to_yuv(np.array([[colour]], np.float32)))
+        frame = bytes([y] * 64 * 64 + [cb] * 32 * 32 + [cr] * 32 * 32)
+        out = tmp_path / f"{number}.jpg"
+        subprocess.run(cover_command(64, 64, str(out)), input=frame, check=True)
+        shown = np.asarray(Image.open(out).convert("RGB"))[32, 32].astype(int)
+        assert np.abs(shown - colour).max() <= 3, (colour, shown)

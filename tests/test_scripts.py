@@ -128,7 +128,11 @@ def test_a_caption_takes_the_face_of_its_own_writing_from_a_collection(
     by_name = told_by == "family name"
     faces = [
         (f"Boxes CJK {region}" if by_name else "Boxes CJK", {"水": width, **shared}, tag)
-        for region, width, tag in (("JP", 500, "Jpan"), ("SC", 900, "Hans"), ("KR", 700, "Kore"))
+        for region, width, tag in (
+            ("JP", 500, "ja"),
+            ("SC", 900, "Latn, zh-Hans"),
+            ("KR", 700, "Kore, Latn"),
+        )
     ]
     build_collection(
         no_system_fonts / "cjk.ttc", [(f, w, "" if by_name else t) for f, w, t in faces]

@@ -32,7 +32,8 @@ class CaptionLayer:
 
     def over(self, frame: np.ndarray, index: int, *, settled: bool = False) -> np.ndarray:
         """`frame` (the output's frame `index`) with the captions showing there; `settled`:
-        as they look once in, every word shown and nothing popping (a cover's look)."""
+        as they look at rest, every word shown and nothing popping or highlighted (a cover's
+        look)."""
         for shown in self.captions:
             if shown.caption.start_frame <= index < shown.caption.end_frame:
                 frame = shown.over(frame, index, settled)
@@ -67,7 +68,7 @@ class Shown:
             assert self.image is not None
             frame = self._blend(frame, "whole", self.image, (0, 0, *self.image.size), 1.0, 1.0)
             for number, (word, cell) in enumerate(zip(caption.words, parts.cells, strict=True)):
-                if word.start_frame <= index < word.end_frame:
+                if not settled and word.start_frame <= index < word.end_frame:
                     scale = caption.style.highlight_scale
                     frame = self._blend(frame, number, parts.highlight, cell, scale, 1.0)
             return frame

@@ -182,6 +182,11 @@ have buffered: with it, frame-threaded encodes of the same frames differed from 
 (figures in docs/design.md)."""
 
 
+X264_FRAME_THREADS_MAX = 16
+"""Past this, frames in flight add memory and delay, not speed: each waits on the rows of the
+one before it (x264's own choice is 1.5 a core; a count given is only held under 128)."""
+
+
 def _encoding_threads(fmt: OutputFormat) -> list[str]:
     """x264's frame threads, three for each of the clip's cores, its look-ahead split over them.
 
@@ -195,7 +200,8 @@ def _encoding_threads(fmt: OutputFormat) -> list[str]:
     if not fmt.threads:
         return ["-x264-params", X264_PARAMS]
     look_ahead = f"{X264_PARAMS}:lookahead-threads={fmt.threads}"
-    return ["-threads", str(3 * fmt.threads), "-x264-params", look_ahead]
+    frame_threads = min(3 * fmt.threads, X264_FRAME_THREADS_MAX)
+    return ["-threads", str(frame_threads), "-x264-params", look_ahead]
 
 
 def encode_command(fmt: OutputFormat, output_path: str) -> list[str]:

@@ -176,21 +176,23 @@ def check_layout(text: str) -> None:
 def _truetype(path: Path | str, size: int) -> ImageFont.FreeTypeFont:
     engine = ImageFont.Layout.RAQM if has_raqm() else ImageFont.Layout.BASIC
     file, _, face = str(path).rpartition("#")
-    if file and face.isdigit():
+    if face.isdigit() and file.lower().endswith(COLLECTIONS):  # a collection's face N
         return ImageFont.truetype(file, size, index=int(face), layout_engine=engine)
     return ImageFont.truetype(str(path), size, layout_engine=engine)
 
 
+COLLECTIONS = (".ttc", ".otc")
 _KANA = ((0x3040, 0x30FF), (0x31F0, 0x31FF), (0xFF66, 0xFF9D))
 _HANGUL = ((0x1100, 0x11FF), (0x3130, 0x318F), (0xAC00, 0xD7AF))
+_BOPOMOFO = ((0x3100, 0x312F), (0x31A0, 0x31BF))
 _HAN = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3134F))
 
 
 def east_asian_writing(text: str) -> str | None:
     """The East Asian writing of a caption, to pick among an installed font's regional faces
-    (system_fonts.py): kana make it Japanese, hangul Korean, Han characters alone Simplified
-    Chinese, the most written of the three (Traditional cannot be told from its characters
-    alone); None when it has none of them."""
+    (system_fonts.py): kana make it Japanese, hangul Korean, bopomofo Traditional Chinese, Han
+    characters alone Simplified Chinese, the most written (Traditional cannot be told from
+    its characters alone); None when it has none of them."""
     codes = [ord(char) for char in text]
 
     def any_in(ranges: tuple[tuple[int, int], ...]) -> bool:
@@ -200,6 +202,8 @@ def east_asian_writing(text: str) -> str | None:
         return "Jpan"
     if any_in(_HANGUL):
         return "Kore"
+    if any_in(_BOPOMOFO):  # written beside Traditional characters, in Taiwan
+        return "Hant"
     return "Hans" if any_in(_HAN) else None
 
 

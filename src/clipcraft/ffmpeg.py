@@ -57,15 +57,18 @@ class FfmpegProcess:
 
 
 PIPE_BYTES = 1 << 20
-"""A frame's worth of pipe: 1 MiB, the most Linux gives a process that is not privileged."""
+"""1 MiB, the most Linux gives a pipe of a process that is not privileged."""
 
 
-def _widen_pipe(stream: IO[bytes]) -> None:
-    """Let one write or read move up to a megabyte instead of Linux's default 64 KiB.
+def widen_pipe(stream: IO[bytes]) -> None:
+    """Let one write or read of frames move a megabyte instead of Linux's default 64 KiB.
 
     A 1080×1920 frame is 3 MB: through 64-KiB pipes each frame took about fifty wake-ups of
     the process on each side, and the CPU they cost came out of the encoder's share
-    (bench/README.md). Elsewhere, or where the limit is lower, the pipe keeps its size.
+    (bench/README.md). Only the pipes that carry frames are widened, and a decoder's is closed
+    with its last frame: Linux allows a user 64 MiB of pipes in all, past which every new
+    pipe of theirs, in any program, gets a few kilobytes. Elsewhere, or where the limit is
+    lower, the pipe keeps its size.
     """
     if sys.platform == "linux":
         import fcntl
@@ -84,9 +87,6 @@ def ffmpeg_process(
     """Start ffmpeg; on leaving the block, make sure it has ended (killed if still running)."""
     with tempfile.TemporaryFile() as stderr_file:
         popen = subprocess.Popen(list(args), stdin=stdin, stdout=stdout, stderr=stderr_file)
-        for pipe in (popen.stdin, popen.stdout):
-            if pipe is not None:
-                _widen_pipe(pipe)
         try:
             yield FfmpegProcess(popen, stderr_file)
         finally:

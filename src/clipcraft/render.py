@@ -35,7 +35,7 @@ from clipcraft.commands import (
     video_decode_command,
 )
 from clipcraft.errors import RenderError
-from clipcraft.ffmpeg import FfmpegProcess, ffmpeg_process, run_ffmpeg
+from clipcraft.ffmpeg import FfmpegProcess, ffmpeg_process, run_ffmpeg, widen_pipe
 from clipcraft.frames import black, flash, frame_shape, from_planes, mix, planes, stack
 from clipcraft.loudness import encode_sound
 from clipcraft.outputs import atomic_output
@@ -84,6 +84,8 @@ class MovingFrames:
         """Start (or restart) the decoder at the segment's first frame."""
         command = video_decode_command(self.segment, self.fmt)
         self.decoder = self.stack.enter_context(ffmpeg_process(command, stdout=subprocess.PIPE))
+        assert self.decoder.popen.stdout is not None
+        widen_pipe(self.decoder.popen.stdout)
         self.next_index = 0
 
     def frame(self, index: int) -> np.ndarray:
@@ -105,6 +107,8 @@ class MovingFrames:
             self.decoder.check(f"reading {self.segment.source}")
             raise RenderError(f"{self.segment.source}: no picture could be decoded in the window")
         self.next_index += 1
+        if self.next_index == self.segment.frames:
+            self.decoder.popen.stdout.close()  # its pipe is given back (ffmpeg.widen_pipe)
 
 
 class StillFrames:
@@ -338,8 +342,9 @@ class Cover:
         self.frame: np.ndarray | None = None
 
     def take(self, index: int) -> None:
-        """Keep frame `index` if it is the cover's. The timeline's frames are read-only (a
-        caption is blended into a copy), so asking again gives the picture without them."""
+        """Keep frame `index` if it is the cover's. Asking the timeline again gives the
+        picture without captions: a segment's frames are read-only (a caption is blended
+        into a copy) and the frames of transitions, flashes and split screens are made anew."""
         if index == self.index:
             picture = self.timeline.frame_at(index / self.fps)
             self.frame = (
@@ -373,6 +378,8 @@ def render(plan: Plan, on_progress: Progress | None = None) -> None:
             with ffmpeg_process(
                 encode_command(fmt, str(picture)), stdin=subprocess.PIPE
             ) as encoder:
+                assert encoder.popen.stdin is not None
+                widen_pipe(encoder.popen.stdin)
                 clip = compose(timeline, captions, plan.duration)
                 _feed(encoder, clip, plan.total_frames, fmt.fps, on_progress, cover)
                 encoder.check("encoding the clip")

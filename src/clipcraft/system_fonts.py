@@ -40,14 +40,28 @@ ONE = 0x4E00
 """一, the first Han character: every face that draws Han characters has it."""
 WRITINGS = ("Jpan", "Kore", "Hans", "Hant")
 """East Asian writings, as OpenType's design-language tags name them."""
+_BY_LANGUAGE = {
+    "ja": "Jpan",
+    "ko": "Kore",
+    "zh-CN": "Hans",
+    "zh-SG": "Hans",
+    "zh-TW": "Hant",
+    "zh-HK": "Hant",
+    "zh-MO": "Hant",
+}
+"""Design-language tags that name a language (and region) rather than a writing."""
 _BY_FAMILY_SUFFIX = {
     "JP": "Jpan",
     "KR": "Kore",
     "K": "Kore",
     "SC": "Hans",
+    "CN": "Hans",
     "TC": "Hant",
+    "TW": "Hant",
     "HK": "Hant",
+    "HC": "Hant",
 }
+"""How Noto CJK and Source Han name their regional families ("Noto Sans CJK SC")."""
 
 
 class FontFacts(NamedTuple):
@@ -80,14 +94,20 @@ def read_font(path: Path, face: int = 0) -> FontFacts:
 
 
 def _writings(font: TTFont) -> tuple[str, ...]:
-    """The face's East Asian writings: its design languages (the `meta` table's dlng), else
-    its family name's region (Noto's "… CJK SC"); none when it says neither."""
+    """The face's East Asian writings: its design languages (the `meta` table's dlng, tags
+    such as "Jpan" or "zh-Hant" or "ja"), else its family name's region (Noto's "… CJK SC");
+    none when it says neither."""
     if "meta" in font:
-        tags = font["meta"].data.get("dlng", "")
-        named = {w for tag in tags.split(",") for w in WRITINGS if w in tag.split("-")}
+        named: set[str] = set()
+        for tag in font["meta"].data.get("dlng", "").split(","):
+            tag = tag.strip()
+            named.update(w for w in WRITINGS if w in tag.split("-"))
+            if tag in _BY_LANGUAGE:
+                named.add(_BY_LANGUAGE[tag])
         if named:
             return tuple(w for w in WRITINGS if w in named)
-    family = ("name" in font and font["name"].getDebugName(1)) or ""
+    names = font.get("name")
+    family = (names and (names.getDebugName(16) or names.getDebugName(1))) or ""
     region = family.split()[-1] if family.split() else ""
     return (_BY_FAMILY_SUFFIX[region],) if region in _BY_FAMILY_SUFFIX else ()
 
@@ -214,14 +234,16 @@ def _system_fonts(path: str, entry: dict) -> Iterator[SystemFont]:
 
 
 def _faces(path: Path) -> list[dict]:
-    """The index's record of each face of a font file; a file that is not a font after all,
-    or is damaged, is remembered as one face drawing nothing. The faces of a collection often
-    draw the same characters (Noto Sans CJK's ten faces do): a face that draws what an earlier
-    one does stores that face's number instead of its ranges, a fifth of the index's size."""
+    """The index's record of each face of a font file; a face that cannot be read (the file
+    is not a font after all, or damaged) is remembered as drawing nothing. The faces of a
+    collection often draw the same characters (Noto Sans CJK's ten faces do): a face that
+    draws what an earlier one does stores that face's number instead of its ranges, a fifth of
+    the index's size."""
     try:
-        read = [read_font(path, number) for number in range(face_count(path))]
-    except Exception:
-        read = [FontFacts(frozenset())]
+        count = face_count(path)
+    except OSError:
+        count = 1
+    read = [_read_or_nothing(path, number) for number in range(count)]
     faces: list[dict] = []
     for number, facts in enumerate(read):
         first = next(n for n, earlier in enumerate(read) if earlier.cmap == facts.cmap)
@@ -234,6 +256,13 @@ def _faces(path: Path) -> list[dict]:
             }
         )
     return faces
+
+
+def _read_or_nothing(path: Path, face: int) -> FontFacts:
+    try:
+        return read_font(path, face)
+    except Exception:  # fontTools raises many kinds on a damaged file
+        return FontFacts(frozenset())
 
 
 @cache
