@@ -19,7 +19,7 @@ from PIL import ImageFont, features
 from clipcraft.assets import asset_dir
 from clipcraft.bidi import levels, visual_order
 from clipcraft.errors import UsageError
-from clipcraft.system_fonts import FontFacts, font_for, read_font
+from clipcraft.system_fonts import FontFacts, file_and_face, font_for, read_font
 
 EMOJI_FONT = "NotoColorEmoji.ttf"
 EMOJI_PPEM = 109
@@ -175,13 +175,10 @@ def check_layout(text: str) -> None:
 
 def _truetype(path: Path | str, size: int) -> ImageFont.FreeTypeFont:
     engine = ImageFont.Layout.RAQM if has_raqm() else ImageFont.Layout.BASIC
-    file, _, face = str(path).rpartition("#")
-    if face.isdigit() and file.lower().endswith(COLLECTIONS):  # a collection's face N
-        return ImageFont.truetype(file, size, index=int(face), layout_engine=engine)
-    return ImageFont.truetype(str(path), size, layout_engine=engine)
+    file, face = file_and_face(str(path))
+    return ImageFont.truetype(file, size, index=face, layout_engine=engine)
 
 
-COLLECTIONS = (".ttc", ".otc")
 _KANA = ((0x3040, 0x30FF), (0x31F0, 0x31FF), (0xFF66, 0xFF9D))
 _HANGUL = ((0x1100, 0x11FF), (0x3130, 0x318F), (0xAC00, 0xD7AF))
 _BOPOMOFO = ((0x3100, 0x312F), (0x31A0, 0x31BF))

@@ -31,7 +31,8 @@ from clipcraft.outputs import atomic_output
 
 FONT_DIRS_VARIABLE = "CLIPCRAFT_FONT_DIRS"
 CACHE_DIR_VARIABLE = "CLIPCRAFT_CACHE_DIR"
-SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
+COLLECTIONS = (".ttc", ".otc")
+SUFFIXES = (".ttf", ".otf", *COLLECTIONS)
 INDEX_VERSION = 2
 REGULAR = 400
 
@@ -167,8 +168,18 @@ class SystemFont(NamedTuple):
 
     @property
     def name(self) -> str:
-        """How faces.py names it: the path, with `#N` for a collection's face N after the first."""
+        """How faces.py names it: the path, with `#N` for a collection's face N after the first
+        (read back by file_and_face)."""
         return f"{self.path}#{self.face}" if self.face else self.path
+
+
+def file_and_face(name: str) -> tuple[str, int]:
+    """The file and face number a face's name (SystemFont.name) stands for; any other path is
+    its file's first face, a `#` in it included."""
+    file, _, face = name.rpartition("#")
+    if face.isdigit() and file.lower().endswith(COLLECTIONS):
+        return file, int(face)
+    return name, 0
 
 
 def _ranges(codes: Iterable[int]) -> list[list[int]]:
