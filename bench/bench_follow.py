@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from clipcraft.synthetic import GRAIN, ffmpeg, pattern_input
+from clipcraft.media.synthetic import GRAIN, ffmpeg, pattern_input
 
 WORK = Path(__file__).with_name("out")
 

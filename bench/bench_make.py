@@ -32,11 +32,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from clipcraft.assets import asset_dir
-from clipcraft.commands import BT709_TAGS
-from clipcraft.ffmpeg import ffmpeg_exe
-from clipcraft.styles import STYLES
-from clipcraft.synthetic import GRAIN, TURNS, draw_dish, ffmpeg, hevc_hlg, pattern_input, turned
-from clipcraft.text import font_path, layout_caption, render_caption
+from clipcraft.captions.text import font_path, layout_caption, render_caption
+from clipcraft.media.ffmpeg import ffmpeg_exe
+from clipcraft.media.synthetic import (
+    GRAIN,
+    TURNS,
+    draw_dish,
+    ffmpeg,
+    hevc_hlg,
+    pattern_input,
+    turned,
+)
+from clipcraft.render.argv import BT709_TAGS
+from clipcraft.settings.styles import STYLES
 
 WORK = Path(__file__).with_name("out")
 CAPTION = "This sourdough nearly went in the bin… 😱"

@@ -16,9 +16,9 @@ import sys
 import time
 from pathlib import Path
 
-from clipcraft.moment import find_moment
-from clipcraft.probe import probe
-from clipcraft.synthetic import ffmpeg, pattern_input
+from clipcraft.finding.moment import find_moment
+from clipcraft.media.probe import probe
+from clipcraft.media.synthetic import ffmpeg, pattern_input
 
 WORK = Path(__file__).with_name("out")
 CRASH = 31.0

@@ -21,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from clipcraft.synthetic import ffmpeg, pattern_input
+from clipcraft.media.synthetic import ffmpeg, pattern_input
 
 OUT = Path(__file__).with_name("out")
 HERE = Path(__file__).resolve().parents[1] / "src"

@@ -20,10 +20,10 @@ from pathlib import Path
 
 import numpy as np
 
-from clipcraft.caption_frames import CaptionLayer
-from clipcraft.frames import frame_shape
-from clipcraft.layers import Layer
 from clipcraft.make import make_clip
+from clipcraft.render.captions import CaptionLayer
+from clipcraft.render.frames import frame_shape
+from clipcraft.settings.layers import Layer
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = Path(__file__).with_name("out")

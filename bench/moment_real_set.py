@@ -38,7 +38,7 @@ from moment_set import (
     write_clip,
 )
 
-from clipcraft.ffmpeg import ffmpeg_exe
+from clipcraft.media.ffmpeg import ffmpeg_exe
 
 SOUNDS = Path(__file__).resolve().parents[2] / "shared" / "media" / "sounds"
 HALVES = ("tuning", "check")

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from clipcraft.synthetic import encode_frames, fill_ellipse
+from clipcraft.media.synthetic import encode_frames, fill_ellipse
 
 WIDTH, HEIGHT, FPS, RATE = 144, 256, 30, 48000
 TOLERANCE = 0.5
@@ -202,8 +202,8 @@ class Score:
 
 def score_set(labelled: Iterable[Labelled], folder: Path) -> Score:
     """Find the moment in each clip (made in `folder` on first use), printing a line each."""
-    from clipcraft.moment import find_moment
-    from clipcraft.probe import probe
+    from clipcraft.finding.moment import find_moment
+    from clipcraft.media.probe import probe
 
     folder.mkdir(parents=True, exist_ok=True)
     hits: dict[str, bool] = {}

@@ -26,7 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from clipcraft.synthetic import GRAIN, draw_dish, ffmpeg, hevc_hlg, pattern_input, turned
+from clipcraft.media.synthetic import GRAIN, draw_dish, ffmpeg, hevc_hlg, pattern_input, turned
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from timing import decode, problems

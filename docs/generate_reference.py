@@ -13,9 +13,9 @@ from pathlib import Path
 import click
 from click.testing import CliRunner
 
-from clipcraft.cli import main
-from clipcraft.display import show_value
-from clipcraft.schema import SETTINGS
+from clipcraft.cli.main import main
+from clipcraft.settings.layers import show_value
+from clipcraft.settings.schema import SETTINGS
 
 REFERENCE = Path(__file__).with_name("commands.md")
 RECIPES = Path(__file__).with_name("recipes.md")

@@ -7,7 +7,7 @@ Also writes dish.jpg beside the clip: a plate of pancakes, the "after" the recip
 Fourteen seconds of portrait "phone" footage drawn with numpy — a pan on a wooden counter, a
 pancake being tossed, and at 0:07.0 the toss that lands on the counter with a clatter — so
 that the README's first command works on a fresh machine without shipping any video. The file
-is written with the same bundled ffmpeg that clipcraft uses (`clipcraft.synthetic`).
+is written with the same bundled ffmpeg that clipcraft uses (`clipcraft.media.synthetic`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from clipcraft.errors import RenderError
-from clipcraft.synthetic import encode_frames, fill_ellipse
+from clipcraft.media.synthetic import encode_frames, fill_ellipse
 
 WIDTH, HEIGHT, FPS, SECONDS = 720, 1280, 30, 14.0
 MISHAP = 7.0

@@ -17,12 +17,12 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from clipcraft.assets import asset_dir
-from clipcraft.ffmpeg import ffmpeg_exe
-from clipcraft.overlay import Sprite, blend
-from clipcraft.platforms import PLATFORMS
-from clipcraft.stages.caption import place, safe_zone
-from clipcraft.styles import STYLES
-from clipcraft.text import font_path, layout_caption, render_caption
+from clipcraft.captions.text import font_path, layout_caption, render_caption
+from clipcraft.media.ffmpeg import ffmpeg_exe
+from clipcraft.planning.caption import place, safe_zone
+from clipcraft.render.overlay import Sprite, blend
+from clipcraft.settings.platforms import PLATFORMS
+from clipcraft.settings.styles import STYLES
 
 ROOT = Path(__file__).parents[1]
 TEXT = "This sourdough nearly went in the bin… but look at it now! 🍞😱"

@@ -18,7 +18,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from clipcraft.assets import asset_dir
-from clipcraft.ffmpeg import ffmpeg_exe
+from clipcraft.media.ffmpeg import ffmpeg_exe
 
 ROOT = Path(__file__).parents[1]
 CAPTIONS = {

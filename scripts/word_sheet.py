@@ -17,7 +17,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from clipcraft.ffmpeg import ffmpeg_exe
+from clipcraft.media.ffmpeg import ffmpeg_exe
 
 ROOT = Path(__file__).parents[1]
 CAPTION = "oh no not the pancake again 🥞"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from click.testing import CliRunner, Result
 
-from clipcraft.cli import main
+from clipcraft.cli.main import main
 
 
 def clipcraft(*args: object) -> Result:

@@ -1,6 +1,6 @@
 """Tiny test media made with the bundled ffmpeg: colour blocks per second, a red corner
 marker, a steady tone, and optional phone rotation metadata; and readers of what clipcraft
-writes. The making itself is `clipcraft.synthetic`, shared with the benchmarks and the
+writes. The making itself is `clipcraft.media.synthetic`, shared with the benchmarks and the
 example."""
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from pathlib import Path
 
 import numpy as np
 
-from clipcraft.ffmpeg import ffmpeg_exe
-from clipcraft.synthetic import TURNS, encode_frames, turned, write_wav
-from clipcraft.synthetic import ffmpeg as ffmpeg  # re-exported for the tests
+from clipcraft.media.ffmpeg import ffmpeg_exe
+from clipcraft.media.synthetic import TURNS, encode_frames, turned, write_wav
+from clipcraft.media.synthetic import ffmpeg as ffmpeg  # re-exported for the tests
 
 PALETTE = [
     (40, 90, 220),

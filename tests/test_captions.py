@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from clipcraft.platforms import PLATFORMS
-from clipcraft.stages.caption import safe_zone
+from clipcraft.planning.caption import safe_zone
+from clipcraft.settings.platforms import PLATFORMS
 
 from helpers import assert_one_clean_error, clipcraft, plan_of
 from media import block_colour, close_to, inspect, make_video, read_frame

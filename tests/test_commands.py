@@ -9,7 +9,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from clipcraft.commands import (
+from clipcraft.media.ffmpeg import PIPE_BYTES, ffmpeg_exe, widen_pipe
+from clipcraft.planning.plan import OutputFormat, Segment
+from clipcraft.planning.planner import output_format
+from clipcraft.planning.reframe import Reframe, Stored
+from clipcraft.render.argv import (
     aac_encode_command,
     audio_decode_command,
     cover_command,
@@ -18,12 +22,8 @@ from clipcraft.commands import (
     mux_command,
     video_decode_command,
 )
-from clipcraft.ffmpeg import PIPE_BYTES, ffmpeg_exe, widen_pipe
-from clipcraft.frames import rgb_to_yuv
-from clipcraft.layers import to_recipe
-from clipcraft.plan import OutputFormat, Segment
-from clipcraft.planner import output_format
-from clipcraft.stages.reframe import Reframe, Stored
+from clipcraft.render.frames import rgb_to_yuv
+from clipcraft.settings.layers import to_recipe
 
 FORMAT = OutputFormat(
     width=1080,

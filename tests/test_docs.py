@@ -23,7 +23,7 @@ def test_every_command_and_option_is_in_the_reference() -> None:
     click version formats it, every command, its summary and every option must be there."""
     import click
 
-    from clipcraft.cli import main
+    from clipcraft.cli.main import main
 
     written = REFERENCE.read_text()
     for path in command_paths():
@@ -57,7 +57,7 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
 
 def test_the_settings_table_is_the_schema() -> None:
     """docs/recipes.md's table of settings is generated from the schema (run the generator)."""
-    from clipcraft.schema import SETTINGS
+    from clipcraft.settings.schema import SETTINGS
 
     page = RECIPES.read_text()
     assert recipes_page(page) == page, "the settings table is out of date: run the generator"
@@ -68,7 +68,7 @@ def test_the_settings_table_is_the_schema() -> None:
 
 
 def test_every_recipe_key_is_documented_in_the_template() -> None:
-    from clipcraft.schema import SETTINGS
+    from clipcraft.settings.schema import SETTINGS
 
     template = (ROOT / "assets" / "presets" / "template.toml.txt").read_text()
     for key in SETTINGS:

@@ -13,14 +13,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from clipcraft.stages.follow import (
+from clipcraft.media.synthetic import encode_frames, turned
+from clipcraft.planning.follow import (
     MAX_SPEED,
     ActionTrack,
     follow_path,
     is_clear,
     position_at,
 )
-from clipcraft.synthetic import encode_frames, turned
 
 from helpers import clipcraft, plan_of
 from media import close_to, make_video, read_frame

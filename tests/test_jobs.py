@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from clipcraft.cluster import check_workers, clip_threads
+from clipcraft.batch.cluster import check_workers, clip_threads
+from clipcraft.batch.pool import LocalPool, WorkerLost
 from clipcraft.errors import UsageError
-from clipcraft.jobs import LocalPool, WorkerLost
 
 
 def die() -> None:
@@ -60,7 +60,7 @@ def test_shutting_down_stops_running_jobs_and_drops_queued_ones(tmp_path: Path) 
 
 def test_a_local_batch_imports_no_dask() -> None:
     code = (
-        "import sys, clipcraft.cli, clipcraft.batch, clipcraft.jobs;"
+        "import sys, clipcraft.cli.main, clipcraft.batch.run, clipcraft.batch.pool;"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))"
     )
     shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -288,7 +288,7 @@ def test_bad_option_values(portrait: Path, tmp_path: Path, args: tuple, words: s
 def test_a_failed_render_leaves_no_partial_output(
     portrait: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from clipcraft import commands
+    from clipcraft.render import argv as commands
 
     monkeypatch.setattr(commands, "FRAME_PIXEL_FORMAT", "no-such-format")
     result = clipcraft("make", portrait, "--at", 2, "-o", tmp_path / "o.mp4", "--preview")

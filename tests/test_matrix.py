@@ -15,12 +15,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
+from clipcraft.captions.subtitles import parse_subtitles
 from clipcraft.errors import UsageError
-from clipcraft.ffmpeg import ffmpeg_exe
-from clipcraft.layers import layer_from_toml
-from clipcraft.presets import recipe_layer
-from clipcraft.subtitles import parse_subtitles
-from clipcraft.units import parse_effect_cue, parse_time
+from clipcraft.media.ffmpeg import ffmpeg_exe
+from clipcraft.settings.layers import layer_from_toml
+from clipcraft.settings.presets import recipe_layer
+from clipcraft.settings.units import parse_effect_cue, parse_time
 
 from helpers import assert_one_clean_error, clipcraft
 from media import MARKER, close_to, ffmpeg, inspect, make_video, read_frame

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from clipcraft.loudness import measure
+from clipcraft.render.loudness import measure
 
 from helpers import clipcraft
 from media import make_video, read_audio

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from clipcraft.moment import (
+from clipcraft.finding.moment import (
     Candidate,
     Moment,
     event_start,
@@ -22,7 +22,7 @@ from clipcraft.moment import (
     robust_z,
     score_candidates,
 )
-from clipcraft.probe import probe
+from clipcraft.media.probe import probe
 
 from helpers import clipcraft
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from clipcraft.capture_times import (
+from clipcraft.batch.capture_times import (
     CaptureTime,
     capture_time,
     from_banner,
@@ -16,7 +16,7 @@ from clipcraft.capture_times import (
     from_name,
     settle_zones,
 )
-from clipcraft.pairing import Job, discover, pair_jobs
+from clipcraft.batch.pairing import Job, discover, pair_jobs
 
 PARIS = timezone(timedelta(hours=1))
 WINDOW = timedelta(minutes=30)

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from clipcraft.probe import displayed_size, parse_banner
-from clipcraft.stages.reframe import Reframe, Stored, reframe_filter
+from clipcraft.media.probe import displayed_size, parse_banner
+from clipcraft.planning.reframe import Reframe, Stored, reframe_filter
 
 from helpers import clipcraft
 from media import ffmpeg, read_frame

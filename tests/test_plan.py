@@ -13,14 +13,15 @@ import pytest
 from fonts import build_font
 
 from clipcraft.errors import UsageError
-from clipcraft.layers import to_recipe
-from clipcraft.moment import Moment
-from clipcraft.plan import Plan
-from clipcraft.planner import Inputs, build_plan
-from clipcraft.probe import MediaInfo
-from clipcraft.recipe import EffectCue
-from clipcraft.sounds import Sound
-from clipcraft.stages.follow import ActionTrack, position_at
+from clipcraft.finding.action import ActionTrack
+from clipcraft.finding.moment import Moment
+from clipcraft.media.probe import MediaInfo
+from clipcraft.planning.follow import position_at
+from clipcraft.planning.plan import Plan
+from clipcraft.planning.planner import Inputs, build_plan
+from clipcraft.settings.layers import to_recipe
+from clipcraft.settings.recipe import EffectCue
+from clipcraft.sound.library import Sound
 
 FPS = 30
 

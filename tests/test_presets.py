@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from clipcraft.series import Series
+from clipcraft.settings.series import Series
 
 from helpers import assert_one_clean_error, clipcraft, plan_of
 from media import inspect, make_video

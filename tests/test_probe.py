@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from clipcraft.errors import MediaError, UsageError
-from clipcraft.probe import parse_banner, probe
+from clipcraft.media.probe import parse_banner, probe
 
 from media import make_video, write_sound
 

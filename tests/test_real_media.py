@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from clipcraft.ffmpeg import ffmpeg_exe
+from clipcraft.media.ffmpeg import ffmpeg_exe
 
 from helpers import assert_one_clean_error, clipcraft
 from media import inspect, read_audio, read_frame

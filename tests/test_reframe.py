@@ -1,6 +1,6 @@
 import pytest
 
-from clipcraft.stages.reframe import Reframe, Stored, choose_reframe, reframe_filter
+from clipcraft.planning.reframe import Reframe, Stored, choose_reframe, reframe_filter
 
 PORTRAIT = (1080, 1920)
 

@@ -13,13 +13,13 @@ import numpy as np
 import pytest
 from fonts import build_collection, build_font
 
-from clipcraft import faces, system_fonts
-from clipcraft.bidi import levels, paragraph_level, visual_order
+from clipcraft.captions import faces, system_fonts
+from clipcraft.captions.bidi import levels, paragraph_level, visual_order
+from clipcraft.captions.faces import Faces
+from clipcraft.captions.text import font_path, layout_caption, render_caption
+from clipcraft.captions.word_timing import wrap_units
 from clipcraft.errors import UsageError
-from clipcraft.faces import Faces
-from clipcraft.styles import STYLES
-from clipcraft.text import font_path, layout_caption, render_caption
-from clipcraft.word_timing import wrap_units
+from clipcraft.settings.styles import STYLES
 
 ALEF, BET = "\u05d0", "\u05d1"  # Hebrew letters, drawn 900 and 300 wide by the test font
 BEH = "\u0628"  # Arabic beh: 800 alone, 300 at a word's start, 200 inside, 500 at its end

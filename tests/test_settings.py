@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from clipcraft.assets import asset_dir
-from clipcraft.layers import layer_from_toml, to_recipe
-from clipcraft.presets import recipe_layer
-from clipcraft.schema import SETTINGS
+from clipcraft.settings.layers import layer_from_toml, to_recipe
+from clipcraft.settings.presets import recipe_layer
+from clipcraft.settings.schema import SETTINGS
 
 from helpers import assert_one_clean_error, clipcraft
 from media import make_video

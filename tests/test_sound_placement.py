@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from clipcraft.errors import UsageError
-from clipcraft.recipe import EffectCue
-from clipcraft.sounds import Sound
-from clipcraft.stages.sound import DUCK_RAMP, PlacedEffect, duck_intervals, place_effects
-from clipcraft.units import parse_effect_cue
+from clipcraft.planning.sound import DUCK_RAMP, PlacedEffect, duck_intervals, place_effects
+from clipcraft.settings.recipe import EffectCue
+from clipcraft.settings.units import parse_effect_cue
+from clipcraft.sound.library import Sound
 
 SOUNDS = {"ding": Sound("ding", Path("ding.wav"), 1.6), "boing": Sound("boing", Path("b.wav"), 0.7)}
 POINTS = {"moment": 3.2, "start": 0.0, "after": None}

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from clipcraft.errors import AssetError
-from clipcraft.sounds import find_sound, library
+from clipcraft.sound.library import find_sound, library
 
 from helpers import assert_one_clean_error, clipcraft
 

@@ -1,7 +1,7 @@
 import pytest
 
+from clipcraft.captions.subtitles import Cue, parse_subtitles, retime
 from clipcraft.errors import UsageError
-from clipcraft.subtitles import Cue, parse_subtitles, retime
 
 SRT = """1
 00:00:02,000 --> 00:00:03,500

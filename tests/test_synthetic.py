@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from clipcraft.ffmpeg import ffmpeg_exe
-from clipcraft.probe import probe
-from clipcraft.synthetic import TURNS, encode_frames, turned
+from clipcraft.media.ffmpeg import ffmpeg_exe
+from clipcraft.media.probe import probe
+from clipcraft.media.synthetic import TURNS, encode_frames, turned
 
 from helpers import ffmpeg_children
 from media import MARKER, close_to, upright_frame

@@ -6,14 +6,14 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from clipcraft.captions.faces import Faces, Run, coverage, split_runs
+from clipcraft.captions.text import MIN_CAP_HEIGHT, font_path, layout_caption, render_caption
 from clipcraft.errors import UsageError
-from clipcraft.faces import Faces, Run, coverage, split_runs
-from clipcraft.frames import frame_shape, planes, rgb_to_yuv
-from clipcraft.overlay import Sprite, blend, entrance
-from clipcraft.platforms import PLATFORMS
-from clipcraft.stages.caption import place, safe_zone, share_time
-from clipcraft.styles import STYLES, find_style
-from clipcraft.text import MIN_CAP_HEIGHT, font_path, layout_caption, render_caption
+from clipcraft.planning.caption import place, safe_zone, share_time
+from clipcraft.render.frames import frame_shape, planes, rgb_to_yuv
+from clipcraft.render.overlay import Sprite, blend, entrance
+from clipcraft.settings.platforms import PLATFORMS
+from clipcraft.settings.styles import STYLES, find_style
 
 LATIN = frozenset(map(ord, "abcdefghijklmnopqrstuvwxyz ABC!…é"))
 FALLBACK = LATIN | frozenset(map(ord, "Жλ"))

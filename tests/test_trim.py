@@ -1,7 +1,7 @@
 import pytest
 
 from clipcraft.errors import UsageError
-from clipcraft.stages.trim import place_window
+from clipcraft.planning.trim import place_window
 
 
 def test_moment_gets_a_lead_in_of_forty_percent() -> None:

@@ -1,7 +1,8 @@
 import pytest
 
 from clipcraft.errors import UsageError
-from clipcraft.units import format_time, parse_time, round_even
+from clipcraft.media.probe import round_even
+from clipcraft.settings.units import format_time, parse_time
 
 
 @pytest.mark.parametrize(
@@ -36,7 +37,7 @@ def test_round_even_gives_even_pixels_of_at_least_two() -> None:
 
 
 def test_overlapping_spans_join_and_apart_ones_stay() -> None:
-    from clipcraft.units import merged_spans
+    from clipcraft.settings.units import merged_spans
 
     assert merged_spans([(5.0, 6.0), (0.0, 1.0), (0.5, 2.0), (2.0, 3.0)]) == [
         (0.0, 3.0),

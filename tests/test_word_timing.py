@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import itertools
 
-from clipcraft.subtitles import parse_subtitles, retime
-from clipcraft.word_timing import LEAD_IN, from_marks, spread, words_of
+from clipcraft.captions.subtitles import parse_subtitles, retime
+from clipcraft.captions.word_timing import LEAD_IN, from_marks, spread, words_of
 
 PANCAKE = ["oh", "no", "not", "the", "pancake", "again"]
 

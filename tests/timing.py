@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from clipcraft.ffmpeg import ffmpeg_exe
+from clipcraft.media.ffmpeg import ffmpeg_exe
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """`python -m clipcraft` runs the same CLI as the `clipcraft` script."""
 
-from clipcraft.cli import run
+from clipcraft.cli.main import run
 
 run()

@@ -16,20 +16,20 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from clipcraft.action import action_track
+from clipcraft.captions.subtitles import read_subtitles
+from clipcraft.captions.text import font_path
 from clipcraft.errors import UsageError
-from clipcraft.layers import Layer, Resolved, resolve, without_orphans
-from clipcraft.moment import find_moment
-from clipcraft.outputs import check_output, cover_path, default_output
-from clipcraft.plan import Plan
-from clipcraft.planner import Inputs, build_plan
-from clipcraft.probe import probe
-from clipcraft.recipe import Recipe
-from clipcraft.series import Series
-from clipcraft.sounds import find_sound
-from clipcraft.styles import find_style
-from clipcraft.subtitles import read_subtitles
-from clipcraft.text import font_path
+from clipcraft.finding.action import action_track
+from clipcraft.finding.moment import find_moment
+from clipcraft.media.outputs import check_output, cover_path, default_output
+from clipcraft.media.probe import probe
+from clipcraft.planning.plan import Plan
+from clipcraft.planning.planner import Inputs, build_plan
+from clipcraft.settings.layers import Layer, Resolved, resolve, without_orphans
+from clipcraft.settings.recipe import Recipe
+from clipcraft.settings.series import Series
+from clipcraft.settings.styles import find_style
+from clipcraft.sound.library import find_sound
 
 PLACEHOLDERS = ("episode", "date", "stem")
 
@@ -128,7 +128,7 @@ def make_clip(
         plan = _plan(resolved, source, output, force or dry_run, number)
         plan = replace(plan, format=replace(plan.format, threads=threads or usable_cores()))
         if not dry_run:
-            from clipcraft.render import render  # waits only while that thread imports it
+            from clipcraft.render.clip import render  # waits only while that thread imports it
 
             render(plan, on_progress)
     except BaseException:
@@ -148,7 +148,7 @@ def _import_renderer() -> None:
     the first decoder starts (see render.compose).
     """
     threading.Thread(
-        target=importlib.import_module, args=("clipcraft.render",), name="clipcraft import"
+        target=importlib.import_module, args=("clipcraft.render.clip",), name="clipcraft import"
     ).start()
 
 

@@ -1,0 +1,1 @@
+"""Caption text: fonts and faces, bidirectional order, layout and drawing, subtitles, words."""

@@ -1,0 +1,1 @@
+"""The commands: click parses the arguments, calls the library and prints what it says."""

@@ -1,0 +1,129 @@
+"""What the commands print for people: the plan as a table, a file's facts.
+
+Each takes plain data (a Plan, probe facts) and returns text; the CLI echoes it. A setting's
+value is shown by `settings.layers`, which the batch report shares.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from clipcraft.planning.plan import Plan
+from clipcraft.settings.units import format_time
+
+
+def describe(plan: Plan) -> str:
+    """The plan as a table a person can read (what `make --dry-run` prints)."""
+    fmt = plan.format
+
+    def span(first: int, last: int) -> str:
+        return f"{format_time(first / fmt.fps)}–{format_time(last / fmt.fps)}"
+
+    lines = [
+        f"output   {plan.output}",
+        f"format   {fmt.width}x{fmt.height} @ {fmt.fps} fps, H.264 {fmt.x264_preset} "
+        f"CRF {fmt.crf}, AAC {fmt.audio_bitrate} {fmt.audio_rate // 1000} kHz",
+        f"length   {format_time(plan.duration)} ({plan.total_frames} frames)",
+        "",
+        f"{'part':<8}{'output':<19}{'source':<34}{'fit':<7}file",
+    ]
+    for segment in plan.segments:
+        if segment.still:
+            source = (
+                "photo"
+                if segment.shows == "photo"
+                else f"still at {format_time(segment.source_start)}"
+            )
+            if segment.zoom[0] != segment.zoom[1]:
+                source += f", zoom {segment.zoom[0]:.2f}→{segment.zoom[1]:.2f}"
+        else:
+            source = f"{format_time(segment.source_start)}–{format_time(segment.source_end)}"
+            source += f" ×{segment.speed:g}" if segment.speed != 1.0 else ""
+        where = f" ({segment.region})" if segment.region != "full" else ""
+        lines.append(
+            f"{segment.role:<8}{span(segment.start_frame, segment.end_frame):<19}{source:<34}"
+            f"{segment.reframe.mode:<7}{Path(segment.source).name}{where}"
+        )
+    for transition in plan.transitions:
+        both = " (both parts show)" if transition.overlap else ""
+        first = transition.at_frame - (0 if transition.overlap else transition.frames // 2)
+        lines.append(
+            f"{'trans':<8}{span(first, first + transition.frames):<19}{transition.kind}{both}"
+        )
+    for caption in plan.captions:
+        lines.append(
+            f"{'caption':<8}{span(caption.start_frame, caption.end_frame):<19}"
+            f"{caption.style.name + ' ' + str(caption.layout.font_size) + 'px':<34}"
+            f"{' / '.join(caption.layout.lines)}"
+        )
+    lines.append(f"{'moment':<8}{format_time(plan.moment):<19}{plan.moment_basis}")
+    for segment in plan.segments:
+        reframe = segment.reframe
+        if reframe.mode == "follow" and not segment.still and reframe.path:
+            xs, ys = [key.x for key in reframe.path], [key.y for key in reframe.path]
+            axis, values = ("y", ys) if max(ys) - min(ys) > max(xs) - min(xs) else ("x", xs)
+            moves = (
+                f"corner {axis} {min(values)}–{max(values)} px over {len(reframe.path)} keyframes"
+            )
+            lines.append(f"{'follow':<8}{segment.role:<19}{moves}")
+        if reframe.why and not segment.still:
+            lines.append(f"{'fit':<8}{segment.role:<19}{reframe.why}")
+    for effect in plan.sound.effects:
+        end = effect.start + effect.duration
+        lines.append(
+            f"{'sfx':<8}{format_time(effect.start) + '–' + format_time(end):<19}"
+            f"{effect.gain_db:+.1f} dB{'':<26}{effect.name}"
+        )
+    original = (
+        "muted"
+        if not plan.sound.original
+        else (
+            f"ducked {plan.sound.duck_db:+.0f} dB under effects" if plan.sound.duck_db else "level"
+        )
+    )
+    lines.append(
+        f"{'sound':<8}original {original}; mix at {plan.sound.loudness_lufs:g} LUFS, "
+        f"peaks ≤ {plan.sound.true_peak_db:g} dBTP"
+    )
+    return "\n".join(lines)
+
+
+def describe_media(facts: dict[str, Any]) -> str:
+    """What `probe` prints: a file's facts, the moment and every candidate weighed."""
+    video = facts["kind"] == "video"
+    rate = f"{facts['fps']:g} fps" + (" (variable)" if facts["variable_fps"] else "")
+    audio = facts["audio_codec"] or ("unreadable" if facts["unreadable_audio"] else "none")
+    stored = [f"turned {facts['rotation']}°"] if facts["rotation"] else []
+    if facts["sample_aspect"] != "1:1":
+        stored.append(f"pixels {facts['sample_aspect']}")
+    turned = f" (stored {', '.join(stored)})" if stored else ""
+    rows = [
+        ("file", facts["path"]),
+        ("kind", facts["kind"]),
+        ("duration", format_time(facts["duration"]) if video else "-"),
+        ("size", f"{facts['width']}x{facts['height']} as displayed{turned}"),
+        (
+            "video",
+            f"{facts['video_codec']} {facts['pixel_format']}" + (" HDR" if facts["hdr"] else ""),
+        ),
+        ("rate", rate if video else "-"),
+        ("audio", audio),
+    ]
+    if video:
+        rows.append(
+            (
+                "moment",
+                f"{format_time(facts['moment'])} (confidence "
+                f"{facts['confidence']:.2f}, by {facts['basis']})",
+            )
+        )
+        rows += [
+            (
+                "weighed" if rank == 0 else "",
+                f"{format_time(candidate['time'])}  sound {candidate['sound']:g}, "
+                f"motion {candidate['motion']:g}%, score {candidate['score']:g}",
+            )
+            for rank, candidate in enumerate(facts["candidates"])
+        ]
+    return "\n".join(f"{name:<9} {value}" for name, value in rows)

@@ -1,0 +1,1 @@
+"""Where the mishap is: the moment from sound onsets and motion, and the action's track."""

@@ -1,0 +1,399 @@
+"""Finding the mishap: where a sudden sound and a sudden local motion start together.
+
+Sound is cheap to analyse, so it goes first: the whole track is read at 16 kHz mono and the
+onsets that stand out from what came just before (a crash over a steady extractor fan still
+stands out; the fan itself does not) become candidates, with the high band weighted because
+crashes, clatter and shrieks are bright while talking and handling thumps are not. Only short
+windows of picture around the candidates are then decoded, small and at 10 fps, and searched
+for a burst of *local* motion near each sound: one part of the frame changing once the camera's
+own shake is taken out, not the whole frame as when the phone is picked up.
+
+The picture decides: a candidate where nothing moves (a knock on the door, a slam in the next
+room) loses to a quieter one where something does. The moment is the *start* of the event, the
+first frame of its motion burst (or a hit just before it), so a drawer that slides before it
+bangs, a crash of several hits and the laughter after it all lead back to where the action
+began. When the picture shows no burst, the sound alone walks back from the loudest hit to the
+first. A clip without sound is scanned for motion alone.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+
+from clipcraft.media.ffmpeg import PREVIEW_DECODING, ffmpeg_command, run_ffmpeg
+from clipcraft.media.probe import MediaInfo
+from clipcraft.settings.units import merged_spans
+
+AUDIO_RATE = 16000
+HOP = 0.02
+"""Seconds per loudness value."""
+MOTION_FPS = 10
+MOTION_WIDTH = 64
+GRID = 4
+"""Motion is measured in GRID×GRID cells so that local motion can be told from shake."""
+MAX_SHIFT = 6
+"""The largest shake (pixels of the MOTION_WIDTH frame, per frame step) taken out."""
+BACKGROUND_SECONDS = 1.0
+"""An onset is measured against the median loudness of this much time before it."""
+CANDIDATES, CANDIDATE_GAP = 5, 1.0
+"""The strongest onsets this far apart are weighed; a quieter crash than the knock, the slam
+and the laughter in the same clip must still be among them."""
+KEEP_SHARE = 0.1
+"""An onset scoring under this share of the strongest is not worth decoding the picture for."""
+SEPARATION = 2.0
+"""Motion peaks at least this far apart compete when there is no sound."""
+LOOKBACK, LOOKAHEAD = 1.2, 0.6
+"""The motion that goes with a sound may start this long before it (a drawer slides before it
+bangs, the loudest of several hits comes late, laughter follows) or this long after it."""
+WINDOW_BEFORE, WINDOW_AFTER = LOOKBACK + 0.3, LOOKAHEAD + 0.1
+"""Picture decoded around a sound candidate: the lookback, and a calm stretch before it that
+the motion may also have started in."""
+BURST_START = 0.2
+"""A motion burst starts where it first rises this share of the way from calm to its peak."""
+MOTION_MIN = 2.0
+"""A burst rising less than this (% of full grey, in the busiest cell) is the picture saying
+nothing: compression noise, a flicker, a steady hand stirring."""
+FIRST_HIT_DB, FIRST_HIT_STEP, FIRST_HIT_REACH = 10.0, 1.0, 2.5
+"""By sound, an event starts at the earliest bright onset at most FIRST_HIT_DB below its
+strongest, each within FIRST_HIT_STEP of the next and (when the picture saw nothing)
+FIRST_HIT_REACH of the strongest."""
+SNAP_SECONDS = 0.3
+"""A first hit at most this long before the motion is seen to start is where it started."""
+TAIL_SECONDS = 0.2
+"""The very end of a track often carries an encoder artefact, never a mishap worth a clip."""
+FLOOR_DB = -90.0
+MIN_ONSET_DB = 6.0
+"""A rise smaller than this is no event, however unusual it is in a very steady track."""
+BRIGHT_HZ = 1200
+"""Crashes, clatter and shrieks carry energy above this; talking and handling thumps less."""
+EDGE_SECONDS = 1.0
+EDGE_WEIGHT = 0.5
+"""Onsets this close to either end are often the phone being picked up or put down."""
+AGREE_SECONDS = 0.5
+"""Candidates that start this close together are one event, not rivals for the confidence."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One event the finder weighed: where it starts, what was heard and seen, its score."""
+
+    time: float
+    """Where the event starts: the start of its motion, or by sound alone its first hit."""
+    heard: float | None
+    """The sound onset that made it a candidate (None in a clip scanned by motion alone)."""
+    sound: float
+    """How unusual that onset is for this clip (robust z-score)."""
+    motion: float
+    """How far local motion rose near it (%); under MOTION_MIN the picture saw nothing."""
+    score: float
+    """Its share of the loudest onset, times its share of the strongest motion (when anything
+    moved), halved near the ends of the clip."""
+
+
+@dataclass(frozen=True)
+class Moment:
+    time: float
+    confidence: float
+    basis: str
+    candidates: tuple[Candidate, ...] = ()
+    """What was weighed, best first (`probe --json` lists them, `probe --plot` marks them)."""
+
+
+def read_samples(path: str, start: float | None = None, length: float | None = None) -> np.ndarray:
+    window = [] if start is None else ["-ss", f"{start:.3f}", "-t", f"{length:.3f}"]
+    command = ffmpeg_command(
+        "-loglevel",
+        "error",
+        *window,
+        "-i",
+        path,
+        "-map",
+        "0:a:0",
+        "-ac",
+        "1",
+        "-ar",
+        str(AUDIO_RATE),
+        "-f",
+        "f32le",
+        "pipe:1",
+    )
+    return np.frombuffer(run_ffmpeg(command, f"reading the sound of {path}"), np.float32)
+
+
+def band_energies(samples: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Loudness (dB) per HOP of the whole band and of the bright band above BRIGHT_HZ."""
+    hop = int(HOP * AUDIO_RATE)
+    count = len(samples) // hop
+    if count == 0:
+        return np.full(1, FLOOR_DB), np.full(1, FLOOR_DB)
+    frames = samples[: count * hop].reshape(count, hop) * np.hanning(hop)
+    spectrum = np.abs(np.fft.rfft(frames, axis=1)) ** 2
+    bright = np.fft.rfftfreq(hop, 1 / AUDIO_RATE) >= BRIGHT_HZ
+    whole = 10 * np.log10(spectrum.sum(axis=1) + 1e-12)
+    high = 10 * np.log10(spectrum[:, bright].sum(axis=1) + 1e-12)
+    return np.maximum(whole, FLOOR_DB), np.maximum(high, FLOOR_DB)
+
+
+def onset_strength(level_db: np.ndarray, per_second: float) -> np.ndarray:
+    """How far each value rises above the median of the second before it (dB, ≥ 0)."""
+    width = max(2, int(BACKGROUND_SECONDS * per_second))
+    padded = np.concatenate([np.full(width, level_db[0]), level_db])
+    windows = np.lib.stride_tricks.sliding_window_view(padded[:-1], width)
+    background = np.median(windows, axis=1)
+    return np.maximum(level_db - background, 0.0)
+
+
+def robust_z(values: np.ndarray) -> np.ndarray:
+    """How unusual each value is for this clip: (x − median) / spread, at least 0."""
+    median = np.median(values)
+    spread = 1.4826 * np.median(np.abs(values - median))
+    spread = max(spread, 0.1 * np.std(values), 1e-6)
+    return np.maximum((values - median) / spread, 0.0)
+
+
+@dataclass(frozen=True)
+class Onsets:
+    """Per HOP: the onset score candidates are ranked by, the plain rise in dB (is there an
+    event at all?) and the bright band's rise (is it a hit rather than a voice or a thump?)."""
+
+    score: np.ndarray
+    rise: np.ndarray
+    bright: np.ndarray
+
+
+def sound_onsets(samples: np.ndarray) -> Onsets:
+    """Whole-band and bright-band onsets, the bright one weighted up."""
+    whole, high = band_energies(samples)
+    per_second = 1 / HOP
+    loud = whole - np.percentile(whole, 50)
+    rise_whole, rise_high = onset_strength(whole, per_second), onset_strength(high, per_second)
+    score = rise_whole + 1.5 * rise_high
+    # a jump that stays quiet overall (a click in a silent room) counts for less
+    score *= np.clip(loud / 20, 0.25, 1.0)
+    return Onsets(score, np.maximum(rise_whole, rise_high), rise_high)
+
+
+def read_frames(media: MediaInfo, start: float, length: float) -> np.ndarray:
+    """Small grey frames at MOTION_FPS over a window, as (n, height, width) floats."""
+    height = max(GRID, round(MOTION_WIDTH * media.height / media.width / GRID) * GRID)
+    command = ffmpeg_command(
+        # the picture only has to show what moved: skip the deblocking, take decoder shortcuts
+        "-loglevel", "error", *PREVIEW_DECODING,
+        "-ss", f"{start:.3f}", "-t", f"{length:.3f}", "-i", media.path,
+        "-map", "0:v:0", "-vf", f"fps={MOTION_FPS},scale={MOTION_WIDTH}:{height},format=gray",
+        "-f", "rawvideo", "pipe:1",
+    )  # fmt: skip
+    frames = np.frombuffer(run_ffmpeg(command, f"reading the picture of {media.path}"), np.uint8)
+    count = len(frames) // (height * MOTION_WIDTH)
+    return frames[: count * height * MOTION_WIDTH].reshape(count, height, MOTION_WIDTH) / 255.0
+
+
+def steady(frames: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each frame step with the camera's own move taken out: the earlier frame shifted by the
+    whole-frame offset that best matches the later one (phase correlation, at most MAX_SHIFT
+    pixels), both cropped by MAX_SHIFT so that nothing wraps round. Returns (earlier, later)."""
+    earlier, later = frames[:-1], frames[1:]
+    count, height, width = earlier.shape
+    cross = np.fft.rfft2(later) * np.conj(np.fft.rfft2(earlier))
+    match = np.fft.irfft2(cross / (np.abs(cross) + 1e-9), s=(height, width))
+    dy, dx = np.unravel_index(match.reshape(count, -1).argmax(axis=1), (height, width))
+    dy = np.clip(np.where(dy > height // 2, dy - height, dy), -MAX_SHIFT, MAX_SHIFT)
+    dx = np.clip(np.where(dx > width // 2, dx - width, dx), -MAX_SHIFT, MAX_SHIFT)
+    rows = (np.arange(MAX_SHIFT, height - MAX_SHIFT)[None, :] - dy[:, None]) % height
+    cols = (np.arange(MAX_SHIFT, width - MAX_SHIFT)[None, :] - dx[:, None]) % width
+    shifted = earlier[np.arange(count)[:, None, None], rows[:, :, None], cols[:, None, :]]
+    return shifted, later[:, MAX_SHIFT : height - MAX_SHIFT, MAX_SHIFT : width - MAX_SHIFT]
+
+
+def local_motion(frames: np.ndarray) -> np.ndarray:
+    """Per frame step, once the camera's shake is taken out: the busiest cell's change minus
+    the typical cell's (a light changing everywhere cancels out too)."""
+    if len(frames) < 2:
+        return np.zeros(max(len(frames), 1))
+    earlier, later = steady(frames)
+    diff = np.abs(later - earlier)
+    count, height, width = diff.shape
+    height, width = height // GRID * GRID, width // GRID * GRID
+    cells = diff[:, :height, :width].reshape(count, GRID, height // GRID, GRID, width // GRID)
+    cells = cells.mean(axis=(2, 4)).reshape(count, -1)
+    local = cells.max(axis=1) - np.median(cells, axis=1)
+    return np.concatenate([[0.0], local])
+
+
+def motion_score(motion: np.ndarray) -> np.ndarray:
+    return onset_strength(motion * 100, MOTION_FPS)
+
+
+def find_moment(media: MediaInfo) -> Moment:
+    """The mishap's time on the source, with a confidence from 0 to 1."""
+    if media.has_audio:
+        found = _from_sound(media, sound_onsets(read_samples(media.path)))
+        if found is not None:
+            return found
+    return _from_motion(media)
+
+
+def motion_burst(motion: np.ndarray, at: int, before: int, after: int) -> tuple[int, float]:
+    """The strongest burst of local motion from `before` frames before frame `at` to `after`
+    frames after it: the frame where it began (which may be earlier still: the laughter after
+    a crash leads back to the crash) and how far it rose over the calm of the window (its
+    lower quartile), in % of full grey."""
+    lo, hi = max(at - before, 1), min(at + after + 1, len(motion))
+    if hi <= lo:
+        return at, 0.0
+    calm = float(np.percentile(motion[1:], 25))
+    peak = lo + int(np.argmax(motion[lo:hi]))
+    rise = max(float(motion[peak]) - calm, 0.0)
+    threshold = calm + BURST_START * rise
+    start = peak
+    while start > 1 and motion[start - 1] > threshold:
+        start -= 1
+    return start, 100 * rise
+
+
+def first_hit(bright: np.ndarray, strongest: int, earliest: int) -> int:
+    """By sound, where the event whose strongest onset is `strongest` began, not before
+    `earliest`: several hits and the laughter after them lead back to the first hit, through
+    bright onsets at most FIRST_HIT_DB weaker, each within FIRST_HIT_STEP of the next."""
+    step = round(FIRST_HIT_STEP / HOP)
+    loud_enough = max(MIN_ONSET_DB, bright[strongest] - FIRST_HIT_DB)
+    first = strongest
+    while True:
+        lo = max(first - step, earliest, 0)
+        earlier = np.flatnonzero(bright[lo:first] >= loud_enough)
+        if len(earlier) == 0:
+            return first
+        first = lo + int(earlier[0])
+
+
+def event_start(bright: np.ndarray, heard: int, moved: float, rise: float) -> float:
+    """Where the event heard at index `heard` starts, given the start of its motion burst and
+    the burst's rise: the burst when the picture saw one (a drawer slides silently before it
+    bangs), or a first hit a little before it (a small thing falls too slowly to show at
+    first); by sound alone when the picture saw nothing."""
+    if rise < MOTION_MIN:
+        return first_hit(bright, heard, heard - round(FIRST_HIT_REACH / HOP)) * HOP
+    return min(first_hit(bright, heard, round((moved - SNAP_SECONDS) / HOP)) * HOP, moved)
+
+
+def score_candidates(sound: list[float], motion: list[float], edge: list[bool]) -> list[float]:
+    """Each candidate's share of the loudest sound, times its share of the strongest motion
+    when the picture shows any: where nothing moves, a louder sound loses."""
+    loudest, strongest = max(sound), max(motion)
+    return [
+        (EDGE_WEIGHT if near_edge else 1.0)
+        * heard
+        / loudest
+        * (seen / strongest if strongest >= MOTION_MIN else 1.0)
+        for heard, seen, near_edge in zip(sound, motion, edge, strict=True)
+    ]
+
+
+def _windows(times: list[float], duration: float) -> list[tuple[float, float]]:
+    """Picture windows around the candidates, overlapping ones merged (start, end)."""
+    return merged_spans(
+        (max(t - WINDOW_BEFORE, 0.0), min(t + WINDOW_AFTER, duration)) for t in times
+    )
+
+
+def _motion_near(media: MediaInfo, times: list[float]) -> list[tuple[float, float]]:
+    """For each time, where the burst of local motion around it started and its rise (%)."""
+    windows = _windows(times, media.duration)
+    with ThreadPoolExecutor(max_workers=2) as pool:  # two decoders keep both cores busy
+        motions = list(
+            pool.map(lambda w: local_motion(read_frames(media, w[0], w[1] - w[0])), windows)
+        )
+    found = []
+    for at in times:
+        start, motion = next(
+            (start, motion)
+            for (start, end), motion in zip(windows, motions, strict=True)
+            if start <= at <= end
+        )
+        frame = round((at - start) * MOTION_FPS)
+        first, rise = motion_burst(
+            motion, frame, round(LOOKBACK * MOTION_FPS), round(LOOKAHEAD * MOTION_FPS)
+        )
+        # the change shows on the frame after it began
+        found.append((start + max(first - 1, 0) / MOTION_FPS, rise))
+    return found
+
+
+def _from_sound(media: MediaInfo, onsets: Onsets) -> Moment | None:
+    """The best sound candidate once the picture has had its say, or None without one."""
+    z = robust_z(onsets.score)
+    usable = np.where(onsets.rise >= MIN_ONSET_DB, z, 0.0)
+    usable = usable[: max(len(z) - int(TAIL_SECONDS / HOP), 1)]
+    peaks = _peaks(usable, CANDIDATES, int(CANDIDATE_GAP / HOP))
+    peaks = [index for index in peaks if usable[index] >= KEEP_SHARE * usable[peaks[0]]]
+    if not peaks:
+        return None
+    heard = [index * HOP for index in peaks]
+    seen = _motion_near(media, heard)
+    sound = [float(z[index]) for index in peaks]
+    motion = [rise for _, rise in seen]
+    edge = [at < EDGE_SECONDS or at > media.duration - EDGE_SECONDS for at in heard]
+    candidates = [
+        Candidate(
+            time=round(event_start(onsets.bright, index, moved, rise), 2),
+            heard=round(at, 2),
+            sound=round(loud, 1),
+            motion=round(rise, 1),
+            score=round(score, 3),
+        )
+        for index, at, (moved, rise), loud, score in zip(
+            peaks, heard, seen, sound, score_candidates(sound, motion, edge), strict=True
+        )
+    ]
+    candidates.sort(key=lambda candidate: candidate.score, reverse=True)
+    best = candidates[0]
+    # the laughter after a crash starts where the crash does: it agrees, it is no rival
+    rivals = [c.score for c in candidates if abs(c.time - best.time) > AGREE_SECONDS]
+    confidence = _confidence(best.sound, best.score, max(rivals, default=0.0))
+    return Moment(best.time, confidence, "sound and motion", tuple(candidates))
+
+
+def _from_motion(media: MediaInfo) -> Moment:
+    motion = motion_score(local_motion(read_frames(media, 0.0, media.duration)))
+    score = robust_z(motion)
+    peaks = _peaks(score, 2, int(SEPARATION * MOTION_FPS))
+    if not peaks:
+        return Moment(round(media.duration * 0.5, 2), 0.0, "none")
+    best = float(score[peaks[0]])
+    candidates = tuple(
+        # the jump shows on the frame after the change began
+        Candidate(
+            time=round(max(peak - 1, 0) / MOTION_FPS, 2),
+            heard=None,
+            sound=0.0,
+            motion=round(float(motion[peak]), 1),
+            score=round(float(score[peak]) / best, 3),
+        )
+        for peak in peaks
+    )
+    runner_up = candidates[1].score if len(candidates) > 1 else 0.0
+    return Moment(candidates[0].time, _confidence(best, 1.0, runner_up), "motion", candidates)
+
+
+def _peaks(values: np.ndarray, count: int, separation: int) -> list[int]:
+    """Indices of the `count` highest values at least `separation` apart, highest first."""
+    order = np.argsort(values)[::-1]
+    chosen: list[int] = []
+    for index in order:
+        if values[index] <= 0 or len(chosen) == count:
+            break
+        if all(abs(index - other) >= separation for other in chosen):
+            chosen.append(int(index))
+    return chosen
+
+
+def _confidence(strength: float, best: float, runner_up: float) -> float:
+    """High when the winner is strong (its z-score) and its score well clear of the next."""
+    if best <= 0:
+        return 0.0
+    clear = 1.0 - runner_up / best
+    strong = min(strength / 8.0, 1.0)
+    return round(float(np.clip(0.3 * strong + 0.7 * clear * strong, 0.0, 1.0)), 2)

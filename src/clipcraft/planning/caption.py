@@ -1,0 +1,168 @@
+"""Where and when captions show: the safe zone, placement in it, sharing out time, and every
+caption of a clip planned on its timeline (pure but for reading the fonts' metrics)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from clipcraft.captions.subtitles import Cue, retime
+from clipcraft.captions.text import CaptionLayout, font_path, layout_caption
+from clipcraft.captions.word_timing import from_marks, spread, words_of
+from clipcraft.planning.plan import CaptionRole, OutputFormat, PlannedCaption, PlannedWord, Segment
+from clipcraft.settings.platforms import Platform
+from clipcraft.settings.recipe import WORD_ANIMATIONS, Animation, CaptionSettings
+from clipcraft.settings.styles import CaptionStyle, Position, find_style
+
+OUTRO_SECONDS = 1.5
+"""The closing card's length: long enough to read a question, short enough to loop."""
+LABEL_CAP_HEIGHT = 0.045
+"""BEFORE / AFTER and REPLAY are small: just above the legible floor."""
+
+
+@dataclass(frozen=True)
+class Zone:
+    """The rectangle (in output pixels) that the app's own buttons and text leave clear."""
+
+    left: int
+    top: int
+    right: int
+    bottom: int
+
+    @property
+    def width(self) -> int:
+        return self.right - self.left
+
+    @property
+    def height(self) -> int:
+        return self.bottom - self.top
+
+
+def safe_zone(platform: Platform, width: int, height: int) -> Zone:
+    """The platform's safe zone scaled to an output of width×height (a preview is smaller)."""
+    sx, sy = width / platform.width, height / platform.height
+    zone = platform.safe_zone
+    return Zone(
+        round(zone.left * sx),
+        round(zone.top * sy),
+        width - round(zone.right * sx),
+        height - round(zone.bottom * sy),
+    )
+
+
+def place(width: int, height: int, zone: Zone, position: Position) -> tuple[int, int]:
+    """Top-left corner of a width×height caption: centred across the zone, at its top, middle
+    or bottom."""
+    x = zone.left + (zone.width - width) // 2
+    if position == "top":
+        y = zone.top
+    elif position == "bottom":
+        y = zone.bottom - height
+    else:
+        y = zone.top + (zone.height - height) // 2
+    return x, y
+
+
+def share_time(count: int, first: int, frames: int) -> list[tuple[int, int]]:
+    """`count` consecutive spans of (nearly) equal length covering `frames` from `first`."""
+    if count == 0:
+        return []
+    edges = [first + round(frames * index / count) for index in range(count + 1)]
+    return list(itertools.pairwise(edges))
+
+
+def plan_captions(
+    settings: CaptionSettings,
+    fmt: OutputFormat,
+    zone: Zone,
+    segments: Sequence[Segment],
+    *,
+    cues: Sequence[Cue],
+    font: Path | None,
+) -> tuple[PlannedCaption, ...]:
+    """Every caption laid out and placed: over the fail in turn, timed cues, the after, the
+    outro card, and the BEFORE/AFTER labels and REPLAY tag."""
+    style = find_style(settings.style)
+    face = font or font_path(None, style)
+    position = settings.position or style.position
+    before = [s for s in segments if s.role in ("fail", "freeze", "replay")]
+    planned: list[PlannedCaption] = []
+
+    def add(
+        role: CaptionRole,
+        text: str,
+        first: int,
+        last: int,
+        where: Position | tuple[int, int],
+        look: CaptionStyle = style,
+        marks: Sequence[tuple[int, int]] = (),
+    ) -> None:
+        if last <= first:
+            return
+        own_face = face if look is style else font_path(None, look)
+        layout = layout_caption(text, look, own_face, zone.width, zone.height, fmt.width)
+        x, y = (
+            where if isinstance(where, tuple) else place(layout.width, layout.height, zone, where)
+        )
+        animation: Animation = settings.animation
+        if animation in WORD_ANIMATIONS and role in ("label", "tag"):
+            animation = "pop"  # BEFORE / AFTER / REPLAY are one word: they just arrive
+        planned.append(
+            PlannedCaption(
+                role=role,
+                layout=layout,
+                style=look,
+                start_frame=first,
+                end_frame=last,
+                x=x,
+                y=y,
+                animation=animation,
+                words=timed_words(layout, first, last, fmt.fps, marks)
+                if animation in WORD_ANIMATIONS
+                else (),
+            )
+        )
+
+    if before:
+        spans = share_time(
+            len(settings.texts), before[0].start_frame, before[-1].end_frame - before[0].start_frame
+        )
+        for text, (first, last) in zip(settings.texts, spans, strict=True):
+            add("fail", text, first, last, position)
+    for segment in (s for s in segments if s.role == "fail"):
+        for cue in retime(cues, segment.source_start, segment.source_end):
+            first = segment.start_frame + round(cue.start * fmt.fps)
+            last = min(segment.start_frame + round(cue.end * fmt.fps), segment.end_frame)
+            marks = [(word, segment.start_frame + round(at * fmt.fps)) for word, at in cue.marks]
+            add("subtitle", cue.text, first, last, settings.position or "bottom", marks=marks)
+    label = replace(find_style("banner"), name="label", cap_height=LABEL_CAP_HEIGHT)
+    corner = (zone.left, zone.top)
+    for segment in segments:
+        if segment.role == "replay":
+            add("tag", "REPLAY", segment.start_frame, segment.end_frame, corner, label)
+        if segment.role == "after":
+            if segment.region == "bottom":
+                top = before[0]
+                below = (zone.left, fmt.height // 2 + round(fmt.height * 0.015))
+                add("label", "BEFORE", top.start_frame, top.end_frame, corner, label)
+                add("label", "AFTER", segment.start_frame, segment.end_frame, below, label)
+            if settings.after_text:
+                where = "bottom" if segment.region == "bottom" else position
+                add("after", settings.after_text, segment.start_frame, segment.end_frame, where)
+        if segment.role == "outro" and settings.outro:
+            add("outro", settings.outro, segment.start_frame, segment.end_frame, "middle")
+    return tuple(planned)
+
+
+def timed_words(
+    layout: CaptionLayout, first: int, last: int, fps: int, marks: Sequence[tuple[int, int]]
+) -> tuple[PlannedWord, ...]:
+    """The caption's words with their frames: from inline timestamps when the cue has them,
+    else spread over the caption's span by length."""
+    words = words_of(layout.text)
+    spans = from_marks(len(words), first, last, marks) if marks else spread(words, first, last, fps)
+    return tuple(
+        PlannedWord(word, start, end) for word, (start, end) in zip(words, spans, strict=True)
+    )

@@ -1,0 +1,157 @@
+"""The Plan: one clip's timeline, fully resolved, before any frame is read.
+
+A Plan says which window of which file fills which frames of the output and how each is
+reframed, which captions show when, and what is heard; rendering only carries it out.
+Output times are whole frame counts at the output rate, so the parts add up to the frame.
+planner.py builds it; `make --dry-run --json` prints it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+from clipcraft.captions.text import CaptionLayout
+from clipcraft.planning.reframe import Reframe
+from clipcraft.planning.sound import PlacedEffect
+from clipcraft.settings.recipe import Animation, Transition
+from clipcraft.settings.styles import CaptionStyle
+
+Role = Literal["fail", "freeze", "replay", "after", "outro"]
+Shows = Literal["footage", "frame", "photo"]
+"""Footage plays; a frame of it, or a photo, is held still."""
+Look = Literal["plain", "card"]
+"""A card is blurred and dimmed: the outro's background."""
+Region = Literal["full", "top", "bottom"]
+CaptionRole = Literal["fail", "subtitle", "after", "outro", "label", "tag"]
+Span = tuple[str, float, float]
+"""A source file and a window on it (start, end seconds)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class OutputFormat:
+    width: int
+    height: int
+    fps: int
+    x264_preset: str
+    crf: int
+    audio_bitrate: str
+    audio_rate: int
+    threads: int = 0
+    """Cores this clip may use (x264 and the decoder each take them all); 0: x264 chooses."""
+    shortcuts: bool = False
+    """Take every shortcut that costs polish, not meaning: a preview is for checking."""
+    aac_coder: str = "twoloop"
+    """ffmpeg's AAC search: `twoloop` for the finished clip, `fast` for drafts."""
+
+    def samples_for(self, frames: int) -> int:
+        """Sound samples that last exactly as long as `frames` frames."""
+        return round(frames * self.audio_rate / self.fps)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Segment:
+    """What shows on frames [start_frame, end_frame) of one region of the output: `source`
+    from `source_start` to `source_end` at `speed`, or held there zooming from the first to
+    the second `zoom`."""
+
+    role: Role
+    shows: Shows
+    source: str
+    source_start: float
+    source_end: float
+    start_frame: int
+    frames: int
+    reframe: Reframe
+    hdr_to_sdr: bool = False
+    sound: bool = False
+    zoom: tuple[float, float] = (1.0, 1.0)
+    speed: float = 1.0
+    look: Look = "plain"
+    region: Region = "full"
+
+    @property
+    def still(self) -> bool:
+        return self.shows != "footage"
+
+    @property
+    def end_frame(self) -> int:
+        return self.start_frame + self.frames
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlannedTransition:
+    """A transition centred on `at_frame`; `overlap` frames of it show both parts at once."""
+
+    kind: Transition
+    at_frame: int
+    frames: int
+    overlap: int
+
+
+@dataclass(frozen=True)
+class PlannedWord:
+    """A word of a caption shown (`words`) or highlighted (`karaoke`) from `start_frame`, until
+    `end_frame` when the next word takes over."""
+
+    text: str
+    start_frame: int
+    end_frame: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlannedCaption:
+    """One caption image on frames [start_frame, end_frame) with its top-left corner at x, y;
+    `words`, in reading order, when it is animated word by word."""
+
+    role: CaptionRole
+    layout: CaptionLayout
+    style: CaptionStyle
+    start_frame: int
+    end_frame: int
+    x: int
+    y: int
+    animation: Animation
+    words: tuple[PlannedWord, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class SoundPlan:
+    """What is heard: the sources' own sound (or not), effects, ducking and the target level."""
+
+    original: bool
+    effects: tuple[PlacedEffect, ...]
+    duck_db: float
+    loudness_lufs: float
+    true_peak_db: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class Plan:
+    output: str
+    format: OutputFormat
+    cover: str | None
+    segments: tuple[Segment, ...]
+    moment: float
+    moment_basis: str
+    sound: SoundPlan
+    captions: tuple[PlannedCaption, ...]
+    transitions: tuple[PlannedTransition, ...]
+    warnings: tuple[str, ...]
+    unmeasured: tuple[Span, ...] = ()
+    """Windows whose action the reframe would follow but that were not measured: make.prepare
+    measures them and plans again (planning reads no file)."""
+
+    @property
+    def total_frames(self) -> int:
+        return max(segment.end_frame for segment in self.segments)
+
+    @property
+    def duration(self) -> float:
+        return self.total_frames / self.format.fps
+
+    def to_dict(self) -> dict[str, object]:
+        data = asdict(self)
+        data["duration"] = round(self.duration, 3)
+        data["total_frames"] = self.total_frames
+        return data

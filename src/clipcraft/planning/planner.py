@@ -1,0 +1,473 @@
+"""Recipe + what was read from the inputs → Plan (plan.py): the parts in order, each window
+of the source placed on whole output frames, the sound and the captions.
+
+Planning reads no file: make.prepare probes the inputs, reads the subtitles and the sounds,
+finds the moment and checks the output paths first, and hands them over as Inputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from clipcraft.captions.subtitles import Cue
+from clipcraft.errors import UsageError
+from clipcraft.finding.action import ActionTrack
+from clipcraft.finding.moment import Moment
+from clipcraft.media.probe import MediaInfo, round_even
+from clipcraft.planning.caption import OUTRO_SECONDS, plan_captions, safe_zone
+from clipcraft.planning.follow import follow_path, is_clear
+from clipcraft.planning.plan import (
+    OutputFormat,
+    Plan,
+    PlannedTransition,
+    Region,
+    Role,
+    Segment,
+    Shows,
+    SoundPlan,
+    Span,
+)
+from clipcraft.planning.reframe import UPRIGHT_TURNS, Reframe, Stored, choose_reframe
+from clipcraft.planning.sequence import (
+    FREEZE_ZOOM,
+    PHOTO_ZOOM,
+    REPLAY_SOURCE_SECONDS,
+    REPLAY_SPEED,
+    Budget,
+    plan_budget,
+    transition_frames,
+)
+from clipcraft.planning.sound import place_effects
+from clipcraft.planning.trim import LEAD_IN, place_window
+from clipcraft.settings.platforms import PLATFORMS
+from clipcraft.settings.recipe import Fit, Recipe, TrimSettings
+from clipcraft.settings.units import format_time
+from clipcraft.sound.library import Sound
+
+OUTPUT_FPS = 30
+UNSURE = 0.3
+"""Below this confidence a found moment comes with a warning to check it."""
+PREVIEW_SCALE = 0.5
+ENCODER_SETTINGS = {
+    # quality: (x264 preset, CRF), as docs/contract.md (Output) gives them
+    "draft": ("ultrafast", 26),
+    "standard": ("veryfast", 21),
+    "high": ("medium", 18),
+}
+AUDIO_BITRATE = "192k"
+AUDIO_RATE = 48000
+LOUDNESS_LUFS = -14.0
+TRUE_PEAK_DB = -1.0
+DUCK_DB = -8.0
+FOLLOW_WIDER = 1.6
+"""`auto` considers following the action in footage this much wider than the frame (a phone
+propped sideways); other shapes it crops or fits over their blur, as before."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Inputs:
+    """Everything planning needs from disk, already read: the probed source and after, the
+    named sounds, the timed captions on the source, the moment found when none was given,
+    the caption face and the cover's path, both checked (planning reads no file)."""
+
+    media: MediaInfo
+    after: MediaInfo | None = None
+    sounds: Mapping[str, Sound] = field(default_factory=dict)
+    cues: tuple[Cue, ...] = ()
+    found: Moment | None = None
+    font: Path | None = None
+    """A face the recipe names; None: the caption style's own bundled face."""
+    cover: str | None = None
+    tracks: Mapping[Span, ActionTrack] = field(default_factory=dict)
+    """Where the action is in each window a follow reframe asked for (see Plan.unmeasured)."""
+
+
+@dataclass(frozen=True)
+class Frame:
+    """Where a part goes on the output: its size in pixels and its region."""
+
+    size: tuple[int, int]
+    region: Region
+
+
+@dataclass
+class Fitting:
+    """Reframes footage for one plan: following the action where it was measured, and noting
+    the windows where it would follow but was not."""
+
+    tracks: Mapping[Span, ActionTrack]
+    unmeasured: list[Span] = field(default_factory=list)
+
+    def footage(
+        self, media: MediaInfo, size: tuple[int, int], fit: Fit, span: Span, moment: float
+    ) -> Reframe:
+        """`fit` for a window of `media` (`follow` centred on the action at `moment`); `auto`
+        follows footage much wider than the frame when its action is in one place, else fits
+        it over its blur."""
+        plain = "crop" if fit == "follow" else fit
+        base = choose_reframe((media.width, media.height), size, plain, stored_as(media))
+        if fit not in ("auto", "follow") or (fit == "auto" and not _much_wider(base)):
+            return base
+        box = base.crop_box()[:2]
+        track = self.tracks.get(span)
+        if track is None:
+            self.unmeasured.append(span)
+            return replace(base, mode="follow") if fit == "follow" else base
+        window = (box[0] / media.width, box[1] / media.height)
+        if fit == "auto" and not is_clear(track, window, moment):
+            return replace(base, why="blur: the action is not in one place")
+        path = follow_path(track, (media.width, media.height), box, moment)
+        why = "follow: the action stays in one window" if fit == "auto" else ""
+        return replace(base, mode="follow", path=path, why=why)
+
+
+def _much_wider(reframe: Reframe) -> bool:
+    (sw, sh), (tw, th) = reframe.source, reframe.target
+    return (sw / sh) / (tw / th) >= FOLLOW_WIDER
+
+
+def output_format(recipe: Recipe) -> OutputFormat:
+    platform = PLATFORMS[recipe.output.platform]
+    scale = PREVIEW_SCALE if recipe.output.preview else 1.0
+    quality = "draft" if recipe.output.preview else recipe.output.quality
+    preset, crf = ENCODER_SETTINGS[quality]
+    return OutputFormat(
+        width=round_even(platform.width * scale),
+        height=round_even(platform.height * scale),
+        fps=OUTPUT_FPS,
+        x264_preset=preset,
+        crf=crf,
+        audio_bitrate=AUDIO_BITRATE,
+        audio_rate=AUDIO_RATE,
+        shortcuts=recipe.output.preview,
+        aac_coder="fast" if quality == "draft" else "twoloop",
+    )
+
+
+def build_plan(recipe: Recipe, inputs: Inputs, output: Path) -> Plan:
+    """The timeline for one clip made from `inputs` as `recipe` says."""
+    fmt = output_format(recipe)
+    media, after = inputs.media, inputs.after
+    split = recipe.after.layout == "split"
+    _check_parts(media, after, recipe)
+    trim, basis, warnings = _resolve_trim(recipe.trim, inputs.found, media)
+    kind = recipe.after.transition if after is not None and not split else "cut"
+    transition_length, overlap = transition_frames(kind, fmt.fps)
+    fixed = trim.end - trim.start if trim.start is not None and trim.end is not None else None
+    budget = plan_budget(
+        recipe.duration,
+        fmt.fps,
+        freeze=0.0 if split else recipe.beats.freeze,
+        replay=recipe.beats.replay and not split,
+        after=recipe.after.duration if after is not None and not split else 0.0,
+        outro=OUTRO_SECONDS if recipe.captions.outro else 0.0,
+        overlap=overlap,
+        fixed_fail=fixed if media.kind == "video" else None,
+    )
+    full = Frame((fmt.width, fmt.height), "full")
+    before = Frame((fmt.width, fmt.height // 2), "top") if split else full
+    fitting = Fitting(inputs.tracks)
+    segments, moment = _before_part(
+        media, trim, budget, before, (recipe.output.fit, fitting), warnings
+    )
+    before_end = segments[-1].end_frame
+    transitions: list[PlannedTransition] = []
+    # an after is never cropped blind (the dish may be at its edge): `crop` is `auto` there
+    after_fit: tuple[Fit, Fitting] = (
+        "auto" if recipe.output.fit == "crop" else recipe.output.fit,
+        fitting,
+    )
+    if after is not None and split:
+        below = Frame((fmt.width, fmt.height - before.size[1]), "bottom")
+        segments.append(_after_segment(after, recipe, 0, before_end, below, after_fit, False))
+    elif after is not None:
+        start = before_end - overlap
+        segments.append(
+            _after_segment(after, recipe, start, budget.after, full, after_fit, after.has_audio)
+        )
+        if kind != "cut":
+            at = before_end if not overlap else start
+            transitions.append(
+                PlannedTransition(kind=kind, at_frame=at, frames=transition_length, overlap=overlap)
+            )
+    if budget.outro:
+        # the part that ends last (in a split, the fail above when both end together)
+        last = max(segments, key=lambda s: (s.end_frame, s.region != "bottom"))
+        segments.append(_outro(last, budget.outro, full.size))
+    if media.unreadable_audio and not media.has_audio:
+        warnings.append(f"{media.path}: its audio track cannot be read; the clip uses silence")
+    return Plan(
+        output=str(output),
+        format=fmt,
+        cover=inputs.cover,
+        segments=tuple(segments),
+        moment=moment,
+        moment_basis=basis,
+        sound=_sound(recipe, inputs, segments, moment),
+        captions=plan_captions(
+            recipe.captions,
+            fmt,
+            safe_zone(PLATFORMS[recipe.output.platform], fmt.width, fmt.height),
+            segments,
+            cues=inputs.cues,
+            font=inputs.font,
+        ),
+        transitions=tuple(transitions),
+        warnings=tuple(warnings),
+        unmeasured=tuple(fitting.unmeasured),
+    )
+
+
+def _sound(recipe: Recipe, inputs: Inputs, segments: list[Segment], moment: float) -> SoundPlan:
+    total = max(segment.end_frame for segment in segments) / OUTPUT_FPS
+    after_start = next((s.start_frame / OUTPUT_FPS for s in segments if s.role == "after"), None)
+    settings = recipe.sound
+    effects = place_effects(
+        settings.effects,
+        inputs.sounds,
+        {"moment": moment, "start": 0.0, "after": after_start},
+        total,
+        settings.effect_volume_db,
+    )
+    return SoundPlan(
+        original=not settings.mute,
+        effects=effects,
+        duck_db=DUCK_DB if settings.duck else 0.0,
+        loudness_lufs=LOUDNESS_LUFS,
+        true_peak_db=TRUE_PEAK_DB,
+    )
+
+
+def _check_parts(media: MediaInfo, after: MediaInfo | None, recipe: Recipe) -> None:
+    beats, split = recipe.beats, recipe.after.layout == "split"
+    if split and after is None:
+        raise UsageError("--layout split needs an after part", "add --after FILE")
+    if (beats.freeze or beats.replay) and split:
+        raise UsageError("--freeze and --replay work with --layout sequence, not split")
+    if (beats.freeze or beats.replay) and media.kind != "video":
+        raise UsageError(f"--freeze and --replay need a video; {media.path} is a photo")
+    if recipe.captions.after_text and after is None:
+        raise UsageError("--after-caption needs an after part", "add --after FILE")
+
+
+def _resolve_trim(
+    trim: TrimSettings, found: Moment | None, media: MediaInfo
+) -> tuple[TrimSettings, str, list[str]]:
+    """The trim with a found moment filled in, what the moment is based on, and warnings."""
+    if media.kind == "photo":
+        return trim, "a photo: its start", []
+    if trim.at is not None or trim.start is not None or trim.end is not None:
+        return trim, "given", []
+    if found is None:
+        raise UsageError("no moment to trim around", "give --at TIME or --start/--end")
+    warnings = []
+    if found.confidence < UNSURE:
+        warnings.append(
+            f"not sure where the mishap is (confidence {found.confidence:.2f}): "
+            f"using {format_time(found.time)}; give --at to choose"
+        )
+    basis = f"found by {found.basis}, confidence {found.confidence:.2f}"
+    return replace(trim, at=found.time), basis, warnings
+
+
+def _before_part(
+    media: MediaInfo,
+    trim: TrimSettings,
+    budget: Budget,
+    where: Frame,
+    fitted: tuple[Fit, Fitting],
+    warnings: list,
+) -> tuple[list[Segment], float]:
+    """The fail (split by a freeze, followed by a replay) and the moment's output time."""
+    fps = OUTPUT_FPS
+    fit, fitting = fitted
+    if media.kind == "photo":
+        return [_photo(media, "fail", 0, budget.fail, where, fit)], 0.0
+    placement = place_window(
+        media.duration, budget.fail / fps, at=trim.at, start=trim.start, end=trim.end
+    )
+    warnings += placement.warnings
+    window = placement.window
+    frames = max(1, round(window.length * fps))
+    at = trim.at
+    inside = at is not None and window.start <= at <= window.end
+    moment = at if inside and at is not None else window.start + LEAD_IN * window.length
+    span = (media.path, window.start, window.end)
+    reframe = fitting.footage(media, where.size, fit, span, moment)
+
+    def footage(role: Role, start: float, end: float, first: int, count: int) -> Segment:
+        replay = role == "replay"
+        sound = media.has_audio and not replay
+        speed = REPLAY_SPEED if replay else 1.0
+        return _playing(media, role, (start, end), first, count, reframe, where, sound, speed)
+
+    if not budget.freeze:
+        segments = [footage("fail", window.start, window.end, 0, frames)]
+        moment_frame = round((moment - window.start) * fps)
+    else:
+        lead = min(max(round((moment - window.start) * fps), 0), frames)
+        segments = [footage("fail", window.start, moment, 0, lead)] if lead else []
+        freeze = _held(
+            media,
+            "freeze",
+            "frame",
+            at=moment,
+            first=lead,
+            count=budget.freeze,
+            where=where,
+            reframe=reframe,
+            zoom=(1.0, FREEZE_ZOOM),
+        )
+        segments.append(freeze)
+        if frames - lead:
+            segments.append(footage("fail", moment, window.end, freeze.end_frame, frames - lead))
+        moment_frame = lead
+    if budget.replay:
+        half = REPLAY_SOURCE_SECONDS / 2
+        start = min(max(moment - half, 0.0), max(media.duration - REPLAY_SOURCE_SECONDS, 0.0))
+        end = min(start + REPLAY_SOURCE_SECONDS, media.duration)
+        count = min(budget.replay, round((end - start) / REPLAY_SPEED * fps))
+        segments.append(footage("replay", start, end, segments[-1].end_frame, count))
+    return segments, round(moment_frame / fps, 3)
+
+
+def _playing(
+    media: MediaInfo,
+    role: Role,
+    span: tuple[float, float],
+    first: int,
+    count: int,
+    reframe: Reframe,
+    where: Frame,
+    sound: bool,
+    speed: float = 1.0,
+) -> Segment:
+    """Footage playing from `span[0]` to `span[1]` of the source on `count` frames."""
+    return Segment(
+        role=role,
+        shows="footage",
+        source=media.path,
+        source_start=round(span[0], 3),
+        source_end=round(span[1], 3),
+        start_frame=first,
+        frames=count,
+        reframe=reframe,
+        hdr_to_sdr=media.hdr,
+        sound=sound,
+        speed=speed,
+        region=where.region,
+    )
+
+
+def stored_as(media: MediaInfo) -> Stored:
+    """How the decoder will find the source's picture: turned, and with what pixel shape.
+
+    A turn that is not a quarter (a display matrix at 45°, say) is left to ffmpeg's own
+    autorotate, as before the reframe learned to turn pictures itself."""
+    turn = media.rotation if media.rotation in UPRIGHT_TURNS else 0
+    return Stored(turn, media.square_pixels)
+
+
+def _held(
+    media: MediaInfo,
+    role: Role,
+    shows: Shows,
+    *,
+    at: float,
+    first: int,
+    count: int,
+    where: Frame,
+    reframe: Reframe,
+    zoom: tuple[float, float],
+) -> Segment:
+    """A held picture, reframed as `reframe` (made for the frame) at the size its deepest zoom
+    needs, so it stays sharp."""
+    deepest = max(zoom)
+    target = (round_even(where.size[0] * deepest), round_even(where.size[1] * deepest))
+    return Segment(
+        role=role,
+        shows=shows,
+        source=media.path,
+        source_start=round(at, 3),
+        source_end=round(at, 3),
+        start_frame=first,
+        frames=count,
+        reframe=_resized(reframe, target),
+        hdr_to_sdr=media.hdr and shows != "photo",
+        zoom=zoom,
+        region=where.region,
+    )
+
+
+def _resized(reframe: Reframe, target: tuple[int, int]) -> Reframe:
+    """The same reframe for a `target` of (nearly) the same shape."""
+    if reframe.mode == "follow":
+        return replace(reframe, target=target)
+    return choose_reframe(reframe.source, target, reframe.mode, reframe.stored)
+
+
+def _photo(media: MediaInfo, role: Role, first: int, count: int, where: Frame, fit: Fit) -> Segment:
+    """A photo, zooming in slowly so it is never a dead still (nothing moves: no follow)."""
+    still_fit = "auto" if fit == "follow" else fit
+    reframe = choose_reframe((media.width, media.height), where.size, still_fit, stored_as(media))
+    return _held(
+        media,
+        role,
+        "photo",
+        at=0.0,
+        first=first,
+        count=count,
+        where=where,
+        reframe=reframe,
+        zoom=(1.0, PHOTO_ZOOM),
+    )
+
+
+def _after_segment(
+    after: MediaInfo,
+    recipe: Recipe,
+    first: int,
+    count: int,
+    where: Frame,
+    fitted: tuple[Fit, Fitting],
+    sound: bool,
+) -> Segment:
+    fit, fitting = fitted
+    if after.kind == "photo":
+        return _photo(after, "after", first, count, where, "auto")
+    start = recipe.after.start
+    if start >= after.duration:
+        raise UsageError(
+            f"--after-start {start:g} is past the end of {after.path} ({after.duration:.1f} s)"
+        )
+    end = min(start + count / OUTPUT_FPS, after.duration)
+    reframe = fitting.footage(after, where.size, fit, (after.path, start, end), start)
+    frames = min(count, max(1, round((end - start) * OUTPUT_FPS)))
+    return _playing(after, "after", (start, end), first, frames, reframe, where, sound)
+
+
+def _outro(last: Segment, frames: int, size: tuple[int, int]) -> Segment:
+    """The closing card: the last picture shown, blurred and dimmed, its sound running on."""
+    card = replace(last, role="outro", start_frame=last.end_frame, frames=frames, look="card")
+    if last.still:
+        return replace(card, zoom=(max(last.zoom),) * 2, region="full", sound=False)
+    at = max(last.source_end - 1 / OUTPUT_FPS, last.source_start)
+    reframe = (
+        replace(last.reframe, target=size)
+        if last.reframe.mode == "follow"
+        else choose_reframe(last.reframe.source, size, "auto", last.reframe.stored)
+    )
+    # the footage's sound (its reaction, usually) carries on under the card
+    return replace(
+        card,
+        shows="frame",
+        source_start=round(at, 3),
+        source_end=round(at + frames / OUTPUT_FPS, 3),
+        reframe=reframe,
+        zoom=(1.0, 1.0),
+        speed=1.0,
+        region="full",
+        sound=last.sound and last.speed == 1.0,
+    )

@@ -1,0 +1,73 @@
+"""Placing sound effects on the output timeline, and where the original sound ducks."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from clipcraft.errors import UsageError
+from clipcraft.settings.recipe import EffectCue
+from clipcraft.settings.units import merged_spans
+from clipcraft.sound.library import Sound
+
+DUCK_RAMP = 0.06
+"""Seconds the original takes to dip before an effect and to come back after it."""
+
+
+@dataclass(frozen=True)
+class PlacedEffect:
+    name: str
+    path: str
+    start: float
+    duration: float
+    gain_db: float
+
+
+def place_effects(
+    cues: tuple[EffectCue, ...],
+    sounds: Mapping[str, Sound],
+    points: Mapping[str, float | None],
+    total: float,
+    gain_db: float,
+) -> tuple[PlacedEffect, ...]:
+    """Each cue at its time on a clip of `total` seconds, cut where the clip ends.
+
+    `sounds` maps each cue's sound to the resolved Sound; `points` gives the output time of
+    `moment`, `start` and `after` (None when the clip has no such point).
+    """
+    placed = []
+    for cue in cues:
+        sound = sounds[cue.sound]
+        length = sound.duration
+        if cue.when == "end":
+            start = max(total - length, 0.0)
+        elif isinstance(cue.when, str):
+            point = points.get(cue.when)
+            if point is None:
+                raise UsageError(
+                    f"--sfx {cue.sound}@{cue.when}: this clip has no {cue.when} part",
+                    "add --after FILE, or place the effect elsewhere",
+                )
+            start = point
+        else:
+            start = cue.when
+        if start >= total:
+            raise UsageError(
+                f"--sfx {cue.sound}@{cue.when}: starts at {start:.2f} s, after the clip ends"
+                f" ({total:.2f} s)"
+            )
+        placed.append(
+            PlacedEffect(
+                sound.name,
+                str(sound.path),
+                round(start, 3),
+                round(min(length, total - start), 3),
+                gain_db,
+            )
+        )
+    return tuple(placed)
+
+
+def duck_intervals(effects: tuple[PlacedEffect, ...]) -> list[tuple[float, float]]:
+    """The spans (with ramps) where the original dips under effects; overlaps merged."""
+    return merged_spans((e.start - DUCK_RAMP, e.start + e.duration + DUCK_RAMP) for e in effects)

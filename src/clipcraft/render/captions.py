@@ -1,0 +1,122 @@
+"""The plan's captions laid over the frames: each look drawn once, blended where it shows.
+
+A caption shown whole (`none`, `pop`, `fade`) is one image, and each size of its pop one more.
+A caption animated by word is drawn once as parts (text.render_parts): its plate, and each
+word's cell of ink — blended in turn as the words come in, each popping in on its own — or, in
+karaoke, the whole caption and over it the current word's cell in the highlight colour, a
+little larger. Every look is made into a Sprite the first time it is needed and kept, so a
+frame costs only blends over the caption's own area.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from PIL import Image
+
+from clipcraft.captions.text import CaptionParts, Cell, render_caption, render_parts
+from clipcraft.planning.plan import Plan, PlannedCaption
+from clipcraft.render.overlay import Sprite, blend, entrance
+
+
+class CaptionLayer:
+    """The plan's captions, each drawn once, laid over the frames where they show."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.fps = plan.format.fps
+        self.captions = [Shown(caption, self.fps) for caption in plan.captions]
+
+    def apply(self, get_frame: Callable[[float], np.ndarray], t: float) -> np.ndarray:
+        return self.over(get_frame(t), round(t * self.fps))
+
+    def over(self, frame: np.ndarray, index: int, *, settled: bool = False) -> np.ndarray:
+        """`frame` (the output's frame `index`) with the captions showing there; `settled`:
+        as they look at rest, every word shown and nothing popping or highlighted (a cover's
+        look)."""
+        for shown in self.captions:
+            if shown.caption.start_frame <= index < shown.caption.end_frame:
+                frame = shown.over(frame, index, settled)
+        return frame
+
+
+class Shown:
+    """One caption's looks, made as needed and kept: (what, width) → Sprite and its corner."""
+
+    def __init__(self, caption: PlannedCaption, fps: int) -> None:
+        self.caption, self.fps = caption, fps
+        self.looks: dict[tuple[object, int], tuple[Sprite, int, int]] = {}
+        self.image: Image.Image | None = None
+        self.parts: CaptionParts | None = None
+        if caption.words:
+            self.parts = render_parts(caption.layout, caption.style)
+            if caption.animation == "karaoke":
+                self.image = _whole(self.parts)
+        else:
+            self.image = render_caption(caption.layout, caption.style)
+
+    def over(self, frame: np.ndarray, index: int, settled: bool) -> np.ndarray:
+        caption = self.caption
+        seconds_in = (index - caption.start_frame) / self.fps
+        if self.parts is None:
+            assert self.image is not None
+            scale, opacity = (1.0, 1.0) if settled else entrance(caption.animation, seconds_in)
+            whole = (0, 0, self.image.width, self.image.height)
+            return self._blend(frame, "whole", self.image, whole, scale, opacity)
+        parts = self.parts
+        if caption.animation == "karaoke":
+            assert self.image is not None
+            frame = self._blend(frame, "whole", self.image, (0, 0, *self.image.size), 1.0, 1.0)
+            for number, (word, cell) in enumerate(zip(caption.words, parts.cells, strict=True)):
+                if not settled and word.start_frame <= index < word.end_frame:
+                    scale = caption.style.highlight_scale
+                    frame = self._blend(frame, number, parts.highlight, cell, scale, 1.0)
+            return frame
+        if parts.plate is not None:
+            plate = parts.plate
+            frame = self._blend(frame, "plate", plate, (0, 0, *plate.size), 1.0, 1.0)
+        for number, (word, cell) in enumerate(zip(caption.words, parts.cells, strict=True)):
+            if settled:
+                frame = self._blend(frame, number, parts.ink, cell, 1.0, 1.0)
+            elif word.start_frame <= index:
+                # counted from the end of the word's first frame, so it shows on its frame
+                scale, opacity = entrance("pop", (index - word.start_frame + 1) / self.fps)
+                frame = self._blend(frame, number, parts.ink, cell, scale, opacity)
+        return frame
+
+    def _blend(
+        self,
+        frame: np.ndarray,
+        what: object,
+        image: Image.Image,
+        cell: Cell,
+        scale: float,
+        opacity: float,
+    ) -> np.ndarray:
+        """`cell` of `image` at `scale` of its size, kept centred where it sits full size."""
+        left, top, right, bottom = cell
+        width = max(2, round((right - left) * scale))
+        height = max(2, round((bottom - top) * scale))
+        key = (what, width)
+        if key not in self.looks:
+            crop = image.crop(cell) if cell != (0, 0, *image.size) else image
+            if scale != 1.0:
+                crop = (
+                    crop.convert("RGBa")
+                    .resize((width, height), Image.Resampling.BICUBIC)
+                    .convert("RGBA")
+                )
+            x = self.caption.x + left + (right - left - width) // 2
+            y = self.caption.y + top + (bottom - top - height) // 2
+            self.looks[key] = (Sprite.from_image(crop), x, y)
+        sprite, x, y = self.looks[key]
+        return blend(frame, sprite, x, y, opacity)
+
+
+def _whole(parts: CaptionParts) -> Image.Image:
+    """The caption as render_caption draws it: the plate under the ink."""
+    if parts.plate is None:
+        return parts.ink
+    image = parts.plate.copy()
+    image.alpha_composite(parts.ink)
+    return image

@@ -1,0 +1,167 @@
+"""The clip's sound: the sources' audio, effects mixed in with pydub, ducking, loudness.
+
+Mixing happens at 32-bit with 12 dB of headroom so effects over a loud bed never clip; the
+final level is set afterwards (loudness.py).
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+import wave
+from pathlib import Path
+
+import numpy as np
+
+from clipcraft.media.ffmpeg import ffmpeg_exe, run_ffmpeg
+from clipcraft.planning.plan import OutputFormat, Plan, Segment
+from clipcraft.planning.sound import DUCK_RAMP, PlacedEffect, duck_intervals
+from clipcraft.render.argv import audio_decode_command, effect_decode_command
+
+with warnings.catch_warnings():
+    # pydub warns on import that no ffmpeg is on PATH (we give it the bundled one below) and,
+    # on Python 3.12, that audioop is deprecated (audioop-lts replaces it from 3.13).
+    warnings.simplefilter("ignore", RuntimeWarning)
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from pydub import AudioSegment
+
+AudioSegment.converter = ffmpeg_exe()
+
+EDGE_FADE_SECONDS = 0.008
+"""A fade this short is inaudible as a fade but removes the click of a hard cut."""
+
+EFFECT_TAIL_MS = 30
+"""An effect cut short by the end of the clip fades out over this long."""
+
+EFFECT_OVER_BED_DB = 10.0
+"""Effects are set this much above the footage's own sound, so they read at any recording level."""
+
+HEADROOM_DB = -12.0
+MIX_SAMPLE_WIDTH = 4
+SILENCE_DBFS = -60.0
+
+
+def segment_audio(segment: Segment, fmt: OutputFormat, fades: tuple[int, int]) -> np.ndarray:
+    """(n, 2) float32 samples exactly as long as the segment's frames, faded in and out over
+    `fades` samples; silence when the segment has no sound of its own."""
+    length = fmt.samples_for(segment.frames)
+    if not segment.sound:
+        return np.zeros((length, 2), dtype=np.float32)
+    raw = run_ffmpeg(audio_decode_command(segment, fmt), f"reading the sound of {segment.source}")
+    samples = np.frombuffer(raw, dtype=np.float32).reshape(-1, 2)[:length]
+    if len(samples) < length:
+        samples = np.concatenate([samples, np.zeros((length - len(samples), 2), np.float32)])
+    return fade_edges(samples, *fades)
+
+
+def fade_edges(samples: np.ndarray, fade_in: int, fade_out: int) -> np.ndarray:
+    """A copy of `samples` with linear fades in and out (each at most half its length)."""
+    faded = samples.copy()
+    for fade, edge in ((fade_in, slice(None, None)), (fade_out, slice(None, None, -1))):
+        fade = min(fade, len(faded) // 2)
+        if fade:
+            ramp = np.linspace(0.0, 1.0, fade, dtype=np.float32)[:, None]
+            faded[edge][:fade] *= ramp
+    return faded
+
+
+def to_segment(samples: np.ndarray, rate: int) -> AudioSegment:
+    """Float stereo samples → a 32-bit pydub segment with the mixing headroom applied."""
+    scale = 10 ** (HEADROOM_DB / 20) * (2**31 - 1)
+    pcm = np.round(np.clip(samples, -1.0, 1.0) * scale).astype("<i4")
+    return AudioSegment(pcm.tobytes(), sample_width=MIX_SAMPLE_WIDTH, frame_rate=rate, channels=2)
+
+
+def bed(plan: Plan) -> AudioSegment:
+    """The sources' own sound, each segment at its place (silence where muted or missing).
+
+    Where a transition shows two parts at once, their sounds cross-fade over it; every other
+    edge gets the short click-free fade.
+    """
+    fmt = plan.format
+    total = np.zeros((fmt.samples_for(plan.total_frames), 2), np.float32)
+    if plan.sound.original:
+        shortest = round(EDGE_FADE_SECONDS * fmt.audio_rate)
+        overlapping = [t for t in plan.transitions if t.overlap]
+        fade_ins = {t.at_frame: fmt.samples_for(t.overlap) for t in overlapping}
+        fade_outs = {t.at_frame + t.overlap: fmt.samples_for(t.overlap) for t in overlapping}
+        for segment in plan.segments:
+            if segment.region == "bottom":  # in a split, the sound is the before's
+                continue
+            fades = (
+                max(shortest, fade_ins.get(segment.start_frame, 0)),
+                max(shortest, fade_outs.get(segment.end_frame, 0)),
+            )
+            samples = segment_audio(segment, fmt, fades)
+            start = fmt.samples_for(segment.start_frame)
+            end = min(start + len(samples), len(total))
+            total[start:end] += samples[: end - start]
+    return to_segment(total, fmt.audio_rate)
+
+
+def duck(
+    sound: AudioSegment, spans: list[tuple[float, float]], depth_db: float, ramp: float
+) -> AudioSegment:
+    """`sound` lowered by `depth_db` over each span, ramping down and up at its edges."""
+    ramp_ms = round(ramp * 1000)
+    pieces, cursor = [], 0
+    for start_s, end_s in spans:
+        start = max(round(start_s * 1000), cursor)
+        end = min(round(end_s * 1000), len(sound))
+        if end - start <= 2 * ramp_ms:
+            continue
+        pieces.append(sound[cursor:start])
+        pieces.append(sound[start : start + ramp_ms].fade(to_gain=depth_db, start=0, end=ramp_ms))
+        pieces.append(sound[start + ramp_ms : end - ramp_ms].apply_gain(depth_db))
+        pieces.append(
+            sound[end - ramp_ms : end].fade(from_gain=depth_db, to_gain=0, start=0, end=ramp_ms)
+        )
+        cursor = end
+    pieces.append(sound[cursor:])
+    return sum(pieces[1:], pieces[0])
+
+
+def loudest_window_dbfs(sound: AudioSegment, window_ms: int = 400) -> float:
+    """The level of the loudest stretch of `sound`: how loud it feels, not its average."""
+    steps = range(0, max(len(sound) - window_ms, 0) + 1, 100)
+    return max(sound[start : start + window_ms].dBFS for start in steps)
+
+
+def load_effect(effect: PlacedEffect, rate: int, bed_dbfs: float) -> AudioSegment:
+    """The effect as a 32-bit stereo segment at `rate`, cut to its planned length, set
+    EFFECT_OVER_BED_DB above a bed of `bed_dbfs` (or left at its own level over silence)."""
+    wav = run_ffmpeg(effect_decode_command(effect.path, rate), f"reading {effect.path}")
+    sound = AudioSegment.from_wav(io.BytesIO(wav)).set_sample_width(MIX_SAMPLE_WIDTH)
+    match = 0.0
+    if bed_dbfs > SILENCE_DBFS:
+        match = min(bed_dbfs + EFFECT_OVER_BED_DB - loudest_window_dbfs(sound), -HEADROOM_DB)
+    sound = sound.apply_gain(HEADROOM_DB + match + effect.gain_db)
+    length = round(effect.duration * 1000)
+    if length < len(sound):
+        sound = sound[:length].fade_out(min(EFFECT_TAIL_MS, length))
+    return sound
+
+
+def mix(plan: Plan) -> AudioSegment:
+    """The whole clip's sound before its loudness is set."""
+    sound = bed(plan)
+    bed_dbfs = sound.dBFS - HEADROOM_DB
+    effects = plan.sound.effects
+    if plan.sound.original and plan.sound.duck_db and effects:
+        sound = duck(sound, duck_intervals(effects), plan.sound.duck_db, DUCK_RAMP)
+    for effect in effects:
+        sound = sound.overlay(
+            load_effect(effect, plan.format.audio_rate, bed_dbfs),
+            position=round(effect.start * 1000),
+        )
+    return sound
+
+
+def write_mix(plan: Plan, path: Path) -> None:
+    """The mix as a WAV file, closed on every path (a full disk included)."""
+    sound = mix(plan)
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(sound.channels)
+        out.setsampwidth(sound.sample_width)
+        out.setframerate(sound.frame_rate)
+        out.writeframes(sound.raw_data)

@@ -1,0 +1,116 @@
+"""The resolved settings for one clip: plain frozen dataclasses, no parsing, no media.
+
+Every layer (built-in defaults, presets, recipes, command-line flags) ends up here; what the
+clip will look like is decided from a Recipe alone, never from flags. The defaults live with
+each setting in schema.py, so there are none here: `layers.to_recipe({})` is the default recipe.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Fit = Literal["auto", "crop", "follow", "blur", "pad"]
+Quality = Literal["draft", "standard", "high"]
+
+FITS: tuple[Fit, ...] = ("auto", "crop", "follow", "blur", "pad")
+QUALITIES: tuple[Quality, ...] = ("draft", "standard", "high")
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrimSettings:
+    """Where the fail part comes from: a moment to centre on, or an explicit window."""
+
+    at: float | None
+    start: float | None
+    end: float | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class OutputSettings:
+    platform: str
+    fit: Fit
+    quality: Quality
+    preview: bool
+    cover: str | None
+    """Also write a cover JPEG: a path, or "" for the clip's own name with .jpg."""
+
+
+NAMED_POINTS = ("moment", "start", "after", "end")
+"""Where an effect can be placed by name instead of by seconds on the output."""
+
+
+@dataclass(frozen=True)
+class EffectCue:
+    """One sound effect: a bundled name or a file, at seconds on the output or a named point."""
+
+    sound: str
+    when: float | str = "moment"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SoundSettings:
+    effects: tuple[EffectCue, ...]
+    effect_volume_db: float
+    mute: bool
+    duck: bool
+
+
+Animation = Literal["none", "pop", "fade", "words", "karaoke"]
+ANIMATIONS: tuple[Animation, ...] = ("none", "pop", "fade", "words", "karaoke")
+WORD_ANIMATIONS: tuple[Animation, ...] = ("words", "karaoke")
+"""Animations that time each word (captions/word_timing.py): words appear in turn, or are
+highlighted."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class CaptionSettings:
+    """Text on the clip: captions over the fail, timed captions, the after's, the outro card."""
+
+    texts: tuple[str, ...]
+    subtitles: str | None
+    after_text: str | None
+    outro: str | None
+    style: str
+    font: str | None
+    position: Literal["top", "middle", "bottom"] | None
+    animation: Animation
+
+
+Transition = Literal["cut", "crossfade", "flash", "wipe", "slide"]
+TRANSITIONS: tuple[Transition, ...] = ("cut", "crossfade", "flash", "wipe", "slide")
+Layout = Literal["sequence", "split"]
+LAYOUTS: tuple[Layout, ...] = ("sequence", "split")
+
+
+@dataclass(frozen=True, kw_only=True)
+class AfterSettings:
+    """The recovery or the finished dish, and how the clip gets to it."""
+
+    path: str | None
+    duration: float
+    start: float
+    transition: Transition
+    layout: Layout
+
+
+@dataclass(frozen=True, kw_only=True)
+class BeatSettings:
+    """Freeze-frame at the moment (seconds, 0 for none) and a slow-motion replay of it."""
+
+    freeze: float
+    replay: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class Recipe:
+    """One clip's settings; `series` names the series whose episodes it counts, if any."""
+
+    duration: float
+    trim: TrimSettings
+    output: OutputSettings
+    sound: SoundSettings
+    captions: CaptionSettings
+    after: AfterSettings
+    beats: BeatSettings
+    series: str | None

@@ -1,0 +1,304 @@
+"""Every setting, declared once: its recipe key, what it accepts, its default, its help, its
+flag and where it lands in the Recipe.
+
+The click options of `make`, the reading of presets, recipes and sidecars, the layering with
+origins and the settings table in docs/recipes.md are all derived from this table; adding a
+setting is one entry here plus its use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from clipcraft.settings.platforms import PLATFORMS
+from clipcraft.settings.recipe import ANIMATIONS, FITS, LAYOUTS, QUALITIES, TRANSITIONS
+from clipcraft.settings.styles import POSITIONS, STYLES
+from clipcraft.settings.values import (
+    CaptionText,
+    Choice,
+    Cue,
+    FilePath,
+    Flag,
+    FontFile,
+    Kind,
+    ListOf,
+    Number,
+    Seconds,
+    Text,
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Setting:
+    key: str
+    """The dotted key in recipe files: `after.duration` is `duration` in `[after]`."""
+    field: str
+    """Where the value lands in the Recipe: `section.name`, or a top-level `name`."""
+    kind: Kind
+    default: Any
+    help: str
+    flag: str | None = None
+    """The `make` option that sets it (`--a/--no-a` for a flag pair); None: recipes only."""
+    flag_value: Any = None
+    """The value of an option given without one (`--freeze` alone is a 1-second freeze)."""
+    metavar: str | None = None
+
+    @property
+    def param(self) -> str:
+        """The name click gives the option's value."""
+        return self.key.replace(".", "_")
+
+
+def _table(*settings: Setting) -> dict[str, Setting]:
+    return {setting.key: setting for setting in settings}
+
+
+SETTINGS = _table(
+    Setting(
+        key="trim.at",
+        field="trim.at",
+        kind=Seconds(auto=True),
+        default=None,
+        flag="--at",
+        metavar="TIME",
+        help="The mishap moment on the source, e.g. 0:07.2; the window is placed around it "
+        "[default: found in the footage].",
+    ),
+    Setting(
+        key="trim.start",
+        field="trim.start",
+        kind=Seconds(),
+        default=None,
+        flag="--start",
+        metavar="TIME",
+        help="Start of an explicit window on the source.",
+    ),
+    Setting(
+        key="trim.end",
+        field="trim.end",
+        kind=Seconds(),
+        default=None,
+        flag="--end",
+        metavar="TIME",
+        help="End of an explicit window on the source.",
+    ),
+    Setting(
+        key="duration",
+        field="duration",
+        kind=Seconds(0.5, 180),
+        default=8.0,
+        flag="--duration",
+        help="Total clip length in seconds.",
+    ),
+    Setting(
+        key="output.platform",
+        field="output.platform",
+        kind=Choice(tuple(sorted(PLATFORMS))),
+        default="reels",
+        flag="--platform",
+        help="The frame to deliver: 1080x1920, 1080x1080 or 1920x1080.",
+    ),
+    Setting(
+        key="output.fit",
+        field="output.fit",
+        kind=Choice(FITS),
+        default="auto",
+        flag="--fit",
+        help="Fill the frame by cropping (follow: a window that tracks the action), or fit "
+        "over a blurred copy, or pad with black; auto follows footage much wider than the "
+        "frame when its action is in one place.",
+    ),
+    Setting(
+        key="output.quality",
+        field="output.quality",
+        kind=Choice(QUALITIES),
+        default="standard",
+        flag="--quality",
+        help="Encoder effort: draft (fastest), standard, high.",
+    ),
+    Setting(
+        key="output.preview",
+        field="output.preview",
+        kind=Flag(),
+        default=False,
+        flag="--preview/--no-preview",
+        help="Fast 540x960 draft render for checking (never counts as a series episode).",
+    ),
+    Setting(
+        key="output.cover",
+        field="output.cover",
+        kind=Text(),
+        default=None,
+        flag="--cover",
+        flag_value="",
+        metavar="[PATH]",
+        help="Also write a cover JPEG: the moment's frame [default: beside the clip].",
+    ),
+    Setting(
+        key="caption",
+        field="captions.texts",
+        kind=ListOf(CaptionText()),
+        default=(),
+        flag="--caption",
+        help="Caption over the fail; repeat for several, shown one after another.",
+    ),
+    Setting(
+        key="captions.file",
+        field="captions.subtitles",
+        kind=FilePath(),
+        default=None,
+        flag="--captions",
+        help="Timed captions (.srt or .vtt) timed on the SOURCE footage.",
+    ),
+    Setting(
+        key="captions.outro",
+        field="captions.outro",
+        kind=Text(),
+        default=None,
+        flag="--outro",
+        help='A closing card of 1.5 s inside the duration, e.g. "Your worst fail? 👇".',
+    ),
+    Setting(
+        key="captions.style",
+        field="captions.style",
+        kind=Choice(tuple(STYLES)),
+        default="classic",
+        flag="--style",
+        help="Caption look.",
+    ),
+    Setting(
+        key="captions.font",
+        field="captions.font",
+        kind=FontFile(),
+        default=None,
+        flag="--font",
+        help="Caption face: a bundled font or a font file.",
+    ),
+    Setting(
+        key="captions.position",
+        field="captions.position",
+        kind=Choice(POSITIONS),
+        default=None,
+        flag="--caption-position",
+        help="Where captions sit in the safe zone [default: the style's].",
+    ),
+    Setting(
+        key="captions.animation",
+        field="captions.animation",
+        kind=Choice(ANIMATIONS),
+        default="pop",
+        flag="--caption-anim",
+        help="How captions appear: all at once (pop, fade, none), word by word (words), or "
+        "whole with the spoken word highlighted (karaoke).",
+    ),
+    Setting(
+        key="sfx",
+        field="sound.effects",
+        kind=ListOf(Cue()),
+        default=(),
+        flag="--sfx",
+        help="A sound effect (bundled name or file) at seconds on the clip or at "
+        "moment|start|after|end; repeatable. Default place: moment.",
+    ),
+    Setting(
+        key="sound.sfx_volume",
+        field="sound.effect_volume_db",
+        kind=Number(-40, 20, "dB"),
+        default=0.0,
+        flag="--sfx-volume",
+        metavar="DB",
+        help="Raise (+) or lower (-) every effect by this many dB.",
+    ),
+    Setting(
+        key="sound.mute",
+        field="sound.mute",
+        kind=Flag(),
+        default=False,
+        flag="--mute/--no-mute",
+        help="Drop the footage's own sound.",
+    ),
+    Setting(
+        key="sound.duck",
+        field="sound.duck",
+        kind=Flag(),
+        default=True,
+        flag="--duck/--no-duck",
+        help="Dip the footage's sound by 8 dB under effects, or keep it at full level.",
+    ),
+    Setting(
+        key="after.file",
+        field="after.path",
+        kind=FilePath(),
+        default=None,
+        flag="--after",
+        help="A photo or video shown after the fail: the recovery or the finished dish.",
+    ),
+    Setting(
+        key="after.duration",
+        field="after.duration",
+        kind=Seconds(0.5, 30),
+        default=2.5,
+        flag="--after-duration",
+        help="How long the after part lasts.",
+    ),
+    Setting(
+        key="after.start",
+        field="after.start",
+        kind=Seconds(),
+        default=0.0,
+        flag="--after-start",
+        metavar="TIME",
+        help="Where in an after video to start.",
+    ),
+    Setting(
+        key="after.transition",
+        field="after.transition",
+        kind=Choice(TRANSITIONS),
+        default="flash",
+        flag="--transition",
+        help="How the fail turns into the after.",
+    ),
+    Setting(
+        key="after.layout",
+        field="after.layout",
+        kind=Choice(LAYOUTS),
+        default="sequence",
+        flag="--layout",
+        help="sequence: the after follows; split: fail above, after below, together.",
+    ),
+    Setting(
+        key="after.caption",
+        field="captions.after_text",
+        kind=Text(),
+        default=None,
+        flag="--after-caption",
+        help="Caption over the after part.",
+    ),
+    Setting(
+        key="beats.freeze",
+        field="beats.freeze",
+        kind=Seconds(0.2, 5, off=True),
+        default=0.0,
+        flag="--freeze",
+        flag_value=1.0,
+        metavar="[SECONDS]",
+        help="Freeze-frame at the moment with a slight push-in (alone: 1 s; 0: none).",
+    ),
+    Setting(
+        key="beats.replay",
+        field="beats.replay",
+        kind=Flag(),
+        default=False,
+        flag="--replay/--no-replay",
+        help="A slow-motion (0.5x) replay of the moment.",
+    ),
+    Setting(
+        key="series.name",
+        field="series",
+        kind=Text(),
+        default=None,
+        help="Number the episodes of this series: {episode} counts up per final render.",
+    ),
+)
+"""Every setting, in the order the help and the docs list them."""

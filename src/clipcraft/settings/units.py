@@ -1,0 +1,71 @@
+"""Small parsers for the values users type, with errors that say what to type instead."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+
+from clipcraft.errors import UsageError
+from clipcraft.settings.recipe import NAMED_POINTS, EffectCue
+
+_CLOCK = re.compile(r"^(?:(\d+):)?(\d+):(\d+(?:\.\d*)?)$")
+
+
+def parse_time(text: str) -> float:
+    """Seconds from `7.5`, `0:07.5` or `1:02:07.5`; never negative."""
+    raw = text.strip()
+    clock = _CLOCK.match(raw)
+    if clock:
+        hours, minutes, seconds = clock.groups()
+        if float(seconds) >= 60:
+            raise UsageError(f"invalid time {text!r}: seconds must be below 60 in M:SS")
+        return int(hours or 0) * 3600 + int(minutes) * 60 + float(seconds)
+    try:
+        value = float(raw)
+    except ValueError:
+        raise UsageError(
+            f"invalid time {text!r}", "use seconds (7.5) or minutes:seconds (0:07.5)"
+        ) from None
+    if not math.isfinite(value) or value < 0:
+        raise UsageError(f"invalid time {text!r}: it must be a number of seconds ≥ 0")
+    return value
+
+
+def format_time(seconds: float) -> str:
+    """`M:SS.ss`, the way times are shown back to users."""
+    minutes, rest = divmod(max(seconds, 0.0), 60)
+    return f"{int(minutes)}:{rest:05.2f}"
+
+
+def parse_effect_cue(text: str) -> EffectCue:
+    """`ding`, `ding@2.5`, `boing@end` or `~/sfx/oops.mp3@moment` → EffectCue.
+
+    The part after the last `@` is a place only if it reads as one, so a file name with an
+    `@` in it still works.
+    """
+    sound, at, when = text.rpartition("@")
+    if not at:
+        return EffectCue(text)
+    if when in NAMED_POINTS:
+        return EffectCue(sound, when)
+    try:
+        return EffectCue(sound, parse_time(when))
+    except UsageError:
+        if "/" in when or ("." in when and not when.replace(".", "").isdigit()):
+            return EffectCue(text)
+        raise UsageError(
+            f"invalid place {when!r} in --sfx {text!r}",
+            f"use seconds on the clip (2.5) or one of {', '.join(NAMED_POINTS)}",
+        ) from None
+
+
+def merged_spans(spans: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:
+    """(start, end) spans in order, those that overlap or touch joined into one."""
+    merged: list[tuple[float, float]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged

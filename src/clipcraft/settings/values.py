@@ -1,0 +1,270 @@
+"""What a setting accepts: each kind reads a value as written in TOML or typed after a flag.
+
+A kind raises UsageError with what is wrong and what to write instead, without naming the key:
+the caller knows whether it was a flag, a preset's line or a sidecar's, and says so.
+The same kind reads every layer, so a bound holds wherever the value comes from.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from clipcraft.errors import UsageError
+from clipcraft.settings.recipe import NAMED_POINTS, EffectCue
+from clipcraft.settings.units import parse_effect_cue, parse_time
+
+
+class Kind:
+    """The base of every kind: a value is read as it is, and lands in the Recipe as read."""
+
+    metavar = "VALUE"
+
+    def read(self, value: Any) -> Any:
+        return value
+
+    def settle(self, value: Any) -> Any:
+        """The value as the Recipe holds it (the layer keeps it as written, for `--origin`)."""
+        return value
+
+    def beside(self, value: Any, folder: Path) -> Any:
+        """The value read from a file in `folder`: relative paths are relative to it."""
+        return value
+
+    def accepts(self) -> str:
+        """What it takes, in a few words, for the docs."""
+        return ""
+
+    def bounds(self) -> str:
+        """Its range, where it has one worth saying in the help."""
+        return ""
+
+
+def _range(low: float, high: float | None, unit: str) -> str:
+    if high is None:
+        return f"at least {low:g}{unit}"
+    return f"{low:g}–{high:g}{unit}"
+
+
+def _within(value: float, low: float, high: float | None, allowed: str) -> float:
+    """`value`, or an error saying it is not finite or not what is `allowed`."""
+    if not math.isfinite(value):
+        raise UsageError(f"{value} is not a finite number")
+    if value < low or (high is not None and value > high):
+        raise UsageError(f"{value:g} is out of range: {allowed}")
+    return value
+
+
+@dataclass(frozen=True)
+class Seconds(Kind):
+    """Seconds (`7.5`) or a clock time (`0:07.5`), within bounds; `auto` where it is allowed
+    (the Recipe holds it as None: find it)."""
+
+    low: float = 0.0
+    high: float | None = None
+    auto: bool = False
+    off: bool = False
+    """0 is allowed below `low`, meaning none."""
+    metavar = "SECONDS"
+
+    def read(self, value: Any) -> float | str:
+        if self.auto and value == "auto":
+            return "auto"
+        if self.off and value in (0, "0"):
+            return 0.0
+        if isinstance(value, bool):
+            raise UsageError(f"expected seconds, got {value!r}")
+        if isinstance(value, str):
+            value = parse_time(value)
+        if not isinstance(value, int | float):
+            raise UsageError(f'expected seconds such as 7.5 or "0:07.5", got {value!r}')
+        allowed = self.accepts() if self.off else _range(self.low, self.high, " s")
+        return _within(float(value), self.low, self.high, allowed)
+
+    def settle(self, value: Any) -> Any:
+        return None if value == "auto" else value
+
+    def bounds(self) -> str:
+        if not self.low and self.high is None:
+            return ""
+        return ("0, or " if self.off else "") + _range(self.low, self.high, " s")
+
+    def accepts(self) -> str:
+        either = "auto, or " if self.auto else "0 (none), or " if self.off else ""
+        return either + _range(self.low, self.high, " s")
+
+
+@dataclass(frozen=True)
+class Number(Kind):
+    low: float
+    high: float
+    unit: str
+    metavar = "NUMBER"
+
+    def read(self, value: Any) -> float:
+        if isinstance(value, str):
+            with contextlib.suppress(ValueError):
+                value = float(value)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise UsageError(f"expected a number, got {value!r}")
+        return _within(float(value), self.low, self.high, self.accepts())
+
+    def accepts(self) -> str:
+        return _range(self.low, self.high, f" {self.unit}")
+
+    def bounds(self) -> str:
+        return self.accepts()
+
+
+@dataclass(frozen=True)
+class Choice(Kind):
+    options: tuple[str, ...]
+
+    @property
+    def metavar(self) -> str:  # type: ignore[override]
+        return "[" + "|".join(self.options) + "]"
+
+    def read(self, value: Any) -> str:
+        if value not in self.options:
+            close = difflib.get_close_matches(str(value), self.options, n=3, cutoff=0.4)
+            hint = f"did you mean {', '.join(close)}?" if close else f"one of {self.accepts()}"
+            raise UsageError(f"unknown value {value!r}", hint)
+        return str(value)
+
+    def accepts(self) -> str:
+        return " | ".join(self.options)
+
+
+@dataclass(frozen=True)
+class Text(Kind):
+    metavar: str = "TEXT"
+
+    def read(self, value: Any) -> str:
+        if not isinstance(value, str):
+            raise UsageError(f"expected text, got {value!r}")
+        return value
+
+    def accepts(self) -> str:
+        return "text"
+
+
+@dataclass(frozen=True)
+class FilePath(Text):
+    """A file's path; written in a recipe file, it is relative to that file."""
+
+    metavar: str = "FILE"
+
+    def beside(self, value: Any, folder: Path) -> Any:
+        return str(folder / Path(value).expanduser()) if value else value
+
+    def accepts(self) -> str:
+        return "a file's path (in a recipe, relative to the recipe)"
+
+
+@dataclass(frozen=True)
+class FontFile(Text):
+    """A bundled face's name or a font file; written in a recipe file, a file beside it."""
+
+    metavar: str = "NAME|PATH"
+
+    def beside(self, value: Any, folder: Path) -> Any:
+        candidate = folder / Path(value).expanduser()
+        return str(candidate) if candidate.is_file() else value
+
+    def accepts(self) -> str:
+        return "a bundled face's name, or a font file's path (in a recipe, relative to it)"
+
+
+class Flag(Kind):
+    def read(self, value: Any) -> bool:
+        if not isinstance(value, bool):
+            raise UsageError(f"expected true or false, got {value!r}")
+        return value
+
+    def accepts(self) -> str:
+        return "true | false"
+
+
+@dataclass(frozen=True)
+class ListOf(Kind):
+    """Several values (a flag typed again, or a TOML array of tables); a later layer that
+    sets the list replaces it whole."""
+
+    item: Kind
+
+    @property
+    def metavar(self) -> str:  # type: ignore[override]
+        return self.item.metavar
+
+    def read(self, value: Any) -> tuple[Any, ...]:
+        items: list[Any] = list(value) if isinstance(value, list | tuple) else [value]
+        read = []
+        for index, item in enumerate(items):
+            try:
+                read.append(self.item.read(item))
+            except UsageError as error:
+                if len(items) == 1:
+                    raise
+                raise ItemError(error.message, error.hint, index) from None
+        return tuple(read)
+
+    def beside(self, value: Any, folder: Path) -> Any:
+        return tuple(self.item.beside(item, folder) for item in value)
+
+    def accepts(self) -> str:
+        return f"one or more: {self.item.accepts()}".rstrip(": ")
+
+
+class ItemError(UsageError):
+    """What is wrong with one item of a list, and which (counting from 0)."""
+
+    def __init__(self, message: str, hint: str | None, index: int) -> None:
+        super().__init__(f"item {index + 1}: {message}", hint)
+        self.index = index
+
+
+class CaptionText(Text):
+    """A caption: text, or a `[[caption]]` table with `text = "…"`."""
+
+    def read(self, value: Any) -> str:
+        if isinstance(value, dict):
+            unknown = set(value) - {"text"}
+            if unknown:
+                raise UsageError(f"unknown key {sorted(unknown)[0]!r}", 'use text = "…"')
+            value = value.get("text")
+        return super().read(value)
+
+
+class Cue(Kind):
+    """A sound effect: `NAME|PATH[@WHEN]`, or a `[[sfx]]` table with `sound` and `at`."""
+
+    metavar = "NAME|PATH[@WHEN]"
+
+    def read(self, value: Any) -> EffectCue:
+        if isinstance(value, EffectCue):
+            return value
+        if isinstance(value, str):
+            return parse_effect_cue(value)
+        if not isinstance(value, dict) or "sound" not in value:
+            raise UsageError('each [[sfx]] needs sound = "NAME" (and at = ...)')
+        unknown = set(value) - {"sound", "at"}
+        if unknown:
+            raise UsageError(f"unknown key {sorted(unknown)[0]!r}", "use sound and at")
+        at = value.get("at", "moment")
+        try:
+            when = at if at in NAMED_POINTS else Seconds().read(at)
+        except UsageError as error:
+            raise UsageError(f"at: {error.message}", error.hint) from None
+        return EffectCue(Text().read(value["sound"]), when)
+
+    def beside(self, value: Any, folder: Path) -> Any:
+        """A sound named by a relative path in a recipe file is looked for beside the file."""
+        candidate = folder / value.sound
+        return EffectCue(str(candidate), value.when) if candidate.is_file() else value
+
+    def accepts(self) -> str:
+        return f"a sound at seconds on the clip or at {' | '.join(NAMED_POINTS)}"

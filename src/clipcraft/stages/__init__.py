@@ -1,1 +1,0 @@
-"""The stages of the pipeline, each a set of small pure decisions the plan is made of."""
