@@ -135,7 +135,7 @@ def make_inputs(names: list[str]) -> None:
     style = STYLES["classic"]
     layout = layout_caption(CAPTION, style, font_path(None, style), 950, 979, 1080)
     render_caption(layout, style).save(WORK / "caption.png")
-    shutil.copy(asset_dir("sounds") / "ding.wav", WORK / "ding.wav")
+    shutil.copy(asset_dir("sounds") / "ding.opus", WORK / "ding.opus")
 
 
 def reference_command(name: str, out: Path, best_order: bool = True) -> list[str]:
@@ -172,7 +172,7 @@ def reference_command(name: str, out: Path, best_order: bool = True) -> list[str
         *(["-noautorotate"] if spec.turned and best_order else []),
         "-ss", str(START), "-t", str(LENGTH), "-i", str(input_path(name)),
         "-framerate", "30", "-i", str(WORK / "dish.jpg"),
-        "-i", str(WORK / "caption.png"), "-i", str(WORK / "ding.wav"),
+        "-i", str(WORK / "caption.png"), "-i", str(WORK / "ding.opus"),
         "-filter_complex", graph, "-map", "[v]", "-map", "[a]",
         "-c:v", "libx264", "-preset", "veryfast", "-crf", "21", "-profile:v", "high",
         "-c:a", "aac", "-b:a", "192k", "-ar", "48000", "-ac", "2",

@@ -32,9 +32,11 @@ def real_sounds() -> Path:
 def no_system_fonts(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> Path:
-    """Every test sees an empty folder of installed fonts and its own font index, so none
-    depends on (or writes into) what this machine has; a test adds fonts to the folder."""
+    """Every test sees an empty folder of installed fonts, its own font index and an empty
+    folder of the user's sounds, so none depends on (or writes into) what this machine has;
+    a test adds fonts or sounds to its folder."""
     folder = tmp_path_factory.mktemp("fonts")
     monkeypatch.setenv("CLIPCRAFT_FONT_DIRS", str(folder))
+    monkeypatch.setenv("CLIPCRAFT_SOUNDS", str(tmp_path_factory.mktemp("sounds")))
     monkeypatch.setenv("CLIPCRAFT_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
     return folder

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from clipcraft.media.ffmpeg import PIPE_BYTES, ffmpeg_exe, widen_pipe
+from clipcraft.media.ffmpeg import EFFECT_STEREO, PIPE_BYTES, ffmpeg_exe, widen_pipe
 from clipcraft.planning.plan import OutputFormat, Segment
 from clipcraft.planning.planner import output_format
 from clipcraft.planning.reframe import Reframe, Stored
@@ -141,7 +141,9 @@ def test_picture_and_sound_are_joined_with_the_index_first() -> None:
 def test_effects_are_decoded_to_stereo_wav_so_pydub_needs_no_ffprobe() -> None:
     command = effect_decode_command("oops.mp3", 48000)
     assert command[command.index("-i") + 1] == "oops.mp3"
-    assert command[-9:] == ["-ac", "2", "-ar", "48000", "-c:a", "pcm_s16le", "-f", "wav", "pipe:1"]
+    assert command[-9:] == [
+        "-af", EFFECT_STEREO, "-ar", "48000", "-c:a", "pcm_s16le", "-f", "wav", "pipe:1"
+    ]  # fmt: skip
 
 
 def test_the_sound_track_is_aac_lc_stereo_at_48k_raised_by_the_gain() -> None:

@@ -46,7 +46,14 @@ from clipcraft.settings.presets import (
 from clipcraft.settings.schema import SETTINGS
 from clipcraft.settings.units import format_time
 from clipcraft.settings.values import Number
-from clipcraft.sound.library import export_sound, library
+from clipcraft.sound.library import (
+    add_sound,
+    credits_text,
+    every_sound,
+    export_sound,
+    library,
+    user_folder,
+)
 
 DISK_FULL = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -282,29 +289,93 @@ def probe_command(file: Path, as_json: bool, plot: Path | None, verbose: bool) -
 
 
 @main.group(invoke_without_command=True)
+@click.option("--json", "as_json", is_flag=True, help="List the effects as JSON.")
 @click.pass_context
-def sounds(ctx: click.Context) -> None:
-    """The bundled sound effects (lists them when no subcommand is given).
+def sounds(ctx: click.Context, as_json: bool) -> None:
+    """The sound effects: the bundled ones and your own (lists them without a subcommand).
+
+    Your own are the sound files in your sounds folder (see `sounds add`), each named by its
+    file name; one with a bundled name is used instead of the bundled one.
 
     \b
     Example:
       clipcraft sounds
+      clipcraft sounds --json
+      clipcraft sounds add ~/Recordings/oops.m4a
       clipcraft sounds export sad-trombone trombone.wav
     """
     if ctx.invoked_subcommand is None:
-        ctx.invoke(sounds_list)
+        ctx.invoke(sounds_list, as_json=as_json)
 
 
 @sounds.command("list")
-def sounds_list() -> None:
-    """List the effects with their length and what they sound like.
+@click.option("--json", "as_json", is_flag=True, help="List the effects as JSON.")
+def sounds_list(as_json: bool) -> None:
+    """List the effects: name, length, tags, what they sound like, and their licence.
 
     \b
     Example:
       clipcraft sounds list
+      clipcraft sounds list --json
     """
-    for sound in library():
-        click.echo(f"{sound.name:<16}{sound.duration:5.2f} s  {sound.description}")
+    every = every_sound()
+    if as_json:
+        click.echo(json.dumps([sound.facts() for sound in every], indent=2, ensure_ascii=False))
+        return
+    bundled = {sound.name for sound in library()}
+    for sound in every:
+        if sound.origin == "user":
+            what = "yours, used instead of the bundled one" if sound.name in bundled else "yours"
+            detail = f"{what}: {sound.path}"
+        else:
+            detail = f"{sound.description}  [{', '.join(sound.tags)}; {sound.licence}]"
+        click.echo(f"{sound.name:<16}{sound.duration:5.2f} s  {detail}")
+    click.echo(f"\nYour sounds folder: {user_folder()}")
+    click.echo("Where each bundled effect comes from: clipcraft sounds credits")
+
+
+@sounds.command("credits")
+def sounds_credits() -> None:
+    """Where each bundled effect comes from: its original page, author and licence.
+
+    \b
+    Example:
+      clipcraft sounds credits
+    """
+    click.echo(credits_text(library()), nl=False)
+
+
+@sounds.command("add")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("name", required=False)
+@click.option("--force", is_flag=True, help="Replace your sound of that name if it exists.")
+def sounds_add(file: Path, name: str | None, force: bool) -> None:
+    """Copy FILE into your sounds folder as the effect NAME (FILE's name by default).
+
+    It is trimmed to its sound, levelled like the bundled effects and kept as FLAC; then
+    `--sfx NAME` (and presets and recipes) can use it.
+
+    \b
+    Example:
+      clipcraft sounds add ~/Recordings/oops.m4a
+      clipcraft sounds add splat.wav my-splat --force
+    """
+    click.echo(add_sound(file, name, force))
+
+
+@sounds.command("sheet")
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Replace OUT if it exists.")
+def sounds_sheet(out: Path, force: bool) -> None:
+    """Draw every effect's waveform and spectrogram into the PNG OUT.
+
+    \b
+    Example:
+      clipcraft sounds sheet sounds.png
+    """
+    from clipcraft.sound.sheet import draw_sheet
+
+    click.echo(draw_sheet(every_sound(), check_output(out, [], force)))
 
 
 @sounds.command("export")

@@ -27,6 +27,10 @@ PREVIEW_DECODING = ["-skip_loop_filter", "all", "-flags2", "fast"]
 other frame refers to as well (`-skip_frame noref`) halved an iPhone HEVC decode but showed a
 change up to two frames late: that costs meaning (is the effect on the crash?), not polish."""
 
+EFFECT_STEREO = "pan=stereo|FL=FL+FC|FR=FR+FC"
+"""An effect's sound as two channels at its own level: `-ac 2` would spread a mono file
+over both at -3 dB, so a mono recording would mix quieter than the level it was set to."""
+
 
 @cache
 def ffmpeg_exe() -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from clipcraft.media.ffmpeg import PREVIEW_DECODING, ffmpeg_command
+from clipcraft.media.ffmpeg import EFFECT_STEREO, PREVIEW_DECODING, ffmpeg_command
 from clipcraft.planning.plan import OutputFormat, Segment
 from clipcraft.planning.reframe import reframe_filter
 
@@ -150,8 +150,8 @@ def audio_decode_command(segment: Segment, fmt: OutputFormat) -> list[str]:
 def effect_decode_command(path: str, rate: int) -> list[str]:
     """Any sound file → 16-bit stereo WAV at `rate` on stdout (so pydub never needs ffprobe)."""
     return ffmpeg_command(
-        "-loglevel", "error", "-i", path, "-map", "0:a:0", "-ac", "2", "-ar", str(rate),
-        "-c:a", "pcm_s16le", "-f", "wav", "pipe:1",
+        "-loglevel", "error", "-i", path, "-map", "0:a:0", "-af", EFFECT_STEREO,
+        "-ar", str(rate), "-c:a", "pcm_s16le", "-f", "wav", "pipe:1",
     )  # fmt: skip
 
 

@@ -17,6 +17,7 @@ from clipcraft.media.ffmpeg import ffmpeg_exe, run_ffmpeg
 from clipcraft.planning.plan import OutputFormat, Plan, Segment
 from clipcraft.planning.sound import DUCK_RAMP, PlacedEffect, duck_intervals
 from clipcraft.render.argv import audio_decode_command, effect_decode_command
+from clipcraft.sound.shaping import loudest_window_db
 
 with warnings.catch_warnings():
     # pydub warns on import that no ffmpeg is on PATH (we give it the bundled one below) and,
@@ -121,10 +122,10 @@ def duck(
     return sum(pieces[1:], pieces[0])
 
 
-def loudest_window_dbfs(sound: AudioSegment, window_ms: int = 400) -> float:
-    """The level of the loudest stretch of `sound`: how loud it feels, not its average."""
-    steps = range(0, max(len(sound) - window_ms, 0) + 1, 100)
-    return max(sound[start : start + window_ms].dBFS for start in steps)
+def samples_of(sound: AudioSegment) -> np.ndarray:
+    """A 32-bit pydub segment's samples as floats (n, channels), full scale 1.0."""
+    pcm = np.frombuffer(sound.raw_data, dtype="<i4").reshape(-1, sound.channels)
+    return pcm / float(2**31)
 
 
 def load_effect(effect: PlacedEffect, rate: int, bed_dbfs: float) -> AudioSegment:
@@ -134,7 +135,8 @@ def load_effect(effect: PlacedEffect, rate: int, bed_dbfs: float) -> AudioSegmen
     sound = AudioSegment.from_wav(io.BytesIO(wav)).set_sample_width(MIX_SAMPLE_WIDTH)
     match = 0.0
     if bed_dbfs > SILENCE_DBFS:
-        match = min(bed_dbfs + EFFECT_OVER_BED_DB - loudest_window_dbfs(sound), -HEADROOM_DB)
+        match = bed_dbfs + EFFECT_OVER_BED_DB - loudest_window_db(samples_of(sound), rate)
+        match = min(match, -HEADROOM_DB)
     sound = sound.apply_gain(HEADROOM_DB + match + effect.gain_db)
     length = round(effect.duration * 1000)
     if length < len(sound):

@@ -1,19 +1,37 @@
-"""The bundled sound effects, and user sound files given by path."""
+"""The effects a clip can name: the bundled library, the creator's own folder, or a file path.
+
+The bundled effects are recordings (and two made ones), shaped and encoded by
+scripts/make_library.py, which writes `catalogue.json` (each effect's file, length, tags,
+description, licence and source) and `CREDITS.md` beside them. The creator's own effects are
+the sound files in their data folder (`CLIPCRAFT_SOUNDS` overrides it), each named by its file
+name; one with a bundled name wins over the bundled one.
+"""
 
 from __future__ import annotations
 
 import difflib
 import json
-import shutil
-import wave
+import os
+import re
+import subprocess
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import numpy as np
+
 from clipcraft.assets import asset_dir
-from clipcraft.errors import AssetError
+from clipcraft.errors import AssetError, UsageError
+from clipcraft.media.ffmpeg import EFFECT_STEREO, ffmpeg_command, ffmpeg_process, run_ffmpeg
 from clipcraft.media.outputs import atomic_output, check_output
 from clipcraft.media.probe import audio_duration
+from clipcraft.sound.shaping import shaped
+
+SOUNDS_VARIABLE = "CLIPCRAFT_SOUNDS"
+SOUND_SUFFIXES = (".wav", ".flac", ".opus", ".ogg", ".oga", ".mp3", ".m4a", ".aac", ".aif", ".aiff")
+TAGS = ("reaction", "comedy", "transition", "reveal")
+SHAPING_RATE = 48000
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
 @dataclass(frozen=True)
@@ -22,41 +40,195 @@ class Sound:
     path: Path
     duration: float
     description: str = ""
+    tags: tuple[str, ...] = ()
+    licence: str = ""
+    source: str = ""
+    """Where the recording came from: its original page (or how it was made)."""
+    author: str = ""
+    note: str = ""
+    """What was done to it, and any attribution its licence asks for."""
+    origin: str = "bundled"  # bundled | user | file
+
+    def facts(self) -> dict[str, object]:
+        """What `sounds --json` says of the effect."""
+        return {
+            "name": self.name,
+            "duration": round(self.duration, 3),
+            "tags": list(self.tags),
+            "description": self.description,
+            "licence": self.licence,
+            "source": self.source,
+            "author": self.author,
+            "origin": self.origin,
+            "path": str(self.path),
+        }
 
 
 @cache
 def library() -> tuple[Sound, ...]:
     """Every bundled effect, in catalogue order."""
     folder = asset_dir("sounds")
-    catalogue = json.loads((folder / "catalogue.json").read_text())
+    return catalogued(folder, json.loads((folder / "catalogue.json").read_text(encoding="utf-8")))
+
+
+def catalogued(folder: Path, catalogue: dict[str, dict[str, object]]) -> tuple[Sound, ...]:
+    """The effects a catalogue (name → file, duration, tags, description, licence,
+    source, author, note) describes, their files in `folder`."""
     return tuple(
-        Sound(name, folder / f"{name}.wav", _wav_duration(folder / f"{name}.wav"), description)
-        for name, description in catalogue.items()
+        Sound(
+            name,
+            folder / str(entry["file"]),
+            float(str(entry["duration"])),
+            str(entry["description"]),
+            tuple(str(tag) for tag in entry["tags"]),  # type: ignore[attr-defined]
+            str(entry["licence"]),
+            str(entry["source"]),
+            str(entry.get("author", "")),
+            str(entry.get("note", "")),
+        )
+        for name, entry in catalogue.items()
     )
 
 
+def user_folder() -> Path:
+    """The creator's own effects: `CLIPCRAFT_SOUNDS`, else the platform's data folder."""
+    override = os.environ.get(SOUNDS_VARIABLE)
+    if override:
+        return Path(override).expanduser()
+    from platformdirs import user_data_dir  # only a run that looks there pays for it
+
+    return Path(user_data_dir("clipcraft", appauthor=False)) / "sounds"
+
+
+def user_files() -> dict[str, Path]:
+    """The creator's sound files by name (the file name without its suffix), sorted."""
+    folder = user_folder()
+    if not folder.is_dir():
+        return {}
+    found: dict[str, Path] = {}
+    for path in sorted(folder.iterdir()):
+        hidden = path.name.startswith(".")  # an editor's or a copy's temporary file
+        if path.suffix.lower() in SOUND_SUFFIXES and path.is_file() and not hidden:
+            found.setdefault(path.stem, path)
+    return found
+
+
+def user_sound(name: str, path: Path) -> Sound:
+    return Sound(name, path, audio_duration(path), f"your sound ({path.name})", origin="user")
+
+
+def every_sound() -> list[Sound]:
+    """What `sounds` lists: the bundled effects, each replaced by the creator's own of the
+    same name, then the creator's other effects."""
+    mine = user_files()
+    bundled = [user_sound(s.name, mine[s.name]) if s.name in mine else s for s in library()]
+    names = {sound.name for sound in library()}
+    return bundled + [user_sound(name, path) for name, path in mine.items() if name not in names]
+
+
 def find_sound(name_or_path: str) -> Sound:
-    """A bundled effect by name, or a user's file by path (any format ffmpeg reads)."""
+    """The creator's effect by name, else a bundled one, else a sound file by path."""
+    mine = user_files()
+    if name_or_path in mine:
+        return user_sound(name_or_path, mine[name_or_path])
     by_name = {sound.name: sound for sound in library()}
     if name_or_path in by_name:
         return by_name[name_or_path]
     path = Path(name_or_path).expanduser()
     if path.is_file():
-        return Sound(path.name, path, audio_duration(path))
-    close = difflib.get_close_matches(name_or_path, by_name, n=3, cutoff=0.5)
+        return Sound(path.name, path, audio_duration(path), origin="file")
+    names = [*by_name, *mine]
+    close = difflib.get_close_matches(name_or_path, names, n=3, cutoff=0.5)
     hint = f"did you mean {', '.join(close)}?" if close else "see `clipcraft sounds`"
     raise AssetError(f"unknown sound effect {name_or_path!r} (not a bundled name or a file)", hint)
 
 
-def export_sound(name: str, out: Path, force: bool) -> Path:
-    """Copy a bundled effect to `out` (a WAV), never over a file unless `force`."""
-    sound = find_sound(name)
-    target = check_output(out, [sound.path], force)
+def decode(path: Path, rate: int = SHAPING_RATE) -> np.ndarray:
+    """A sound file's samples as float32 (n, channels) at `rate`: one channel when the
+    file's two are the same (or it had one), else two."""
+    raw = run_ffmpeg(
+        ffmpeg_command("-loglevel", "error", "-i", str(path), "-map", "0:a:0",
+                       "-af", EFFECT_STEREO, "-ar", str(rate), "-f", "f32le", "pipe:1"),
+        f"reading {path}",
+    )  # fmt: skip
+    stereo = np.frombuffer(raw, np.float32).reshape(-1, 2)
+    left, right = stereo[:, 0], stereo[:, 1]
+    same = np.abs(left - right).max(initial=0.0) <= 1e-4 * max(
+        np.abs(stereo).max(initial=0.0), 1e-9
+    )
+    return stereo[:, :1].copy() if same else stereo.copy()
+
+
+def add_sound(file: Path, name: str | None, force: bool) -> Path:
+    """Copy `file` into the creator's folder as effect `name` (its file name by default),
+    shaped as the bundled ones are and stored as FLAC; never over one without `force`."""
+    audio_duration(file)  # a missing or soundless file says so before anything is written
+    name = name if name is not None else re.sub(r"[^a-z0-9_-]+", "-", file.stem.lower()).strip("-")
+    if not _NAME.match(name):
+        raise UsageError(
+            f"{name!r}: not a usable effect name",
+            "use lower-case letters, digits, - and _ (it is typed after --sfx)",
+        )
+    folder = user_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    existing = user_files().get(name)
+    if existing is not None and not force:
+        raise UsageError(
+            f"{existing}: your sound {name!r} already exists", "add --force to replace it"
+        )
+    target = check_output(folder / f"{name}.flac", [file], force=True)
+    samples = shaped(decode(file), SHAPING_RATE)
     with atomic_output(target) as temporary:
-        shutil.copyfile(sound.path, temporary)
+        encode(samples, SHAPING_RATE, temporary, ["-c:a", "flac"])
+    if existing is not None and existing != target:
+        existing.unlink()
     return target
 
 
-def _wav_duration(path: Path) -> float:
-    with wave.open(str(path)) as wav:
-        return wav.getnframes() / wav.getframerate()
+def encode(samples: np.ndarray, rate: int, out: Path, codec: list[str]) -> None:
+    """Write float samples (n, channels) to `out` with the codec arguments given; the
+    container is chosen by `out`'s suffix and written bit-exact (no random stream serial)."""
+    channels = samples.shape[1] if samples.ndim == 2 else 1
+    command = ffmpeg_command(
+        "-loglevel", "error", "-f", "f32le", "-ar", str(rate), "-ac", str(channels),
+        "-i", "pipe:0", *codec, "-fflags", "+bitexact", "-flags:a", "+bitexact",
+        "-f", _muxer(out), "-y", str(out),
+    )  # fmt: skip
+    with ffmpeg_process(command, stdin=subprocess.PIPE) as run:
+        assert run.popen.stdin is not None
+        run.popen.stdin.write(samples.astype("<f4").tobytes())
+        run.popen.stdin.close()
+        run.check(f"writing {out}")
+
+
+def _muxer(out: Path) -> str:
+    suffix = out.suffix.lower()
+    return {".flac": "flac", ".opus": "ogg", ".ogg": "ogg", ".wav": "wav"}.get(suffix, "flac")
+
+
+def export_sound(name: str, out: Path, force: bool) -> Path:
+    """Write an effect to `out` as a 16-bit WAV at 48 kHz, never over a file unless `force`."""
+    sound = find_sound(name)
+    target = check_output(out, [sound.path], force)
+    with atomic_output(target) as temporary:
+        encode(decode(sound.path), SHAPING_RATE, temporary, ["-c:a", "pcm_s16le"])
+    return target
+
+
+def credits_text(sounds: tuple[Sound, ...]) -> str:
+    """The credits of the bundled effects as Markdown (CREDITS.md, `sounds credits`)."""
+    lines = [
+        "# Credits for the bundled sound effects",
+        "",
+        "Each effect was trimmed to its sound, its DC offset removed, levelled (sharp attacks",
+        "limited) and encoded as Opus by scripts/make_library.py. Recordings licensed",
+        "CC BY 4.0 are credited as their licence asks, and marked modified.",
+        "",
+    ]
+    for sound in sounds:
+        lines.append(f"- **{sound.name}** ({sound.path.name}): {sound.licence}; {sound.source}")
+        if sound.author:
+            lines.append(f"  by {sound.author}")
+        if sound.note:
+            lines.append(f"  {sound.note}")
+    return "\n".join(lines) + "\n"
