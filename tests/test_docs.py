@@ -74,7 +74,8 @@ def test_every_recipe_key_is_documented_in_the_template() -> None:
     for key in SETTINGS:
         section, _, name = key.rpartition(".")
         if not section:
-            assert f"[[{key}]]" in template or re.search(rf"^{key} =", template, re.M), key
+            table = re.search(rf"^#? ?\[{key}\]$", template, re.M)  # a table such as [music]
+            assert f"[[{key}]]" in template or table or re.search(rf"^{key} =", template, re.M), key
         else:
             assert f"[{section}]" in template, key
             assert re.search(rf"^#? ?{name} = ", template, re.M), key

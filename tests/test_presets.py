@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from clipcraft.settings.series import Series
 
@@ -284,3 +285,17 @@ def test_the_readmes_first_command_plans_a_full_reel(examples: Path, tmp_path: P
     assert [t["kind"] for t in plan["transitions"]] == ["flash"]
     assert {c["role"] for c in plan["captions"]} == {"fail", "outro"}
     assert [e["name"] for e in plan["sound"]["effects"]] == ["sad-trombone"]
+
+
+def test_a_preset_s_after_effect_waits_for_an_after(clip: Path, tmp_path: Path) -> None:
+    """Fail of the Week's tada at the after is left out, with a warning, when there is no
+    after part; with one, it plays where the after starts."""
+    alone = clipcraft("make", clip, "--at", 6, "--preset", "fail-of-the-week", "--dry-run")
+    assert alone.exit_code == 0, alone.output
+    assert "tada@after from preset fail-of-the-week is left out" in alone.stderr
+    dish = tmp_path / "dish.png"
+    Image.new("RGB", (64, 64), (250, 250, 250)).save(dish)
+    plan = plan_of(clip, "--at", 6, "--preset", "fail-of-the-week", "--after", dish)
+    after = next(s for s in plan["segments"] if s["role"] == "after")
+    tada = next(e for e in plan["sound"]["effects"] if e["name"] == "tada")
+    assert tada["start"] == pytest.approx(after["start_frame"] / 30, abs=0.001)

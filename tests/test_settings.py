@@ -116,6 +116,7 @@ def test_every_setting_lands_in_its_own_recipe_field() -> None:
         "Text": "x",
         "ListOf": (),
         "Number": 3.0,
+        "Music": "theme.mp3@2",
     }
     base = _fields(to_recipe({}))
     for key, setting in SETTINGS.items():
@@ -125,8 +126,8 @@ def test_every_setting_lands_in_its_own_recipe_field() -> None:
             value = next(o for o in setting.kind.options if o != setting.default)  # type: ignore[attr-defined]
         elif kind == "Flag":
             value = not setting.default
-        elif kind == "ListOf":
-            value = setting.kind.read(["ding"])
+        elif kind in ("ListOf", "Music"):
+            value = setting.kind.read(["ding"] if kind == "ListOf" else value)
         changed = {
             name for name, field in _fields(to_recipe({key: value})).items() if field != base[name]
         }

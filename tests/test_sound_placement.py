@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 
 from clipcraft.errors import UsageError
-from clipcraft.planning.sound import DUCK_RAMP, PlacedEffect, duck_intervals, place_effects
+from clipcraft.planning.sound import DUCK_RAMP, place_effects
 from clipcraft.settings.recipe import EffectCue
 from clipcraft.settings.units import parse_effect_cue
 from clipcraft.sound.library import Sound
+from clipcraft.sound.sidechain import span_dips_db
 
 SOUNDS = {"ding": Sound("ding", Path("ding.wav"), 1.6), "boing": Sound("boing", Path("b.wav"), 0.7)}
 POINTS = {"moment": 3.2, "start": 0.0, "after": None}
@@ -59,12 +60,18 @@ def test_impossible_places_are_errors(when, message: str) -> None:
         place_effects((EffectCue("ding", when),), SOUNDS, POINTS, 8.0, 0.0)
 
 
-def test_duck_spans_include_ramps_and_merge_overlaps() -> None:
-    effects = tuple(
-        PlacedEffect(n, "", s, d, 0.0)
-        for n, s, d in [("a", 1.0, 1.0), ("b", 1.5, 1.0), ("c", 5.0, 0.5)]
-    )
-    spans = [edge for span in duck_intervals(effects) for edge in span]
-    assert spans == pytest.approx(
-        [1.0 - DUCK_RAMP, 2.5 + DUCK_RAMP, 5.0 - DUCK_RAMP, 5.5 + DUCK_RAMP]
-    )
+def test_dips_ramp_around_their_spans_and_never_stack() -> None:
+    """Two overlapping effects dip the footage once, not twice; each dip is reached by the
+    time its effect starts and gone a ramp after it ends."""
+    rate, ramp = 1000, DUCK_RAMP
+    curve = span_dips_db(7000, rate, [(1.0, 2.0), (1.5, 2.5), (5.0, 5.5)], -8.0, (ramp, ramp))
+
+    def at(seconds: float) -> float:
+        return float(curve[round(seconds * rate)])
+
+    assert at(0.5) == 0 and at(1.0 - ramp - 0.01) == 0
+    assert at(1.0) == pytest.approx(-8) and at(1.8) == pytest.approx(-8), "no stacking"
+    assert at(2.5) == pytest.approx(-8) and at(2.5 + ramp + 0.01) == 0
+    assert -8 < at(1.0 - ramp / 2) < 0, "a ramp, not a step"
+    assert curve.min() == pytest.approx(-8)
+    assert at(3.5) == 0 and at(5.2) == pytest.approx(-8) and at(6.0) == 0

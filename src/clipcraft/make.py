@@ -20,6 +20,7 @@ from clipcraft.captions.subtitles import read_subtitles
 from clipcraft.captions.text import font_path
 from clipcraft.errors import UsageError
 from clipcraft.finding.action import action_track
+from clipcraft.finding.beats import Beats, read_beats
 from clipcraft.finding.moment import find_moment
 from clipcraft.media.outputs import check_output, cover_path, default_output
 from clipcraft.media.probe import probe
@@ -29,7 +30,7 @@ from clipcraft.settings.layers import Layer, Resolved, resolve, without_orphans
 from clipcraft.settings.recipe import Recipe
 from clipcraft.settings.series import Series
 from clipcraft.settings.styles import find_style
-from clipcraft.sound.library import find_sound
+from clipcraft.sound.library import Sound, find_sound
 
 PLACEHOLDERS = ("episode", "date", "stem")
 
@@ -40,7 +41,8 @@ def prepare(recipe: Recipe, source: Path, output: Path | None, force: bool) -> P
     plan the clip."""
     media = probe(source)
     after = probe(Path(recipe.after.path)) if recipe.after.path else None
-    inputs = [source, *([Path(after.path)] if after else [])]
+    music = find_sound(recipe.sound.music.sound, "music") if recipe.sound.music else None
+    inputs = [source, *([Path(after.path)] if after else []), *([music.path] if music else [])]
     target = check_output(output or default_output(source), inputs, force)
     cover = recipe.output.cover
     captions = recipe.captions
@@ -52,14 +54,25 @@ def prepare(recipe: Recipe, source: Path, output: Path | None, force: bool) -> P
     needs_moment = trim.at is None and trim.start is None and trim.end is None
     found = find_moment(media) if needs_moment and media.kind == "video" else None
     read = Inputs(
-        media=media, after=after, sounds=sounds, cues=cues, found=found, font=font, cover=cover_at
-    )
+        media=media, after=after, sounds=sounds, cues=cues, found=found, font=font,
+        cover=cover_at, music=music, beats=_beats(recipe, music, after is not None),
+    )  # fmt: skip
     plan = build_plan(recipe, read, target)
     if not plan.unmeasured:
         return plan
     probed = {info.path: info for info in (media, after) if info is not None}
     tracks = {span: action_track(probed[span[0]], span[1], span[2]) for span in plan.unmeasured}
     return build_plan(recipe, replace(read, tracks=tracks), target)
+
+
+def _beats(recipe: Recipe, music: Sound | None, has_after: bool) -> Beats | None:
+    """The music's beats over the clip's length, read only when a cut may move onto one."""
+    cue, sound = recipe.sound.music, recipe.sound
+    if cue is None or music is None or not has_after or not sound.beat_cut:
+        return None
+    if recipe.after.layout == "split":
+        return None
+    return read_beats(music.path, cue.start, recipe.duration + 1.0)
 
 
 def fill_placeholders(recipe: Recipe, values: Mapping[str, object]) -> Recipe:

@@ -75,6 +75,20 @@ def describe(plan: Plan) -> str:
             f"{'sfx':<8}{format_time(effect.start) + '–' + format_time(end):<19}"
             f"{effect.gain_db:+.1f} dB{'':<26}{effect.name}"
         )
+    music = plan.sound.music
+    if music is not None:
+        lines.append(
+            f"{'music':<8}{span(0, round(music.duration * fmt.fps)):<19}"
+            f"{'from ' + format_time(music.track_start) + f', {music.volume_db:+.1f} dB':<34}"
+            f"{Path(music.path).name}"
+        )
+        lines.append(
+            f"{'':<8}{'':<19}fades in {music.fade_in:g} s, out {music.fade_out:g} s; dips "
+            f"{music.effects_duck_db:+.0f} dB under effects, {music.speech_duck_db:+.0f} dB "
+            "under the footage's speech"
+        )
+        if music.beat_note:
+            lines.append(f"{'beat':<8}{'':<19}the cut to the after: {music.beat_note}")
     original = (
         "muted"
         if not plan.sound.original

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from typing import Literal
 
 from clipcraft.captions.text import CaptionLayout
+from clipcraft.planning.music import PlannedMusic
 from clipcraft.planning.reframe import Reframe
 from clipcraft.planning.sound import PlacedEffect
 from clipcraft.settings.recipe import Animation, Transition
@@ -117,10 +118,12 @@ class PlannedCaption:
 
 @dataclass(frozen=True, kw_only=True)
 class SoundPlan:
-    """What is heard: the sources' own sound (or not), effects, ducking and the target level."""
+    """What is heard: the sources' own sound (or not), effects, the music, ducking and the
+    target level."""
 
     original: bool
     effects: tuple[PlacedEffect, ...]
+    music: PlannedMusic | None
     duck_db: float
     loudness_lufs: float
     true_peak_db: float

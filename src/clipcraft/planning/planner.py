@@ -14,10 +14,12 @@ from pathlib import Path
 from clipcraft.captions.subtitles import Cue
 from clipcraft.errors import UsageError
 from clipcraft.finding.action import ActionTrack
+from clipcraft.finding.beats import Beats
 from clipcraft.finding.moment import Moment
 from clipcraft.media.probe import MediaInfo, round_even
 from clipcraft.planning.caption import OUTRO_SECONDS, plan_captions, safe_zone
 from clipcraft.planning.follow import follow_path, is_clear
+from clipcraft.planning.music import BeatCut, choose_cut, plan_music
 from clipcraft.planning.plan import (
     OutputFormat,
     Plan,
@@ -82,6 +84,9 @@ class Inputs:
     cover: str | None = None
     tracks: Mapping[Span, ActionTrack] = field(default_factory=dict)
     """Where the action is in each window a follow reframe asked for (see Plan.unmeasured)."""
+    music: Sound | None = None
+    beats: Beats | None = None
+    """The music's beats, read when the cut to an after may move onto one."""
 
 
 @dataclass(frozen=True)
@@ -166,6 +171,13 @@ def build_plan(recipe: Recipe, inputs: Inputs, output: Path) -> Plan:
         overlap=overlap,
         fixed_fail=fixed if media.kind == "video" else None,
     )
+    music, cut = recipe.sound.music, None
+    if music is not None and budget.after and not split:
+        cut = choose_cut(
+            budget, inputs.beats, music.start, fmt.fps, asked=recipe.sound.beat_cut,
+            fixed=fixed is not None,
+        )  # fmt: skip
+        budget = cut.budget
     full = Frame((fmt.width, fmt.height), "full")
     before = Frame((fmt.width, fmt.height // 2), "top") if split else full
     fitting = Fitting(inputs.tracks)
@@ -205,7 +217,7 @@ def build_plan(recipe: Recipe, inputs: Inputs, output: Path) -> Plan:
         segments=tuple(segments),
         moment=moment,
         moment_basis=basis,
-        sound=_sound(recipe, inputs, segments, moment),
+        sound=_sound(recipe, inputs, segments, moment, cut),
         captions=plan_captions(
             recipe.captions,
             fmt,
@@ -220,7 +232,9 @@ def build_plan(recipe: Recipe, inputs: Inputs, output: Path) -> Plan:
     )
 
 
-def _sound(recipe: Recipe, inputs: Inputs, segments: list[Segment], moment: float) -> SoundPlan:
+def _sound(
+    recipe: Recipe, inputs: Inputs, segments: list[Segment], moment: float, cut: BeatCut | None
+) -> SoundPlan:
     total = max(segment.end_frame for segment in segments) / OUTPUT_FPS
     after_start = next((s.start_frame / OUTPUT_FPS for s in segments if s.role == "after"), None)
     settings = recipe.sound
@@ -231,9 +245,21 @@ def _sound(recipe: Recipe, inputs: Inputs, segments: list[Segment], moment: floa
         total,
         settings.effect_volume_db,
     )
+    music = None
+    if settings.music is not None and inputs.music is not None:
+        music = plan_music(
+            settings.music,
+            inputs.music,
+            total,
+            settings.music_volume_db,
+            tuple((e.start, round(e.start + e.duration, 3)) for e in effects),
+            cut,
+            inputs.beats.tempo if inputs.beats else None,
+        )
     return SoundPlan(
         original=not settings.mute,
         effects=effects,
+        music=music,
         duck_db=DUCK_DB if settings.duck else 0.0,
         loudness_lufs=LOUDNESS_LUFS,
         true_peak_db=TRUE_PEAK_DB,

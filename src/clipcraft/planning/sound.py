@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from clipcraft.errors import UsageError
 from clipcraft.settings.recipe import EffectCue
-from clipcraft.settings.units import merged_spans
 from clipcraft.sound.library import Sound
 
 DUCK_RAMP = 0.06
@@ -66,8 +65,3 @@ def place_effects(
             )
         )
     return tuple(placed)
-
-
-def duck_intervals(effects: tuple[PlacedEffect, ...]) -> list[tuple[float, float]]:
-    """The spans (with ramps) where the original dips under effects; overlaps merged."""
-    return merged_spans((e.start - DUCK_RAMP, e.start + e.duration + DUCK_RAMP) for e in effects)

@@ -147,6 +147,15 @@ def audio_decode_command(segment: Segment, fmt: OutputFormat) -> list[str]:
     )  # fmt: skip
 
 
+def music_decode_command(path: str, start: float, seconds: float, rate: int) -> list[str]:
+    """`seconds` of a music track from `start` → float stereo samples at `rate` on stdout."""
+    return ffmpeg_command(
+        "-loglevel", "error", "-ss", f"{start:.3f}", "-t", f"{seconds:.3f}", "-i", path,
+        "-map", "0:a:0", "-af", EFFECT_STEREO, "-ar", str(rate),
+        "-f", AUDIO_SAMPLE_FORMAT, "pipe:1",
+    )  # fmt: skip
+
+
 def effect_decode_command(path: str, rate: int) -> list[str]:
     """Any sound file → 16-bit stereo WAV at `rate` on stdout (so pydub never needs ffprobe)."""
     return ffmpeg_command(

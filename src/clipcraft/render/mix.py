@@ -1,4 +1,4 @@
-"""The clip's sound: the sources' audio, effects mixed in with pydub, ducking, loudness.
+"""The clip's sound: the sources' audio, the music bed, effects mixed in with pydub, ducking.
 
 Mixing happens at 32-bit with 12 dB of headroom so effects over a loud bed never clip; the
 final level is set afterwards (loudness.py).
@@ -14,10 +14,12 @@ from pathlib import Path
 import numpy as np
 
 from clipcraft.media.ffmpeg import ffmpeg_exe, run_ffmpeg
+from clipcraft.planning.music import PlannedMusic
 from clipcraft.planning.plan import OutputFormat, Plan, Segment
-from clipcraft.planning.sound import DUCK_RAMP, PlacedEffect, duck_intervals
-from clipcraft.render.argv import audio_decode_command, effect_decode_command
+from clipcraft.planning.sound import DUCK_RAMP, PlacedEffect
+from clipcraft.render.argv import audio_decode_command, effect_decode_command, music_decode_command
 from clipcraft.sound.shaping import loudest_window_db
+from clipcraft.sound.sidechain import gain, sidechain_dips_db, span_dips_db
 
 with warnings.catch_warnings():
     # pydub warns on import that no ffmpeg is on PATH (we give it the bundled one below) and,
@@ -73,8 +75,9 @@ def to_segment(samples: np.ndarray, rate: int) -> AudioSegment:
     return AudioSegment(pcm.tobytes(), sample_width=MIX_SAMPLE_WIDTH, frame_rate=rate, channels=2)
 
 
-def bed(plan: Plan) -> AudioSegment:
-    """The sources' own sound, each segment at its place (silence where muted or missing).
+def bed(plan: Plan) -> np.ndarray:
+    """The sources' own sound, (n, 2) floats, each segment at its place (silence where muted
+    or missing).
 
     Where a transition shows two parts at once, their sounds cross-fade over it; every other
     edge gets the short click-free fade.
@@ -97,29 +100,43 @@ def bed(plan: Plan) -> AudioSegment:
             start = fmt.samples_for(segment.start_frame)
             end = min(start + len(samples), len(total))
             total[start:end] += samples[: end - start]
-    return to_segment(total, fmt.audio_rate)
+    return total
 
 
-def duck(
-    sound: AudioSegment, spans: list[tuple[float, float]], depth_db: float, ramp: float
-) -> AudioSegment:
-    """`sound` lowered by `depth_db` over each span, ramping down and up at its edges."""
-    ramp_ms = round(ramp * 1000)
-    pieces, cursor = [], 0
-    for start_s, end_s in spans:
-        start = max(round(start_s * 1000), cursor)
-        end = min(round(end_s * 1000), len(sound))
-        if end - start <= 2 * ramp_ms:
-            continue
-        pieces.append(sound[cursor:start])
-        pieces.append(sound[start : start + ramp_ms].fade(to_gain=depth_db, start=0, end=ramp_ms))
-        pieces.append(sound[start + ramp_ms : end - ramp_ms].apply_gain(depth_db))
-        pieces.append(
-            sound[end - ramp_ms : end].fade(from_gain=depth_db, to_gain=0, start=0, end=ramp_ms)
-        )
-        cursor = end
-    pieces.append(sound[cursor:])
-    return sum(pieces[1:], pieces[0])
+def level_dbfs(samples: np.ndarray) -> float:
+    """RMS level of float samples in dB of full scale (very low for silence)."""
+    power = float(np.square(samples, dtype=np.float64).mean()) if samples.size else 0.0
+    return 10 * np.log10(max(power, 1e-12))
+
+
+def music(planned: PlannedMusic, fmt: OutputFormat, footage: np.ndarray) -> np.ndarray:
+    """The music bed as (n, 2) floats the length of `footage` (the clip's own sound, before
+    any ducking): levelled under it, faded, dipped under effects and wherever the footage's
+    sound rises out of its background."""
+    rate = fmt.audio_rate
+    raw = run_ffmpeg(
+        music_decode_command(planned.path, planned.track_start, planned.duration, rate),
+        f"reading the music {planned.path}",
+    )
+    track = np.frombuffer(raw, dtype=np.float32).reshape(-1, 2)[: len(footage)]
+    fades = (round(planned.fade_in * rate), round(planned.fade_out * rate))
+    track = fade_edges(track, *fades)
+    footage_dbfs = level_dbfs(footage)
+    target = (
+        footage_dbfs + planned.under_footage_db
+        if footage_dbfs > SILENCE_DBFS
+        else planned.alone_dbfs
+    )
+    level = target + planned.volume_db - level_dbfs(track)
+    dips = np.minimum(
+        span_dips_db(
+            len(track), rate, planned.effect_spans, planned.effects_duck_db, planned.duck_ramps
+        ),
+        sidechain_dips_db(footage[: len(track)], rate, planned.speech_duck_db, planned.duck_ramps),
+    )
+    placed = np.zeros_like(footage)
+    placed[: len(track)] = track * gain(dips + level)
+    return placed
 
 
 def samples_of(sound: AudioSegment) -> np.ndarray:
@@ -146,11 +163,19 @@ def load_effect(effect: PlacedEffect, rate: int, bed_dbfs: float) -> AudioSegmen
 
 def mix(plan: Plan) -> AudioSegment:
     """The whole clip's sound before its loudness is set."""
-    sound = bed(plan)
-    bed_dbfs = sound.dBFS - HEADROOM_DB
+    footage = bed(plan)
+    bed_dbfs = level_dbfs(footage)
     effects = plan.sound.effects
+    samples = footage
     if plan.sound.original and plan.sound.duck_db and effects:
-        sound = duck(sound, duck_intervals(effects), plan.sound.duck_db, DUCK_RAMP)
+        spans = [(effect.start, effect.start + effect.duration) for effect in effects]
+        ramps = (DUCK_RAMP, DUCK_RAMP)
+        samples = footage * gain(
+            span_dips_db(len(footage), plan.format.audio_rate, spans, plan.sound.duck_db, ramps)
+        )
+    if plan.sound.music is not None:
+        samples = samples + music(plan.sound.music, plan.format, footage)
+    sound = to_segment(samples, plan.format.audio_rate)
     for effect in effects:
         sound = sound.overlay(
             load_effect(effect, plan.format.audio_rate, bed_dbfs),

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, get_type_hints
 
 from clipcraft.errors import UsageError
-from clipcraft.settings.recipe import EffectCue, Recipe
+from clipcraft.settings.recipe import EffectCue, MusicCue, Recipe
 from clipcraft.settings.schema import SETTINGS
 from clipcraft.settings.values import ItemError
 
@@ -126,21 +126,25 @@ def resolve(layers: list[Layer]) -> Resolved:
 
 
 def without_orphans(resolved: Resolved) -> Resolved:
-    """A preset's after caption is left out (with a warning) when there is no after part;
-    typed as a flag, it stays, and the plan says what is missing."""
+    """What a preset or recipe ties to the after part (its caption, effects at `after`) is
+    left out, with a warning, when there is no after part; typed as a flag, it stays, and
+    the plan says what is missing."""
     values, origins = resolved.values, resolved.origins
-    if (
-        not values.get("after.caption")
-        or values.get("after.file")
-        or (origins.get("after.caption") == "flag")
-    ):
+    if values.get("after.file"):
         return resolved
-    kept = {key: value for key, value in values.items() if key != "after.caption"}
-    warning = (
-        f"the after caption from {origins['after.caption']} is left out: there is no "
-        "after part (add --after FILE)"
-    )
-    return Resolved(kept, origins, to_recipe(kept), (*resolved.warnings, warning))
+    kept, warnings = dict(values), list(resolved.warnings)
+    missing = "there is no after part (add --after FILE)"
+    if values.get("after.caption") and origins.get("after.caption") != "flag":
+        del kept["after.caption"]
+        warnings.append(f"the after caption from {origins['after.caption']} is left out: {missing}")
+    cues = values.get("sfx", ())
+    if origins.get("sfx") != "flag" and any(cue.when == "after" for cue in cues):
+        kept["sfx"] = tuple(cue for cue in cues if cue.when != "after")
+        dropped = ", ".join(f"{cue.sound}@after" for cue in cues if cue.when == "after")
+        warnings.append(f"the effect {dropped} from {origins['sfx']} is left out: {missing}")
+    if kept == values:
+        return resolved
+    return Resolved(kept, origins, to_recipe(kept), tuple(warnings))
 
 
 def to_recipe(values: Mapping[str, Any]) -> Recipe:
@@ -179,4 +183,6 @@ def show_value(value: Any) -> str:
         return "[" + ", ".join(show_value(item) for item in value) + "]"
     if isinstance(value, EffectCue):
         return f"{{ sound = {json.dumps(value.sound)}, at = {json.dumps(value.when)} }}"
+    if isinstance(value, MusicCue):
+        return f"{{ file = {json.dumps(value.sound)}, start = {value.start:g} }}"
     return json.dumps(value, ensure_ascii=False)

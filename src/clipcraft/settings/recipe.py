@@ -48,12 +48,24 @@ class EffectCue:
     when: float | str = "moment"
 
 
+@dataclass(frozen=True)
+class MusicCue:
+    """A music bed: a sound file (or the name of one of the creator's sounds), played from
+    `start` seconds into the track."""
+
+    sound: str
+    start: float = 0.0
+
+
 @dataclass(frozen=True, kw_only=True)
 class SoundSettings:
     effects: tuple[EffectCue, ...]
     effect_volume_db: float
     mute: bool
     duck: bool
+    music: MusicCue | None
+    music_volume_db: float
+    beat_cut: bool
 
 
 Animation = Literal["none", "pop", "fade", "words", "karaoke"]

@@ -13,16 +13,9 @@ import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 from clipcraft.media.outputs import atomic_output
-
-
-def data_folder() -> Path:
-    from platformdirs import user_data_dir
-
-    override = os.environ.get("CLIPCRAFT_DATA_DIR")
-    return Path(override) if override else Path(user_data_dir("clipcraft"))
+from clipcraft.settings.folders import data_folder
 
 
 class Series:

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 
 from clipcraft.errors import UsageError
-from clipcraft.settings.recipe import NAMED_POINTS, EffectCue
+from clipcraft.settings.recipe import NAMED_POINTS, EffectCue, MusicCue
 
 _CLOCK = re.compile(r"^(?:(\d+):)?(\d+):(\d+(?:\.\d*)?)$")
 
@@ -57,6 +57,23 @@ def parse_effect_cue(text: str) -> EffectCue:
         raise UsageError(
             f"invalid place {when!r} in --sfx {text!r}",
             f"use seconds on the clip (2.5) or one of {', '.join(NAMED_POINTS)}",
+        ) from None
+
+
+def parse_music_cue(text: str) -> MusicCue:
+    """`theme.mp3` or `theme.mp3@0:12` (from 12 s into the track) → MusicCue; as with
+    effects, an `@` that is not followed by a time belongs to the file name."""
+    sound, at, when = text.rpartition("@")
+    if not at or not sound:
+        return MusicCue(text)
+    try:
+        return MusicCue(sound, parse_time(when))
+    except UsageError:
+        if "/" in when or "." in when:
+            return MusicCue(text)
+        raise UsageError(
+            f"invalid start {when!r} in --music {text!r}",
+            "use seconds into the track (12.5) or minutes:seconds (0:12.5)",
         ) from None
 
 

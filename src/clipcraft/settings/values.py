@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from clipcraft.errors import UsageError
-from clipcraft.settings.recipe import NAMED_POINTS, EffectCue
-from clipcraft.settings.units import parse_effect_cue, parse_time
+from clipcraft.settings.recipe import NAMED_POINTS, EffectCue, MusicCue
+from clipcraft.settings.units import parse_effect_cue, parse_music_cue, parse_time
 
 
 class Kind:
@@ -239,6 +239,27 @@ class CaptionText(Text):
         return super().read(value)
 
 
+def _table(value: Any, keys: tuple[str, str], missing: str) -> dict[str, Any]:
+    """`value` as a TOML table that holds its first key and no key but these two."""
+    if not isinstance(value, dict) or keys[0] not in value:
+        raise UsageError(missing)
+    unknown = set(value) - set(keys)
+    if unknown:
+        raise UsageError(f"unknown key {sorted(unknown)[0]!r}", f"use {keys[0]} and {keys[1]}")
+    return value
+
+
+def _seconds_in(
+    table: dict[str, Any], key: str, default: float | str, named: tuple[str, ...] = ()
+) -> float | str:
+    """A table's time (or one of the `named` places), its key named in an error."""
+    value = table.get(key, default)
+    try:
+        return value if value in named else Seconds().read(value)
+    except UsageError as error:
+        raise UsageError(f"{key}: {error.message}", error.hint) from None
+
+
 class Cue(Kind):
     """A sound effect: `NAME|PATH[@WHEN]`, or a `[[sfx]]` table with `sound` and `at`."""
 
@@ -249,17 +270,9 @@ class Cue(Kind):
             return value
         if isinstance(value, str):
             return parse_effect_cue(value)
-        if not isinstance(value, dict) or "sound" not in value:
-            raise UsageError('each [[sfx]] needs sound = "NAME" (and at = ...)')
-        unknown = set(value) - {"sound", "at"}
-        if unknown:
-            raise UsageError(f"unknown key {sorted(unknown)[0]!r}", "use sound and at")
-        at = value.get("at", "moment")
-        try:
-            when = at if at in NAMED_POINTS else Seconds().read(at)
-        except UsageError as error:
-            raise UsageError(f"at: {error.message}", error.hint) from None
-        return EffectCue(Text().read(value["sound"]), when)
+        table = _table(value, ("sound", "at"), 'each [[sfx]] needs sound = "NAME" (and at = ...)')
+        when = _seconds_in(table, "at", "moment", NAMED_POINTS)
+        return EffectCue(Text().read(table["sound"]), when)
 
     def beside(self, value: Any, folder: Path) -> Any:
         """A sound named by a relative path in a recipe file is looked for beside the file."""
@@ -268,3 +281,25 @@ class Cue(Kind):
 
     def accepts(self) -> str:
         return f"a sound at seconds on the clip or at {' | '.join(NAMED_POINTS)}"
+
+
+class Music(Kind):
+    """A music bed: `NAME|PATH[@START]`, or a `[music]` table with `file` and `start`."""
+
+    metavar = "FILE[@START]"
+
+    def read(self, value: Any) -> MusicCue:
+        if isinstance(value, MusicCue):
+            return value
+        if isinstance(value, str):
+            return parse_music_cue(value)
+        table = _table(value, ("file", "start"), 'music is "FILE[@START]", or [music] with file')
+        return MusicCue(Text().read(table["file"]), float(_seconds_in(table, "start", 0.0)))
+
+    def beside(self, value: Any, folder: Path) -> Any:
+        """A track named by a relative path in a recipe file is looked for beside the file."""
+        candidate = folder / Path(value.sound).expanduser()
+        return MusicCue(str(candidate), value.start) if candidate.is_file() else value
+
+    def accepts(self) -> str:
+        return "a sound file (or one of your sounds' names), from START seconds into it"

@@ -25,6 +25,7 @@ from clipcraft.errors import AssetError, UsageError
 from clipcraft.media.ffmpeg import EFFECT_STEREO, ffmpeg_command, ffmpeg_process, run_ffmpeg
 from clipcraft.media.outputs import atomic_output, check_output
 from clipcraft.media.probe import audio_duration
+from clipcraft.settings.folders import data_folder
 from clipcraft.sound.shaping import shaped
 
 SOUNDS_VARIABLE = "CLIPCRAFT_SOUNDS"
@@ -91,13 +92,9 @@ def catalogued(folder: Path, catalogue: dict[str, dict[str, object]]) -> tuple[S
 
 
 def user_folder() -> Path:
-    """The creator's own effects: `CLIPCRAFT_SOUNDS`, else the platform's data folder."""
+    """The creator's own effects: `CLIPCRAFT_SOUNDS`, else `sounds` in the data folder."""
     override = os.environ.get(SOUNDS_VARIABLE)
-    if override:
-        return Path(override).expanduser()
-    from platformdirs import user_data_dir  # only a run that looks there pays for it
-
-    return Path(user_data_dir("clipcraft", appauthor=False)) / "sounds"
+    return Path(override).expanduser() if override else data_folder() / "sounds"
 
 
 def user_files() -> dict[str, Path]:
@@ -126,8 +123,9 @@ def every_sound() -> list[Sound]:
     return bundled + [user_sound(name, path) for name, path in mine.items() if name not in names]
 
 
-def find_sound(name_or_path: str) -> Sound:
-    """The creator's effect by name, else a bundled one, else a sound file by path."""
+def find_sound(name_or_path: str, what: str = "sound effect") -> Sound:
+    """The creator's effect by name, else a bundled one, else a sound file by path; `what`
+    it is for (an effect, the music) names it in an error."""
     mine = user_files()
     if name_or_path in mine:
         return user_sound(name_or_path, mine[name_or_path])
@@ -140,7 +138,7 @@ def find_sound(name_or_path: str) -> Sound:
     names = [*by_name, *mine]
     close = difflib.get_close_matches(name_or_path, names, n=3, cutoff=0.5)
     hint = f"did you mean {', '.join(close)}?" if close else "see `clipcraft sounds`"
-    raise AssetError(f"unknown sound effect {name_or_path!r} (not a bundled name or a file)", hint)
+    raise AssetError(f"unknown {what} {name_or_path!r} (not a sound's name or a file)", hint)
 
 
 def decode(path: Path, rate: int = SHAPING_RATE) -> np.ndarray:

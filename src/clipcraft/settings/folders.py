@@ -1,0 +1,14 @@
+"""Where clipcraft keeps what it remembers for a creator: the platform's data folder
+(`CLIPCRAFT_DATA_DIR` overrides it), holding the series counters and the creator's sounds."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def data_folder() -> Path:
+    from platformdirs import user_data_dir  # only a run that looks there pays for it
+
+    override = os.environ.get("CLIPCRAFT_DATA_DIR")
+    return Path(override) if override else Path(user_data_dir("clipcraft"))
