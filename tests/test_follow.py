@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from clipcraft.media.synthetic import encode_frames, turned
+from clipcraft.media.synthetic import Handheld, encode_frames, handheld_clip, turned
 from clipcraft.planning.follow import (
     MAX_SPEED,
     ActionTrack,
@@ -151,3 +151,33 @@ def test_a_portrait_clip_is_unaffected(tmp_path: Path) -> None:
     portrait = make_video(tmp_path / "portrait.mp4", width=180, height=320, seconds=3)
     reframe = plan_of(portrait, "--at", 1.5, "--fit", "follow")["segments"][0]["reframe"]
     assert {(key["x"], key["y"]) for key in reframe["path"]} <= {(0, 0)}
+
+
+HANDHELD = {
+    "tremor 3 px, right": (Handheld(tremor=3), 0.85, 0.0),
+    "tremor 8 px, left": (Handheld(tremor=8), 0.15, 0.0),
+    "walking hand, right": (Handheld(tremor=4, walk=40), 0.85, 0.0),
+    "tremor 8 px, moving": (Handheld(tremor=8), 0.5, 0.6),
+}
+
+
+@pytest.mark.media
+@pytest.mark.parametrize("case", list(HANDHELD))
+def test_follow_holds_the_mishap_through_a_shaking_hand(tmp_path: Path, case: str) -> None:
+    """Handheld kitchen footage (textured, grainy, the whole picture jittering): the bowl is
+    whole in the clip at the moment and just after, and the window glides instead of
+    jittering with the camera."""
+    hand, centre, travel = HANDHELD[case]
+    clip = handheld_clip(tmp_path / "shaky.mp4", centre=centre, travel=travel, hand=hand)
+    args = ("--at", 2, "--duration", 3, "--fit", "follow", "--preview")
+    out = tmp_path / "follow.mp4"
+    assert clipcraft("make", clip, *args, "-o", out).exit_code == 0
+    plan = plan_of(clip, *args)
+    bowl_share = np.pi * 36 * 28.8 / (202 * 360)  # the disc's area over the window's
+    for after in (0.05, 0.3):
+        frame = read_frame(out, plan["moment"] + after).astype(int)
+        red = (np.abs(frame - np.array(RED)).sum(axis=2) < 90).mean()
+        assert red >= 0.8 * bowl_share, f"{case}: {red:.3f} of the frame is the bowl"
+    xs = np.array([key["x"] for key in plan["segments"][0]["reframe"]["path"]])
+    assert np.abs(np.diff(xs)).max() <= MAX_SPEED * 640 / RATE + 1, "a glide, never a jump"
+    assert np.abs(np.diff(xs, 2)).max() <= 4, "no jitter: the camera's shake is not followed"

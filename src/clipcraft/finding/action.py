@@ -1,7 +1,7 @@
 """Where the action is over a span of footage: local motion per column and row (reads video).
 
 The same small, upright grey frames and the same shake removal as the moment finder
-(moment.read_frames, moment.steady); what is kept is where in the picture things change, for
+(moment.read_frames, shake.steady); what is kept is where in the picture things change, for
 the follow window (planning/follow.py) to track.
 """
 
@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from clipcraft.finding.moment import MOTION_FPS, read_frames, steady
+from clipcraft.finding.moment import MOTION_FPS, read_frames
+from clipcraft.finding.shake import steady
 from clipcraft.media.probe import MediaInfo
 
 

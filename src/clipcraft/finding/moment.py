@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from clipcraft.finding.shake import steady
 from clipcraft.media.ffmpeg import PREVIEW_DECODING, ffmpeg_command, run_ffmpeg
 from clipcraft.media.probe import MediaInfo
 from clipcraft.settings.units import merged_spans
@@ -34,8 +35,6 @@ MOTION_FPS = 10
 MOTION_WIDTH = 64
 GRID = 4
 """Motion is measured in GRID×GRID cells so that local motion can be told from shake."""
-MAX_SHIFT = 6
-"""The largest shake (pixels of the MOTION_WIDTH frame, per frame step) taken out."""
 BACKGROUND_SECONDS = 1.0
 """An onset is measured against the median loudness of this much time before it."""
 CANDIDATES, CANDIDATE_GAP = 5, 1.0
@@ -189,23 +188,6 @@ def read_frames(media: MediaInfo, start: float, length: float) -> np.ndarray:
     frames = np.frombuffer(run_ffmpeg(command, f"reading the picture of {media.path}"), np.uint8)
     count = len(frames) // (height * MOTION_WIDTH)
     return frames[: count * height * MOTION_WIDTH].reshape(count, height, MOTION_WIDTH) / 255.0
-
-
-def steady(frames: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each frame step with the camera's own move taken out: the earlier frame shifted by the
-    whole-frame offset that best matches the later one (phase correlation, at most MAX_SHIFT
-    pixels), both cropped by MAX_SHIFT so that nothing wraps round. Returns (earlier, later)."""
-    earlier, later = frames[:-1], frames[1:]
-    count, height, width = earlier.shape
-    cross = np.fft.rfft2(later) * np.conj(np.fft.rfft2(earlier))
-    match = np.fft.irfft2(cross / (np.abs(cross) + 1e-9), s=(height, width))
-    dy, dx = np.unravel_index(match.reshape(count, -1).argmax(axis=1), (height, width))
-    dy = np.clip(np.where(dy > height // 2, dy - height, dy), -MAX_SHIFT, MAX_SHIFT)
-    dx = np.clip(np.where(dx > width // 2, dx - width, dx), -MAX_SHIFT, MAX_SHIFT)
-    rows = (np.arange(MAX_SHIFT, height - MAX_SHIFT)[None, :] - dy[:, None]) % height
-    cols = (np.arange(MAX_SHIFT, width - MAX_SHIFT)[None, :] - dx[:, None]) % width
-    shifted = earlier[np.arange(count)[:, None, None], rows[:, :, None], cols[:, None, :]]
-    return shifted, later[:, MAX_SHIFT : height - MAX_SHIFT, MAX_SHIFT : width - MAX_SHIFT]
 
 
 def local_motion(frames: np.ndarray) -> np.ndarray:

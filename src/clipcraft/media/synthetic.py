@@ -181,3 +181,93 @@ def fill_ellipse(
     y, x = np.mgrid[y0:y1, x0:x1]
     inside = ((x - cx) / rx) ** 2 + ((y - cy) / ry) ** 2 <= 1.0
     frame[y0:y1, x0:x1][inside] = colour
+
+
+@dataclass(frozen=True)
+class Handheld:
+    """A phone held by hand over a kitchen counter: how far the picture shakes and drifts.
+
+    `tremor` is the shake in pixels (a hand's 4–9 Hz tremor, several pixels from frame to
+    frame at its largest); `walk` the slow drift of a hand walking or turning, in pixels
+    over a second or two."""
+
+    tremor: float = 0.0
+    walk: float = 0.0
+    seed: int = 3
+
+    def offsets(self, count: int, fps: float) -> np.ndarray:
+        """(count, 2) integer (dx, dy) of the camera at each frame."""
+        rng = np.random.default_rng(self.seed)
+        t = np.arange(count) / fps
+        moves = np.zeros((count, 2))
+        for axis in range(2):
+            for hertz in (4.3, 6.1, 8.7):
+                phase = rng.uniform(0, 2 * np.pi)
+                moves[:, axis] += self.tremor / 2 * np.sin(2 * np.pi * hertz * t + phase)
+            moves[:, axis] += self.walk * np.sin(2 * np.pi * 0.35 * t + rng.uniform(0, 6))
+        return np.round(moves).astype(int)
+
+
+def kitchen_ground(width: int, height: int, seed: int = 5) -> np.ndarray:
+    """A camera-like still scene (height, width, 3): soft light falling off, tiles with
+    grout lines, cupboard edges, a speckled counter; not independent random pixels."""
+    rng = np.random.default_rng(seed)
+    y, x = np.mgrid[:height, :width] / max(width, height)
+    light = 150 + 50 * np.cos(3 * x + 1.0) * np.cos(2 * y)
+    scene = np.repeat(light[:, :, None], 3, axis=2) * np.array([1.0, 0.95, 0.85])
+    tile = max(8, width // 24)
+    grout = (np.mgrid[:height, :width] % tile == 0).any(axis=0)
+    scene[: height // 2][grout[: height // 2]] *= 0.7
+    for _ in range(6):
+        left, top = rng.integers(0, width - tile * 3), rng.integers(0, height // 2)
+        scene[top : top + tile * 2, left : left + tile * 3] *= rng.uniform(0.6, 0.9)
+    counter = scene[height // 2 :]
+    speckle = rng.normal(0, 14, counter.shape[:2])
+    blurred = (speckle + np.roll(speckle, 1, 0) + np.roll(speckle, 1, 1)) / 3
+    counter += blurred[:, :, None]
+    return np.clip(scene, 0, 255).astype(np.uint8)
+
+
+def handheld_clip(
+    path: Path,
+    *,
+    size: tuple[int, int] = (640, 360),
+    seconds: float = 4.0,
+    fps: float = 30,
+    centre: float = 0.85,
+    travel: float = 0.0,
+    hand: Handheld = Handheld(),
+    mishap_at: float = 2.0,
+    colour: tuple[int, int, int] = (230, 20, 20),
+) -> Path:
+    """Landscape footage of a kitchen mishap filmed by `hand`: a bowl (a disc of `colour`)
+    at `centre` of the width bobs from 1 s (someone stirring), tips over at `mishap_at`
+    and falls; `travel` moves it across that share of the width over the clip. The bowl is
+    part of the scene, so it shakes with everything else, and every frame has sensor grain."""
+    width, height = size
+    margin = int(1.5 * hand.tremor + hand.walk) + 2
+    ground = kitchen_ground(width + 2 * margin, height + 2 * margin)
+    count = round(seconds * fps)
+    moves = hand.offsets(count, fps)
+    grain = np.random.default_rng(11)
+    radius = height / 10
+
+    def frames() -> Iterator[np.ndarray]:
+        for index in range(count):
+            t = index / fps
+            scene = ground.copy()
+            cx = margin + (centre + travel * (t / seconds - 0.5)) * width
+            cy = margin + height * 0.6
+            if t >= 1.0:
+                cx += 0.02 * width * np.sin(3 * np.pi * t)
+            if t >= mishap_at:
+                fall = min(t - mishap_at, 0.6)
+                cy += 2.2 * radius * fall / 0.6
+                cx += 0.5 * radius * fall / 0.6
+            fill_ellipse(scene, cx, cy, radius, radius * 0.8, colour)
+            dx, dy = moves[index]
+            frame = scene[margin + dy : margin + dy + height, margin + dx : margin + dx + width]
+            noisy = frame + grain.normal(0, 4, frame.shape)
+            yield np.clip(noisy, 0, 255).astype(np.uint8)
+
+    return encode_frames(path, frames(), fps)

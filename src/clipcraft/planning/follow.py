@@ -21,6 +21,9 @@ QUIET = 0.0007
 """…and at least this much (mean change per pixel, 0–1, in one place): below it nothing
 really moves. A hand's shake left over after the shake removal measured about 0.0004, a
 pancake a tenth of the picture wide about 0.0025."""
+MAIN_SHARE = 0.5
+"""A column (or row) is part of the action's main peak when it moves at least this share of
+the step's busiest."""
 DEADZONE = 0.2
 """The action may wander this share of the window's width either side of its middle before
 the window moves: a hand's shake is not followed."""
@@ -56,8 +59,11 @@ def active(track: ActionTrack) -> np.ndarray:
 
 
 def centres(profiles: np.ndarray) -> np.ndarray:
-    """Each step's centre of motion along one axis, as a share of the picture (0–1)."""
+    """Each step's centre of motion along one axis, as a share of the picture (0–1): the
+    centre of its main peak (what stands at least MAIN_SHARE of the step's highest), so that
+    what a shaking camera leaves everywhere does not pull the centre towards the middle."""
     standing = peaks(profiles)
+    standing = np.where(standing >= MAIN_SHARE * standing.max(axis=1, keepdims=True), standing, 0)
     cells = profiles.shape[1]
     mass = standing.sum(axis=1)
     where = (standing * (np.arange(cells) + 0.5)).sum(axis=1) / np.maximum(mass, 1e-12)
