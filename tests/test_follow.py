@@ -13,6 +13,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from clipcraft.finding.moment import read_frames
+from clipcraft.finding.shake import residual_shake
+from clipcraft.media.probe import probe
 from clipcraft.media.synthetic import Handheld, encode_frames, handheld_clip, turned
 from clipcraft.planning.follow import (
     MAX_SPEED,
@@ -154,7 +157,6 @@ def test_a_portrait_clip_is_unaffected(tmp_path: Path) -> None:
 
 
 HANDHELD = {
-    "tremor 3 px, right": (Handheld(tremor=3), 0.85, 0.0),
     "tremor 8 px, left": (Handheld(tremor=8), 0.15, 0.0),
     "walking hand, right": (Handheld(tremor=4, walk=40), 0.85, 0.0),
     "tremor 8 px, moving": (Handheld(tremor=8), 0.5, 0.6),
@@ -181,3 +183,35 @@ def test_follow_holds_the_mishap_through_a_shaking_hand(tmp_path: Path, case: st
     xs = np.array([key["x"] for key in plan["segments"][0]["reframe"]["path"]])
     assert np.abs(np.diff(xs)).max() <= MAX_SPEED * 640 / RATE + 1, "a glide, never a jump"
     assert np.abs(np.diff(xs, 2)).max() <= 4, "no jitter: the camera's shake is not followed"
+
+
+def shake_of(path: Path) -> float:
+    """The output's frame-to-frame global motion that is not a smooth pan, in its pixels."""
+    media = probe(path)
+    return residual_shake(read_frames(media, 0, media.duration, 30, 128), media.width / 128)
+
+
+@pytest.mark.media
+def test_stabilize_steadies_a_shaky_clip_and_leaves_a_steady_one(tmp_path: Path) -> None:
+    """--stabilize cuts a handheld clip's shake by more than 60%, shows no border, keeps the
+    mishap with --fit follow, and leaves a tripod clip's render exactly as it was."""
+    shaky = handheld_clip(tmp_path / "shaky.mp4", centre=0.85, hand=Handheld(tremor=8), seconds=3)
+    args = ("--at", 2, "--duration", 3, "--preview")
+    plain, steadied = tmp_path / "plain.mp4", tmp_path / "steadied.mp4"
+    assert clipcraft("make", shaky, *args, "--fit", "crop", "-o", plain).exit_code == 0
+    result = clipcraft("make", shaky, *args, "--fit", "crop", "--stabilize", "-o", steadied)
+    assert result.exit_code == 0, result.output
+    assert shake_of(steadied) <= 0.4 * shake_of(plain)
+    for at in (0.1, 1.5, 2.9):
+        frame = read_frame(steadied, at).astype(int)
+        assert min(frame[:, :4].mean(), frame[:, -4:].mean(), frame[:4].mean()) > 60, "no border"
+    followed = tmp_path / "followed.mp4"
+    both = ("--fit", "follow", "--stabilize", "-o", followed)
+    assert clipcraft("make", shaky, *args, *both).exit_code == 0
+    plan = plan_of(shaky, *args, "--fit", "follow", "--stabilize")
+    assert min(plan["segments"][0]["reframe"]["steady"]["margin"]) > 0
+    moment = plan["moment"]
+    red = (np.abs(read_frame(followed, moment + 0.05) - np.array(RED)).sum(axis=2) < 90).mean()
+    assert red >= 0.8 * np.pi * 36 * 28.8 / (202 * 360), "the bowl is whole in the window"
+    tripod = handheld_clip(tmp_path / "tripod.mp4", centre=0.85, seconds=3.0)
+    assert plan_of(tripod, *args, "--stabilize") == plan_of(tripod, *args), "left as it is"

@@ -19,8 +19,8 @@ from pathlib import Path
 from clipcraft.captions.subtitles import read_subtitles
 from clipcraft.captions.text import font_path
 from clipcraft.errors import UsageError
-from clipcraft.finding.action import action_track
 from clipcraft.finding.beats import Beats, read_beats
+from clipcraft.finding.measure import measure
 from clipcraft.finding.moment import find_moment
 from clipcraft.media.outputs import check_output, cover_path, default_output
 from clipcraft.media.probe import probe
@@ -58,11 +58,18 @@ def prepare(recipe: Recipe, source: Path, output: Path | None, force: bool) -> P
         cover=cover_at, music=music, beats=_beats(recipe, music, after is not None),
     )  # fmt: skip
     plan = build_plan(recipe, read, target)
-    if not plan.unmeasured:
+    if not plan.unmeasured and not plan.unsteadied:
         return plan
     probed = {info.path: info for info in (media, after) if info is not None}
-    tracks = {span: action_track(probed[span[0]], span[1], span[2]) for span in plan.unmeasured}
-    return build_plan(recipe, replace(read, tracks=tracks), target)
+    tracks, paths = {}, {}
+    for span in dict.fromkeys((*plan.unmeasured, *plan.unsteadied)):
+        action, camera = span in plan.unmeasured, span in plan.unsteadied
+        measured = measure(probed[span[0]], span[1], span[2], action=action, camera=camera)
+        if measured.track is not None:
+            tracks[span] = measured.track
+        if measured.path is not None:
+            paths[span] = measured.path
+    return build_plan(recipe, replace(read, tracks=tracks, paths=paths), target)
 
 
 def _beats(recipe: Recipe, music: Sound | None, has_after: bool) -> Beats | None:

@@ -67,6 +67,12 @@ def describe(plan: Plan) -> str:
                 f"corner {axis} {min(values)}–{max(values)} px over {len(reframe.path)} keyframes"
             )
             lines.append(f"{'follow':<8}{segment.role:<19}{moves}")
+        if reframe.steady is not None and not segment.still:
+            mx, my = reframe.steady.margin
+            lines.append(
+                f"{'steady':<8}{segment.role:<19}the shake taken out: a window {mx} px in from "
+                f"each side, {my} px from top and bottom, moving with it"
+            )
         if reframe.why and not segment.still:
             lines.append(f"{'fit':<8}{segment.role:<19}{reframe.why}")
     for effect in plan.sound.effects:

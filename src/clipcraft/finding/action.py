@@ -41,13 +41,17 @@ def peaks(profiles: np.ndarray) -> np.ndarray:
     return np.clip(profiles - np.median(profiles, axis=1, keepdims=True), 0.0, None)
 
 
-def action_track(media: MediaInfo, start: float, end: float) -> ActionTrack:
-    """Local motion of `media` from `start` to `end` seconds, per column and per row.
+def action_track(
+    media: MediaInfo, start: float, end: float, frames: np.ndarray | None = None
+) -> ActionTrack:
+    """Local motion of `media` from `start` to `end` seconds, per column and per row; from
+    `frames` (small grey frames at MOTION_FPS from `start`) when they were read already.
 
     Each step's change above its own median (the sensor's noise, a light changing everywhere)
     is what counts; the strip that the shake removal crops off each side counts as still.
     """
-    frames = read_frames(media, start, max(end - start, 1 / MOTION_FPS))
+    if frames is None:
+        frames = read_frames(media, start, max(end - start, 1 / MOTION_FPS))
     height, width = frames.shape[1:] if frames.ndim == 3 else (1, 1)
     if len(frames) < 2:
         return ActionTrack(start, MOTION_FPS, np.zeros((0, width)), np.zeros((0, height)))

@@ -175,19 +175,26 @@ def sound_onsets(samples: np.ndarray) -> Onsets:
     return Onsets(score, np.maximum(rise_whole, rise_high), rise_high)
 
 
-def read_frames(media: MediaInfo, start: float, length: float) -> np.ndarray:
-    """Small grey frames at MOTION_FPS over a window, as (n, height, width) floats."""
-    height = max(GRID, round(MOTION_WIDTH * media.height / media.width / GRID) * GRID)
+def read_frames(
+    media: MediaInfo,
+    start: float,
+    length: float,
+    fps: float = MOTION_FPS,
+    width: int = MOTION_WIDTH,
+) -> np.ndarray:
+    """Small grey frames at `fps` over a window, `width` pixels wide (the height a multiple of
+    GRID, upright as displayed), as (n, height, width) floats."""
+    height = max(GRID, round(width * media.height / media.width / GRID) * GRID)
     command = ffmpeg_command(
         # the picture only has to show what moved: skip the deblocking, take decoder shortcuts
         "-loglevel", "error", *PREVIEW_DECODING,
         "-ss", f"{start:.3f}", "-t", f"{length:.3f}", "-i", media.path,
-        "-map", "0:v:0", "-vf", f"fps={MOTION_FPS},scale={MOTION_WIDTH}:{height},format=gray",
+        "-map", "0:v:0", "-vf", f"fps={fps:g},scale={width}:{height},format=gray",
         "-f", "rawvideo", "pipe:1",
     )  # fmt: skip
     frames = np.frombuffer(run_ffmpeg(command, f"reading the picture of {media.path}"), np.uint8)
-    count = len(frames) // (height * MOTION_WIDTH)
-    return frames[: count * height * MOTION_WIDTH].reshape(count, height, MOTION_WIDTH) / 255.0
+    count = len(frames) // (height * width)
+    return frames[: count * height * width].reshape(count, height, width) / 255.0
 
 
 def local_motion(frames: np.ndarray) -> np.ndarray:

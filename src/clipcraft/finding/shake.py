@@ -12,6 +12,8 @@ falling through the middle of the picture is not taken for the camera moving.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 MAX_SHIFT = 6
@@ -124,3 +126,43 @@ def steady(frames: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     moved = shifted(earlier, moves) if moves.any() else earlier  # a tripod's frames as they are
     inner = (slice(None), slice(MAX_SHIFT, height - MAX_SHIFT), slice(MAX_SHIFT, width - MAX_SHIFT))
     return moved[inner], later[inner]
+
+
+@dataclass(frozen=True)
+class CameraPath:
+    """Where the camera's picture has moved to at each frame of a window, in pixels of the
+    picture as displayed, from (0, 0) at `start`: the content drifts by `xs[i]`, `ys[i]`."""
+
+    start: float
+    rate: float
+    xs: np.ndarray
+    ys: np.ndarray
+
+    def time(self, index: int) -> float:
+        return self.start + index / self.rate
+
+
+def camera_path(frames: np.ndarray, start: float, rate: float, scale: float) -> CameraPath:
+    """The camera's path over small grey `frames` read at `rate` from `start`, in pixels of a
+    picture `scale` times as wide."""
+    if len(frames) < 2:
+        return CameraPath(start, rate, np.zeros(len(frames)), np.zeros(len(frames)))
+    moves = global_motion(frames) * scale
+    drift = np.concatenate([np.zeros((1, 2)), np.cumsum(moves, axis=0)])
+    return CameraPath(start, rate, drift[:, 0], drift[:, 1])
+
+
+def residual_shake(frames: np.ndarray, scale: float) -> float:
+    """How much a picture still shakes: the mean size of its frame-to-frame move that is not
+    part of a smooth pan (the move less its own running mean over a third of a second), in
+    pixels of a picture `scale` times as wide as `frames`."""
+    if len(frames) < 3:
+        return 0.0
+    moves = global_motion(frames) * scale
+    width = min(len(moves), 9) | 1
+    kernel = np.ones(width) / width
+    smooth = np.stack(
+        [np.convolve(np.pad(m, width // 2, mode="edge"), kernel, "valid") for m in moves.T],
+        axis=1,
+    )
+    return float(np.linalg.norm(moves - smooth, axis=1).mean())

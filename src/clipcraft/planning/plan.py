@@ -144,6 +144,8 @@ class Plan:
     unmeasured: tuple[Span, ...] = ()
     """Windows whose action the reframe would follow but that were not measured: make.prepare
     measures them and plans again (planning reads no file)."""
+    unsteadied: tuple[Span, ...] = ()
+    """Windows a steadied picture needs the camera's path of, not yet measured (as above)."""
 
     @property
     def total_frames(self) -> int:

@@ -16,6 +16,7 @@ from clipcraft.errors import UsageError
 from clipcraft.finding.action import ActionTrack
 from clipcraft.finding.beats import Beats
 from clipcraft.finding.moment import Moment
+from clipcraft.finding.shake import CameraPath
 from clipcraft.media.probe import MediaInfo, round_even
 from clipcraft.planning.caption import OUTRO_SECONDS, plan_captions, safe_zone
 from clipcraft.planning.follow import follow_path, is_clear
@@ -42,6 +43,7 @@ from clipcraft.planning.sequence import (
     transition_frames,
 )
 from clipcraft.planning.sound import place_effects
+from clipcraft.planning.stabilize import plan_steadying, steadied_size
 from clipcraft.planning.trim import LEAD_IN, place_window
 from clipcraft.settings.platforms import PLATFORMS
 from clipcraft.settings.recipe import Fit, Recipe, TrimSettings
@@ -84,6 +86,8 @@ class Inputs:
     cover: str | None = None
     tracks: Mapping[Span, ActionTrack] = field(default_factory=dict)
     """Where the action is in each window a follow reframe asked for (see Plan.unmeasured)."""
+    paths: Mapping[Span, CameraPath] = field(default_factory=dict)
+    """How the camera moved in each window a steadied picture asked for (Plan.unsteadied)."""
     music: Sound | None = None
     beats: Beats | None = None
     """The music's beats, read when the cut to an after may move onto one."""
@@ -99,20 +103,29 @@ class Frame:
 
 @dataclass
 class Fitting:
-    """Reframes footage for one plan: following the action where it was measured, and noting
-    the windows where it would follow but was not."""
+    """Reframes footage for one plan: following the action and steadying the picture where
+    they were measured, and noting the windows where they would be but were not."""
 
     tracks: Mapping[Span, ActionTrack]
+    paths: Mapping[Span, CameraPath] = field(default_factory=dict)
+    stabilize: bool = False
     unmeasured: list[Span] = field(default_factory=list)
+    unsteadied: list[Span] = field(default_factory=list)
 
     def footage(
         self, media: MediaInfo, size: tuple[int, int], fit: Fit, span: Span, moment: float
     ) -> Reframe:
         """`fit` for a window of `media` (`follow` centred on the action at `moment`); `auto`
         follows footage much wider than the frame when its action is in one place, else fits
-        it over its blur."""
+        it over its blur. A steadied picture is the source less its margin."""
         plain = "crop" if fit == "follow" else fit
-        base = choose_reframe((media.width, media.height), size, plain, stored_as(media))
+        steadying = None
+        if self.stabilize and span in self.paths:
+            steadying = plan_steadying(self.paths[span], (media.width, media.height))
+        elif self.stabilize:
+            self.unsteadied.append(span)
+        shown = steadied_size((media.width, media.height), steadying)
+        base = replace(choose_reframe(shown, size, plain, stored_as(media)), steady=steadying)
         if fit not in ("auto", "follow") or (fit == "auto" and not _much_wider(base)):
             return base
         box = base.crop_box()[:2]
@@ -120,10 +133,10 @@ class Fitting:
         if track is None:
             self.unmeasured.append(span)
             return replace(base, mode="follow") if fit == "follow" else base
-        window = (box[0] / media.width, box[1] / media.height)
+        window = (box[0] / shown[0], box[1] / shown[1])
         if fit == "auto" and not is_clear(track, window, moment):
             return replace(base, why="blur: the action is not in one place")
-        path = follow_path(track, (media.width, media.height), box, moment)
+        path = follow_path(track, shown, box, moment)
         why = "follow: the action stays in one window" if fit == "auto" else ""
         return replace(base, mode="follow", path=path, why=why)
 
@@ -180,7 +193,7 @@ def build_plan(recipe: Recipe, inputs: Inputs, output: Path) -> Plan:
         budget = cut.budget
     full = Frame((fmt.width, fmt.height), "full")
     before = Frame((fmt.width, fmt.height // 2), "top") if split else full
-    fitting = Fitting(inputs.tracks)
+    fitting = Fitting(inputs.tracks, inputs.paths, recipe.output.stabilize)
     segments, moment = _before_part(
         media, trim, budget, before, (recipe.output.fit, fitting), warnings
     )
@@ -229,6 +242,7 @@ def build_plan(recipe: Recipe, inputs: Inputs, output: Path) -> Plan:
         transitions=tuple(transitions),
         warnings=tuple(warnings),
         unmeasured=tuple(fitting.unmeasured),
+        unsteadied=tuple(fitting.unsteadied),
     )
 
 
@@ -431,7 +445,8 @@ def _resized(reframe: Reframe, target: tuple[int, int]) -> Reframe:
     """The same reframe for a `target` of (nearly) the same shape."""
     if reframe.mode == "follow":
         return replace(reframe, target=target)
-    return choose_reframe(reframe.source, target, reframe.mode, reframe.stored)
+    resized = choose_reframe(reframe.source, target, reframe.mode, reframe.stored)
+    return replace(resized, steady=reframe.steady)
 
 
 def _photo(media: MediaInfo, role: Role, first: int, count: int, where: Frame, fit: Fit) -> Segment:
@@ -483,7 +498,10 @@ def _outro(last: Segment, frames: int, size: tuple[int, int]) -> Segment:
     reframe = (
         replace(last.reframe, target=size)
         if last.reframe.mode == "follow"
-        else choose_reframe(last.reframe.source, size, "auto", last.reframe.stored)
+        else replace(
+            choose_reframe(last.reframe.source, size, "auto", last.reframe.stored),
+            steady=last.reframe.steady,
+        )
     )
     # the footage's sound (its reaction, usually) carries on under the card
     return replace(

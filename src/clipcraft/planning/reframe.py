@@ -20,6 +20,7 @@ from typing import Literal
 
 from clipcraft.media.probe import round_even
 from clipcraft.planning.follow import CropKey
+from clipcraft.planning.stabilize import Steadying
 from clipcraft.settings.recipe import Fit
 
 CROP_KEEPS_AT_LEAST = 0.7
@@ -56,6 +57,9 @@ class Reframe:
     stored: Stored = AS_DISPLAYED
     path: tuple[CropKey, ...] = ()
     """For `follow`: where the crop box's corner is over time on the source (as displayed)."""
+    steady: Steadying | None = None
+    """For a steadied picture: `source` is the picture less this margin on each side, a
+    window that moves with the camera's shake (planning/stabilize.py)."""
     why: str = ""
     """Why `auto` chose this mode, for `--dry-run`."""
 
@@ -104,8 +108,16 @@ def reframe_filter(
     sideways = reframe.as_stored()
     (source_w, source_h), (fit_w, fit_h) = sideways.source, sideways.target
     steps = []
+    whole = _whole_picture(reframe)
     if not reframe.stored.square_pixels:
-        steps.append(f"scale={source_w}:{source_h}:flags={scaler},setsar=1")
+        scaled = whole if reframe.stored.turn % 180 == 0 else whole[::-1]
+        steps.append(f"scale={scaled[0]}:{scaled[1]}:flags={scaler},setsar=1")
+    if reframe.steady is not None:
+        margin, keys = reframe.steady.margin, reframe.steady.keys
+        across = _along(clock, [(key.time, margin[0] + key.dx) for key in keys])
+        down = _along(clock, [(key.time, margin[1] + key.dy) for key in keys])
+        at_x, at_y = _to_stored(across, down, whole, reframe.source, reframe.stored.turn)
+        steps.append(f"crop={source_w}:{source_h}:x='{at_x}':y='{at_y}'")
     if reframe.mode == "crop":
         cw, ch, x, y = sideways.crop_box()
         steps.append(f"crop={cw}:{ch}:{x}:{y},scale={fit_w}:{fit_h}:flags={scaler}")
@@ -139,16 +151,30 @@ def reframe_filter(
     )
 
 
-def _stored_corner(reframe: Reframe, clock: tuple[float, float]) -> tuple[str, str]:
-    """ffmpeg expressions of `t` for the follow box's corner on the picture as stored.
+def _whole_picture(reframe: Reframe) -> tuple[int, int]:
+    """The source's whole picture as displayed (a steadied one shows it less its margin)."""
+    if reframe.steady is None:
+        return reframe.source
+    (width, height), (mx, my) = reframe.source, reframe.steady.margin
+    return width + 2 * mx, height + 2 * my
 
-    The path is on the picture as displayed; a stored picture turned by a quarter has its
-    axes swapped and one of them reversed (the inverse of the turn that makes it upright)."""
-    (width, height), (box_w, box_h, centre_x, centre_y) = reframe.source, reframe.crop_box()
+
+def _stored_corner(reframe: Reframe, clock: tuple[float, float]) -> tuple[str, str]:
+    """ffmpeg expressions of `t` for the follow box's corner on the picture as stored."""
+    box_w, box_h, centre_x, centre_y = reframe.crop_box()
     path = reframe.path or (CropKey(clock[0], centre_x, centre_y),)
     x = _along(clock, [(key.time, key.x) for key in path])
     y = _along(clock, [(key.time, key.y) for key in path])
-    turn = reframe.stored.turn
+    return _to_stored(x, y, reframe.source, (box_w, box_h), reframe.stored.turn)
+
+
+def _to_stored(
+    x: str, y: str, picture: tuple[int, int], box: tuple[int, int], turn: int
+) -> tuple[str, str]:
+    """A box's corner expressions on a picture as displayed → on the picture as stored: a
+    quarter turn swaps the axes and reverses one (the inverse of the turn that makes it
+    upright)."""
+    (width, height), (box_w, box_h) = picture, box
     if turn == 90:
         return y, f"{width - box_w}-({x})"
     if turn == 180:

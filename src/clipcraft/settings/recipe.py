@@ -32,6 +32,8 @@ class OutputSettings:
     fit: Fit
     quality: Quality
     preview: bool
+    stabilize: bool
+    """Steady a handheld picture (a window that moves with the shake, a margin cropped)."""
     cover: str | None
     """Also write a cover JPEG: a path, or "" for the clip's own name with .jpg."""
 

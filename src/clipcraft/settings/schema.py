@@ -127,6 +127,15 @@ SETTINGS = _table(
         help="Fast 540x960 draft render for checking (never counts as a series episode).",
     ),
     Setting(
+        key="output.stabilize",
+        field="output.stabilize",
+        kind=Flag(),
+        default=False,
+        flag="--stabilize/--no-stabilize",
+        help="Steady handheld footage: the shake taken out, the picture cropped by what it "
+        "needs (at most 6% a side); a steady clip is left as it is.",
+    ),
+    Setting(
         key="output.cover",
         field="output.cover",
         kind=Text(),

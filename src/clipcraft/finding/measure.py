@@ -1,0 +1,36 @@
+"""What a plan needs measured in a window of footage: where the action is (for a follow
+crop) and how the camera moved (for a steadied picture).
+
+The camera's path needs every frame, a little larger; the action a tenth of a second's
+steps, smaller. Making the action's frames from the path's (every third one, halved) saves a
+decode but aliases the texture (the decoder's own scaling filters it better), which a
+shaking camera turns into motion everywhere; so each is read on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from clipcraft.finding.action import ActionTrack, action_track
+from clipcraft.finding.moment import MOTION_WIDTH, read_frames
+from clipcraft.finding.shake import CameraPath, camera_path
+from clipcraft.media.probe import MediaInfo
+
+PATH_FPS = 30
+PATH_WIDTH = 2 * MOTION_WIDTH
+"""Twice the action's frames: the camera's move to a twentieth of a pixel of them."""
+
+
+@dataclass(frozen=True)
+class Measured:
+    track: ActionTrack | None
+    path: CameraPath | None
+
+
+def measure(media: MediaInfo, start: float, end: float, *, action: bool, camera: bool) -> Measured:
+    """The action track and/or the camera's path over `start`–`end` of `media`."""
+    path = None
+    if camera:
+        frames = read_frames(media, start, max(end - start, 1 / PATH_FPS), PATH_FPS, PATH_WIDTH)
+        path = camera_path(frames, start, PATH_FPS, media.width / PATH_WIDTH)
+    return Measured(action_track(media, start, end) if action else None, path)
