@@ -1,6 +1,9 @@
 import pytest
 
+from clipcraft.media.ffmpeg import ffmpeg_command, run_ffmpeg
+from clipcraft.planning.follow import CropKey
 from clipcraft.planning.reframe import Reframe, Stored, choose_reframe, reframe_filter
+from clipcraft.planning.stabilize import Steadying, SteadyKey
 
 PORTRAIT = (1080, 1920)
 
@@ -88,3 +91,21 @@ def test_a_quarter_turn_crops_the_same_picture_as_stored(turn: int) -> None:
     width, height, x, y = upright.crop_box()
     sideways = upright.as_stored().crop_box()
     assert sideways == (height, width, y, x), "the centred box, transposed"
+
+
+@pytest.mark.media
+def test_a_long_steadied_follow_path_is_a_filter_ffmpeg_takes() -> None:
+    """Ten seconds of a window moving every frame (300 keys on each axis, steadied and
+    following): ffmpeg configures the graph and crops every frame (a flat sum of more than
+    about 90 terms it refuses)."""
+    keys = tuple(SteadyKey(i / 30, (i * 7) % 9 - 4, (i * 5) % 7 - 3) for i in range(300))
+    path = tuple(CropKey(i / 30, 100 + (i % 50), 4) for i in range(300))
+    reframe = Reframe("follow", (632, 352), (180, 320), path=path, steady=Steadying((4, 4), keys))
+    graph = reframe_filter(reframe)
+    run_ffmpeg(
+        ffmpeg_command(
+            "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=s=640x360:r=30:d=10",
+            "-vf", graph, "-f", "null", "-",
+        ),
+        "cropping along a long path",
+    )  # fmt: skip

@@ -84,8 +84,9 @@ def _misfit(moved: np.ndarray, target: np.ndarray) -> np.ndarray:
     return np.sqrt(np.abs(target - moved)).mean(axis=(1, 2))
 
 
-def global_motion(frames: np.ndarray) -> np.ndarray:
-    """(steps, 2) sub-pixel (dx, dy) that moves each frame of (n, height, width) onto the next."""
+def global_motion(frames: np.ndarray, still: float = STILL) -> np.ndarray:
+    """(steps, 2) sub-pixel (dx, dy) that moves each frame of (n, height, width) onto the next;
+    a move under `still` pixels is taken as none."""
     frames = frames.astype(np.float32, copy=False)  # single precision: half the FFT time
     earlier, later = frames[:-1], frames[1:]
     _, height, width = earlier.shape
@@ -113,7 +114,7 @@ def global_motion(frames: np.ndarray) -> np.ndarray:
         step_y = np.where(usable, -(xx * by - xy * bx) / safe, 0.0)
         moves = np.clip(moves + np.clip(np.stack([step_x, step_y], axis=1), -1, 1),
                         -MAX_SHIFT, MAX_SHIFT)  # fmt: skip
-    return np.where(np.abs(moves) < STILL, 0.0, moves)
+    return np.where(np.abs(moves) < still, 0.0, moves)
 
 
 def steady(frames: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -147,7 +148,7 @@ def camera_path(frames: np.ndarray, start: float, rate: float, scale: float) -> 
     picture `scale` times as wide."""
     if len(frames) < 2:
         return CameraPath(start, rate, np.zeros(len(frames)), np.zeros(len(frames)))
-    moves = global_motion(frames) * scale
+    moves = global_motion(frames, still=0.0) * scale  # small moves add up over a window
     drift = np.concatenate([np.zeros((1, 2)), np.cumsum(moves, axis=0)])
     return CameraPath(start, rate, drift[:, 0], drift[:, 1])
 

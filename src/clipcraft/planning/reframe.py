@@ -194,4 +194,16 @@ def _along(clock: tuple[float, float], keys: list[tuple[float, int]]) -> str:
             continue
         first, last = (was - start) / speed, (now - start) / speed
         terms.append(f"{after - before}*clip((t-{first:.4f})/{last - first:.4f},0,1)")
+    return _summed(terms)
+
+
+TERMS_AT_ONE_LEVEL = 40
+"""ffmpeg's expression parser refuses a sum of more than about 90 terms (a crop filter then
+fails to configure): a long path's terms are summed in nested groups of this many."""
+
+
+def _summed(terms: list[str]) -> str:
+    while len(terms) > TERMS_AT_ONE_LEVEL:
+        chunks = range(0, len(terms), TERMS_AT_ONE_LEVEL)
+        terms = ["(" + "+".join(terms[i : i + TERMS_AT_ONE_LEVEL]) + ")" for i in chunks]
     return "+".join(terms)
