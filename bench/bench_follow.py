@@ -11,12 +11,10 @@ Rounds alternate the two so that a noisy machine slows both alike.
 from __future__ import annotations
 
 import argparse
-import resource
-import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
+
+from ab import compare
 
 from clipcraft.media.synthetic import GRAIN, ffmpeg, pattern_input
 
@@ -32,18 +30,10 @@ def make_source(path: Path) -> Path:
     return path
 
 
-def render(source: Path, fit: str) -> tuple[float, float]:
-    """(wall seconds, CPU seconds of the command and every process it started)."""
+def command(source: Path, fit: str) -> list[str]:
     out = WORK / f"follow-bench-{fit}.mp4"
-    command = [sys.executable, "-m", "clipcraft", "make", str(source), "--at", "6",
-               "--fit", fit, "-o", str(out), "--force", "-q"]  # fmt: skip
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    subprocess.run(command, check=True)
-    wall = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-    return wall, cpu
+    return [sys.executable, "-m", "clipcraft", "make", str(source), "--at", "6",
+            "--fit", fit, "-o", str(out), "--force", "-q"]  # fmt: skip
 
 
 def main() -> None:
@@ -52,16 +42,7 @@ def main() -> None:
     rounds = parser.parse_args().rounds
     WORK.mkdir(exist_ok=True)
     source = make_source(WORK / "landscape-12s-1920x1080.mp4")
-    runs: dict[str, list[tuple[float, float]]] = {"crop": [], "follow": []}
-    for _ in range(rounds):
-        for fit in runs:
-            runs[fit].append(render(source, fit))
-    wall = {fit: statistics.median(w for w, _ in runs[fit]) for fit in runs}
-    cpu = {fit: statistics.median(c for _, c in runs[fit]) for fit in runs}
-    for fit in runs:
-        print(f"{fit:<7}{wall[fit]:6.2f} s wall, {cpu[fit]:6.2f} CPU-s  (median of {rounds})")
-    print(f"follow / crop: {wall['follow'] / wall['crop']:.3f} wall, "
-          f"{cpu['follow'] / cpu['crop']:.3f} CPU")  # fmt: skip
+    compare({fit: command(source, fit) for fit in ("crop", "follow")}, rounds)
 
 
 if __name__ == "__main__":

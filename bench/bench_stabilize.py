@@ -13,12 +13,10 @@ in output pixels) of both outputs. Rounds alternate the two, so a noisy machine 
 from __future__ import annotations
 
 import argparse
-import resource
-import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
+
+from ab import compare
 
 from clipcraft.finding.moment import read_frames
 from clipcraft.finding.shake import residual_shake
@@ -29,17 +27,10 @@ WORK = Path(__file__).with_name("out")
 MODES = {"plain": (), "stabilize": ("--stabilize",)}
 
 
-def render(source: Path, mode: str) -> tuple[float, float]:
-    """(wall seconds, CPU seconds of the command and every process it started)."""
+def command(source: Path, mode: str) -> list[str]:
     out = WORK / f"stabilize-bench-{mode}.mp4"
-    command = [sys.executable, "-m", "clipcraft", "make", str(source), "--at", "5",
-               "--fit", "crop", *MODES[mode], "-o", str(out), "--force", "-q"]  # fmt: skip
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    subprocess.run(command, check=True)
-    wall = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return [sys.executable, "-m", "clipcraft", "make", str(source), "--at", "5",
+            "--fit", "crop", *MODES[mode], "-o", str(out), "--force", "-q"]  # fmt: skip
 
 
 def shake(path: Path) -> float:
@@ -56,16 +47,7 @@ def main() -> None:
     if not source.exists():
         handheld_clip(source, size=(1080, 1920), seconds=10, centre=0.5, mishap_at=5,
                       hand=Handheld(tremor=8, walk=20))  # fmt: skip
-    runs: dict[str, list[tuple[float, float]]] = {mode: [] for mode in MODES}
-    for _ in range(rounds):
-        for mode in MODES:
-            runs[mode].append(render(source, mode))
-    wall = {mode: statistics.median(w for w, _ in runs[mode]) for mode in MODES}
-    cpu = {mode: statistics.median(c for _, c in runs[mode]) for mode in MODES}
-    for mode in MODES:
-        print(f"{mode:<10}{wall[mode]:6.2f} s wall, {cpu[mode]:6.2f} CPU-s  (median of {rounds})")
-    print(f"stabilize / plain: {wall['stabilize'] / wall['plain']:.3f} wall, "
-          f"{cpu['stabilize'] / cpu['plain']:.3f} CPU")  # fmt: skip
+    compare({mode: command(source, mode) for mode in MODES}, rounds)
     before, after = (shake(WORK / f"stabilize-bench-{mode}.mp4") for mode in MODES)
     print(f"residual shake: {before:.2f} px plain, {after:.2f} px steadied "
           f"({100 * (1 - after / before):.0f}% less)")  # fmt: skip
