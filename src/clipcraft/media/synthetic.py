@@ -249,25 +249,25 @@ def handheld_clip(
     ground = kitchen_ground(width + 2 * margin, height + 2 * margin)
     count = round(seconds * fps)
     moves = hand.offsets(count, fps)
-    grain = np.random.default_rng(11)
+    rng = np.random.default_rng(11)
+    grains = [rng.normal(0, 4, (height, width, 3)).round().astype(np.int16) for _ in range(7)]
     radius = height / 10
 
     def frames() -> Iterator[np.ndarray]:
         for index in range(count):
             t = index / fps
-            scene = ground.copy()
-            cx = margin + (centre + travel * (t / seconds - 0.5)) * width
-            cy = margin + height * 0.6
+            dx, dy = moves[index]
+            view = ground[margin + dy : margin + dy + height, margin + dx : margin + dx + width]
+            frame = view.astype(np.int16) + grains[index % len(grains)]  # grain every frame
+            cx = (centre + travel * (t / seconds - 0.5)) * width - dx
+            cy = height * 0.6 - dy
             if t >= 1.0:
                 cx += 0.02 * width * np.sin(3 * np.pi * t)
             if t >= mishap_at:
                 fall = min(t - mishap_at, 0.6)
                 cy += 2.2 * radius * fall / 0.6
                 cx += 0.5 * radius * fall / 0.6
-            fill_ellipse(scene, cx, cy, radius, radius * 0.8, colour)
-            dx, dy = moves[index]
-            frame = scene[margin + dy : margin + dy + height, margin + dx : margin + dx + width]
-            noisy = frame + grain.normal(0, 4, frame.shape)
-            yield np.clip(noisy, 0, 255).astype(np.uint8)
+            fill_ellipse(frame, cx, cy, radius, radius * 0.8, colour)
+            yield np.clip(frame, 0, 255).astype(np.uint8)
 
     return encode_frames(path, frames(), fps)

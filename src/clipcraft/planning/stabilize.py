@@ -44,9 +44,11 @@ class Steadying:
 
 
 def _smoothed(values: np.ndarray, sigma: float) -> np.ndarray:
-    reach = max(1, int(3 * sigma))
+    """A Gaussian blur whose ends carry on the path's own trend (odd reflection), so that a
+    pan running to the end of the window is not taken for a shake there."""
+    reach = max(1, min(int(3 * sigma), len(values) - 1))
     kernel = np.exp(-0.5 * (np.arange(-reach, reach + 1) / max(sigma, 1e-6)) ** 2)
-    padded = np.pad(values, reach, mode="edge")
+    padded = np.pad(values, reach, mode="reflect", reflect_type="odd")
     return np.convolve(padded, kernel / kernel.sum(), mode="valid")
 
 
