@@ -178,7 +178,7 @@ def fill_ellipse(
     y0, y1 = int(max(cy - ry, 0)), int(min(cy + ry + 1, height))
     if x0 >= x1 or y0 >= y1:
         return
-    y, x = np.mgrid[y0:y1, x0:x1]
+    y, x = np.ogrid[y0:y1, x0:x1]  # open grids: a column and a row, broadcast
     inside = ((x - cx) / rx) ** 2 + ((y - cy) / ry) ** 2 <= 1.0
     frame[y0:y1, x0:x1][inside] = colour
 
