@@ -10,10 +10,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from clipcraft.finding.beats import RATE, find_beats
+from clipcraft.finding.beats import RATE, Beats, find_beats
 from clipcraft.media.synthetic import encode_frames, write_wav
+from clipcraft.planning.music import cut_on_beat
+from clipcraft.planning.sequence import Budget
 from clipcraft.render.loudness import measure
 from clipcraft.sound.library import decode, user_folder
+from clipcraft.sound.sidechain import sidechain_dips_db
 
 from helpers import assert_one_clean_error, clipcraft, plan_of
 from media import close_to, make_video, read_audio, read_frame, upright_frame
@@ -166,3 +169,27 @@ def test_music_from_a_recipe_and_its_errors(humming: Path, song: Path, tmp_path:
     assert_one_clean_error(late, 2, "past the end of the track")
     gone = clipcraft("make", humming, "--at", 2, "--music", tmp_path / "nope.mp3", "--dry-run")
     assert_one_clean_error(gone, 2, "unknown music")
+
+
+def test_the_cut_never_gives_a_part_more_than_its_footage_has() -> None:
+    """A beat later than the cut would lengthen the fail; with no footage left for it the
+    cut stays, and a beat earlier is taken only if the after's video can fill the gap."""
+    budget = Budget(fail=150, after=90)  # the cut at frame 150 = 5.0 s
+    later = Beats(100.0, (5.25,), 0.9)
+    earlier = Beats(100.0, (4.75,), 0.9)
+    assert cut_on_beat(budget, later, 0.0, 30, (10**6, 10**6)).budget.fail == 158
+    assert cut_on_beat(budget, later, 0.0, 30, (0, 10**6)).beat is None, "no footage left"
+    assert cut_on_beat(budget, earlier, 0.0, 30, (10**6, 3)).beat is None, "the after is short"
+    assert cut_on_beat(budget, earlier, 0.0, 30, (10**6, 30)).budget.after == 98
+
+
+def test_silent_parts_are_not_the_background_the_music_dips_against() -> None:
+    """A clip whose replay and photo are silent: the kitchen's hum before them is not taken
+    for speech (the music stays up), a shout over it is."""
+    rate = 1000
+    hum = 0.01 * np.random.default_rng(2).standard_normal(6 * rate)
+    hum[1000:1500] += 0.3 * np.sin(np.arange(500) * 0.9)  # a shout
+    hum[3000:] = 0.0  # half the clip has no sound of its own
+    dips = sidechain_dips_db(hum, rate, -9.0, (0.06, 0.35))
+    assert dips[2200:2900].max() == 0.0, "the hum alone: no dip"
+    assert dips[1200:1400].min() == pytest.approx(-9.0), "the shout: the music dips"

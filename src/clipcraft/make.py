@@ -57,19 +57,22 @@ def prepare(recipe: Recipe, source: Path, output: Path | None, force: bool) -> P
         media=media, after=after, sounds=sounds, cues=cues, found=found, font=font,
         cover=cover_at, music=music, beats=_beats(recipe, music, after is not None),
     )  # fmt: skip
-    plan = build_plan(recipe, read, target)
-    if not plan.unmeasured and not plan.unsteadied:
-        return plan
     probed = {info.path: info for info in (media, after) if info is not None}
-    tracks, paths = {}, {}
-    for span in dict.fromkeys((*plan.unmeasured, *plan.unsteadied)):
-        action, camera = span in plan.unmeasured, span in plan.unsteadied
-        measured = measure(probed[span[0]], span[1], span[2], action=action, camera=camera)
-        if measured.track is not None:
-            tracks[span] = measured.track
-        if measured.path is not None:
-            paths[span] = measured.path
-    return build_plan(recipe, replace(read, tracks=tracks, paths=paths), target)
+    plan = build_plan(recipe, read, target)
+    # what one plan measures can change what the next asks for (a steadied picture is
+    # narrower, so `auto` may follow it): plan until nothing is left unmeasured
+    while plan.unmeasured or plan.unsteadied:
+        tracks, paths = dict(read.tracks), dict(read.paths)
+        for span in dict.fromkeys((*plan.unmeasured, *plan.unsteadied)):
+            action, camera = span in plan.unmeasured, span in plan.unsteadied
+            measured = measure(probed[span[0]], span[1], span[2], action=action, camera=camera)
+            if measured.track is not None:
+                tracks[span] = measured.track
+            if measured.path is not None:
+                paths[span] = measured.path
+        read = replace(read, tracks=tracks, paths=paths)
+        plan = build_plan(recipe, read, target)
+    return plan
 
 
 def _beats(recipe: Recipe, music: Sound | None, has_after: bool) -> Beats | None:

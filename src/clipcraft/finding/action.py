@@ -34,6 +34,14 @@ class ActionTrack:
     def time(self, index: int) -> float:
         return self.start + index / self.rate
 
+    def within(self, left: float, top: float) -> ActionTrack:
+        """The track of the picture less `left` and `top` (shares of its width and height)
+        on each side: what a steadied window, cropped by its margin, shows."""
+        across, down = round(left * self.columns.shape[1]), round(top * self.rows.shape[1])
+        columns = self.columns[:, across : self.columns.shape[1] - across]
+        rows = self.rows[:, down : self.rows.shape[1] - down]
+        return ActionTrack(self.start, self.rate, columns, rows)
+
 
 def peaks(profiles: np.ndarray) -> np.ndarray:
     """Motion along one axis above its own median: what is left of a shake, or a texture
@@ -41,17 +49,13 @@ def peaks(profiles: np.ndarray) -> np.ndarray:
     return np.clip(profiles - np.median(profiles, axis=1, keepdims=True), 0.0, None)
 
 
-def action_track(
-    media: MediaInfo, start: float, end: float, frames: np.ndarray | None = None
-) -> ActionTrack:
-    """Local motion of `media` from `start` to `end` seconds, per column and per row; from
-    `frames` (small grey frames at MOTION_FPS from `start`) when they were read already.
+def action_track(media: MediaInfo, start: float, end: float) -> ActionTrack:
+    """Local motion of `media` from `start` to `end` seconds, per column and per row.
 
     Each step's change above its own median (the sensor's noise, a light changing everywhere)
     is what counts; the strip that the shake removal crops off each side counts as still.
     """
-    if frames is None:
-        frames = read_frames(media, start, max(end - start, 1 / MOTION_FPS))
+    frames = read_frames(media, start, max(end - start, 1 / MOTION_FPS))
     height, width = frames.shape[1:] if frames.ndim == 3 else (1, 1)
     if len(frames) < 2:
         return ActionTrack(start, MOTION_FPS, np.zeros((0, width)), np.zeros((0, height)))

@@ -33,5 +33,5 @@ def measure(media: MediaInfo, start: float, end: float, *, action: bool, camera:
     path = None
     if camera:
         frames = read_frames(media, start, max(end - start, 1 / PATH_FPS), PATH_FPS, PATH_WIDTH)
-        path = camera_path(frames, start, PATH_FPS, media.width / PATH_WIDTH)
+        path = camera_path(frames, start, PATH_FPS, (media.width, media.height))
     return Measured(action_track(media, start, end) if action else None, path)

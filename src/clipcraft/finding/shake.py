@@ -143,11 +143,13 @@ class CameraPath:
         return self.start + index / self.rate
 
 
-def camera_path(frames: np.ndarray, start: float, rate: float, scale: float) -> CameraPath:
-    """The camera's path over small grey `frames` read at `rate` from `start`, in pixels of a
-    picture `scale` times as wide."""
+def camera_path(frames: np.ndarray, start: float, rate: float, size: tuple[int, int]) -> CameraPath:
+    """The camera's path over small grey `frames` read at `rate` from `start`, in pixels of
+    the picture of `size` they were made from (each axis scaled on its own: the small
+    frames' height is rounded)."""
     if len(frames) < 2:
         return CameraPath(start, rate, np.zeros(len(frames)), np.zeros(len(frames)))
+    scale = np.array([size[0] / frames.shape[2], size[1] / frames.shape[1]])
     moves = global_motion(frames, still=0.0) * scale  # small moves add up over a window
     drift = np.concatenate([np.zeros((1, 2)), np.cumsum(moves, axis=0)])
     return CameraPath(start, rate, drift[:, 0], drift[:, 1])

@@ -72,28 +72,42 @@ def beats_on_output(beats: Beats, track_start: float) -> tuple[float, ...]:
 
 
 def choose_cut(
-    budget: Budget, beats: Beats | None, track_start: float, fps: int, *, asked: bool, fixed: bool
+    budget: Budget,
+    beats: Beats | None,
+    track_start: float,
+    fps: int,
+    room: tuple[int, int],
+    *,
+    asked: bool,
+    fixed: bool,
 ) -> BeatCut:
     """The cut on the beat when the creator wants it (`asked`, the default) and the fail's
-    length is free to change (not fixed by --start and --end)."""
+    length is free to change (not fixed by --start and --end). `room` is how many frames
+    the fail and the after could each grow by before their sources run out."""
     if not asked:
         return BeatCut(budget, None, "kept: --no-beat-cut")
     if fixed:
         return BeatCut(budget, None, "kept: --start and --end fix the fail part")
-    return cut_on_beat(budget, beats, track_start, fps)
+    if room[0] < 0:
+        return BeatCut(budget, None, "kept: the footage is shorter than the fail part")
+    return cut_on_beat(budget, beats, track_start, fps, room)
 
 
-def cut_on_beat(budget: Budget, beats: Beats | None, track_start: float, fps: int) -> BeatCut:
+def cut_on_beat(
+    budget: Budget, beats: Beats | None, track_start: float, fps: int, room: tuple[int, int]
+) -> BeatCut:
     """Move the cut between the before part and the after onto the nearest beat, by taking
     frames from one and giving them to the other (the total is unchanged); within half a
-    beat and MOST_BEAT_SHIFT, and never leaving either part too short."""
+    beat and MOST_BEAT_SHIFT, never leaving either part too short, and never giving a part
+    more frames than its source has (`room`: how many more the fail and the after can take)."""
     cut = budget.fail + budget.freeze + budget.replay - budget.overlap
     if beats is None:
         return BeatCut(budget, None, "kept: no steady beat in the music")
     period = 60.0 / beats.tempo
     reach = min(MOST_BEAT_SHIFT, period / 2)
-    lowest = max(-reach, (round(MIN_FAIL_SECONDS * fps) - budget.fail) / fps)
-    highest = min(reach, (budget.after - round(MIN_AFTER_SECONDS * fps)) / fps)
+    fail_room, after_room = (max(frames, 0) / fps for frames in room)
+    lowest = max(-reach, (round(MIN_FAIL_SECONDS * fps) - budget.fail) / fps, -after_room)
+    highest = min(reach, (budget.after - round(MIN_AFTER_SECONDS * fps)) / fps, fail_room)
     candidates = [
         beat
         for beat in beats_on_output(beats, track_start)

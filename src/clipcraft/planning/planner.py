@@ -130,6 +130,9 @@ class Fitting:
             return base
         box = base.crop_box()[:2]
         track = self.tracks.get(span)
+        if track is not None and steadying is not None:
+            margin = steadying.margin
+            track = track.within(margin[0] / media.width, margin[1] / media.height)
         if track is None:
             self.unmeasured.append(span)
             return replace(base, mode="follow") if fit == "follow" else base
@@ -187,8 +190,8 @@ def build_plan(recipe: Recipe, inputs: Inputs, output: Path) -> Plan:
     music, cut = recipe.sound.music, None
     if music is not None and budget.after and not split:
         cut = choose_cut(
-            budget, inputs.beats, music.start, fmt.fps, asked=recipe.sound.beat_cut,
-            fixed=fixed is not None,
+            budget, inputs.beats, music.start, fmt.fps, _room(media, after, recipe, budget),
+            asked=recipe.sound.beat_cut, fixed=fixed is not None,
         )  # fmt: skip
         budget = cut.budget
     full = Frame((fmt.width, fmt.height), "full")
@@ -278,6 +281,18 @@ def _sound(
         loudness_lufs=LOUDNESS_LUFS,
         true_peak_db=TRUE_PEAK_DB,
     )
+
+
+def _room(
+    media: MediaInfo, after: MediaInfo | None, recipe: Recipe, budget: Budget
+) -> tuple[int, int]:
+    """How many frames the fail and the after could each grow by before their footage runs
+    out (a photo never does)."""
+    plenty = 10**6
+    fail = round(media.duration * OUTPUT_FPS) - budget.fail if media.kind == "video" else plenty
+    if after is None or after.kind != "video":
+        return fail, plenty
+    return fail, round((after.duration - recipe.after.start) * OUTPUT_FPS) - budget.after
 
 
 def _check_parts(media: MediaInfo, after: MediaInfo | None, recipe: Recipe) -> None:

@@ -117,7 +117,8 @@ def reframe_filter(
         across = _along(clock, [(key.time, margin[0] + key.dx) for key in keys])
         down = _along(clock, [(key.time, margin[1] + key.dy) for key in keys])
         at_x, at_y = _to_stored(across, down, whole, reframe.source, reframe.stored.turn)
-        steps.append(f"crop={source_w}:{source_h}:x='{at_x}':y='{at_y}'")
+        # exact: a one-pixel correction is not rounded to two by the chroma's grid
+        steps.append(f"crop={source_w}:{source_h}:x='{at_x}':y='{at_y}':exact=1")
     if reframe.mode == "crop":
         cw, ch, x, y = sideways.crop_box()
         steps.append(f"crop={cw}:{ch}:{x}:{y},scale={fit_w}:{fit_h}:flags={scaler}")

@@ -40,6 +40,9 @@ EFFECT_OVER_BED_DB = 10.0
 """Effects are set this much above the footage's own sound, so they read at any recording level."""
 
 HEADROOM_DB = -12.0
+MOST_MUSIC_GAIN_DB = 24.0
+"""A quiet stretch of track (an intro, a fade) is raised at most this much, never into
+clipping noise."""
 MIX_SAMPLE_WIDTH = 4
 SILENCE_DBFS = -60.0
 
@@ -119,6 +122,9 @@ def music(planned: PlannedMusic, fmt: OutputFormat, footage: np.ndarray) -> np.n
         f"reading the music {planned.path}",
     )
     track = np.frombuffer(raw, dtype=np.float32).reshape(-1, 2)[: len(footage)]
+    placed = np.zeros_like(footage)
+    if level_dbfs(track) <= SILENCE_DBFS:  # no sound where the track was asked to start
+        return placed
     fades = (round(planned.fade_in * rate), round(planned.fade_out * rate))
     track = fade_edges(track, *fades)
     footage_dbfs = level_dbfs(footage)
@@ -127,14 +133,13 @@ def music(planned: PlannedMusic, fmt: OutputFormat, footage: np.ndarray) -> np.n
         if footage_dbfs > SILENCE_DBFS
         else planned.alone_dbfs
     )
-    level = target + planned.volume_db - level_dbfs(track)
+    level = min(target - level_dbfs(track), MOST_MUSIC_GAIN_DB) + planned.volume_db
     dips = np.minimum(
         span_dips_db(
             len(track), rate, planned.effect_spans, planned.effects_duck_db, planned.duck_ramps
         ),
         sidechain_dips_db(footage[: len(track)], rate, planned.speech_duck_db, planned.duck_ramps),
     )
-    placed = np.zeros_like(footage)
     placed[: len(track)] = track * gain(dips + level)
     return placed
 

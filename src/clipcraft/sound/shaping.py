@@ -38,6 +38,8 @@ def loudest_window_db(samples: np.ndarray, rate: int) -> float:
     """RMS level (dBFS) of the loudest LOUDNESS_WINDOW of `samples` ((n,) or (n, channels),
     full scale 1.0), stepping LOUDNESS_STEP; a sound shorter than a window is one window."""
     window, step = round(LOUDNESS_WINDOW * rate), round(LOUDNESS_STEP * rate)
+    if not len(samples):
+        return -200.0
     power = np.square(samples.reshape(len(samples), -1).astype(np.float64)).mean(axis=1)
     starts = range(0, max(len(power) - window, 0) + 1, step)
     loudest = max(float(power[start : start + window].mean()) for start in starts)

@@ -18,6 +18,9 @@ FLOOR_PERCENTILE = 20
 tap, the room."""
 RISES_BY_DB = 10.0
 """The key counts as sounding (speech, a shout, the crash) this far above its background."""
+SILENT_DBFS = -90.0
+"""Quieter than this is no sound at all (a part with none of its own), left out of the
+background."""
 QUIETEST_DBFS = -50.0
 """A key quieter than this never sounds, whatever its background: a silent track ducks
 nothing."""
@@ -55,7 +58,10 @@ def sidechain_dips_db(
         return np.zeros(len(key))
     power = np.square(frames[: count * hop]).mean(axis=1).reshape(count, hop).mean(axis=1)
     level = 10 * np.log10(np.maximum(np.convolve(power, [0.5, 0.5], mode="same"), 1e-12))
-    floor = float(np.percentile(level, FLOOR_PERCENTILE))
+    heard = level[level > SILENT_DBFS]  # a muted replay, a photo: no background to measure
+    if not len(heard):
+        return np.zeros(len(key))
+    floor = float(np.percentile(heard, FLOOR_PERCENTILE))
     sounding = level > max(floor + RISES_BY_DB, QUIETEST_DBFS)
     weight = _follow(sounding.astype(np.float64), hop / rate, ramps)
     ahead = round(ramps[0] * rate / hop)
