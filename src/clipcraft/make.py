@@ -24,6 +24,7 @@ from clipcraft.finding.measure import measure
 from clipcraft.finding.moment import find_moment
 from clipcraft.media.outputs import check_output, cover_path, default_output
 from clipcraft.media.probe import probe
+from clipcraft.planning.music import may_cut_on_beat
 from clipcraft.planning.plan import Plan
 from clipcraft.planning.planner import Inputs, build_plan
 from clipcraft.settings.layers import Layer, Resolved, resolve, without_orphans
@@ -76,11 +77,9 @@ def prepare(recipe: Recipe, source: Path, output: Path | None, force: bool) -> P
 
 
 def _beats(recipe: Recipe, music: Sound | None, has_after: bool) -> Beats | None:
-    """The music's beats over the clip's length, read only when a cut may move onto one."""
-    cue, sound = recipe.sound.music, recipe.sound
-    if cue is None or music is None or not has_after or not sound.beat_cut:
-        return None
-    if recipe.after.layout == "split":
+    """The music's beats over the clip's length, read only when the cut may move onto one."""
+    cue = recipe.sound.music
+    if cue is None or music is None or not may_cut_on_beat(recipe, has_after):
         return None
     return read_beats(music.path, cue.start, recipe.duration + 1.0)
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from clipcraft.errors import UsageError
 from clipcraft.finding.beats import Beats
 from clipcraft.planning.sequence import MIN_FAIL_SECONDS, Budget
-from clipcraft.settings.recipe import MusicCue
+from clipcraft.settings.recipe import MusicCue, Recipe
 from clipcraft.sound.library import Sound
 
 FADE_IN = 0.4
@@ -69,6 +69,16 @@ class BeatCut:
 def beats_on_output(beats: Beats, track_start: float) -> tuple[float, ...]:
     """The beats' output times, the track's `track_start` playing at output 0."""
     return tuple(round(t - track_start, 3) for t in beats.times if t >= track_start)
+
+
+def may_cut_on_beat(recipe: Recipe, has_after: bool) -> bool:
+    """Whether the cut to the after may move onto a beat, so the music's beats are worth
+    reading: music, an after part in sequence, the creator not saying no, and a fail whose
+    length is free (not fixed by --start and --end)."""
+    sound, trim = recipe.sound, recipe.trim
+    fixed = trim.start is not None and trim.end is not None
+    sequence = recipe.after.layout == "sequence"
+    return sound.music is not None and has_after and sequence and sound.beat_cut and not fixed
 
 
 def choose_cut(
