@@ -115,11 +115,15 @@ def encode_levelled(samples: np.ndarray, out: Path) -> np.ndarray:
     raise SystemExit(f"{out}: its level does not settle under {PEAK_DB} dBFS")
 
 
-def build(sfx: Path, out: Path) -> dict[str, dict[str, object]]:
+def build(sfx: Path, out: Path, only: frozenset[str] | None = None) -> dict[str, dict[str, object]]:
+    """Shape and encode the chosen effects (those named in `only`, when given) into `out`,
+    with their catalogue and credits."""
     rows = licences(sfx)
     out.mkdir(parents=True, exist_ok=True)
     catalogue: dict[str, dict[str, object]] = {}
     for choice in CHOICES:
+        if only is not None and choice.name not in only:
+            continue
         if choice.file:
             row = rows[choice.file]
             if not row["confidence"].startswith("documented"):
