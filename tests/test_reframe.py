@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 
 from clipcraft.media.ffmpeg import ffmpeg_command, run_ffmpeg
@@ -109,3 +110,32 @@ def test_a_long_steadied_follow_path_is_a_filter_ffmpeg_takes() -> None:
         ),
         "cropping along a long path",
     )  # fmt: skip
+
+
+STORE = {0: "null", 90: "transpose=cclock", 180: "hflip,vflip", 270: "transpose=clock"}
+"""How an upright picture is stored for each turn that UPRIGHT_TURNS undoes."""
+
+
+@pytest.mark.media
+@pytest.mark.parametrize("mode", ["crop", "pad"])
+def test_a_steadied_picture_stored_turned_is_the_upright_one(mode: str) -> None:
+    """The steadying window moves over the picture as displayed: footage stored turned by
+    any quarter comes out pixel for pixel (in brightness: yuv420p sites its colour
+    differently once turned) as the same footage stored upright."""
+    keys = tuple(SteadyKey(i / 10, (i * 3) % 7 - 3, (i * 5) % 5 - 2) for i in range(10))
+    steadying = Steadying((4, 2), keys)
+    frames = {}
+    for turn, store in STORE.items():
+        reframe = Reframe(mode, (312, 176), (90, 160), Stored(turn), steady=steadying)
+        raw = run_ffmpeg(
+            ffmpeg_command(
+                "-loglevel", "error", "-f", "lavfi",
+                "-i", f"testsrc2=s=320x180:r=10:d=1,format=yuv420p,{store}",
+                "-vf", f"{reframe_filter(reframe)},format=gray", "-f", "rawvideo", "pipe:1",
+            ),
+            f"steadying a picture stored turned {turn}",
+        )  # fmt: skip
+        frames[turn] = np.frombuffer(raw, np.uint8)
+    assert len(frames[0]) == 10 * 90 * 160
+    for turn in (90, 180, 270):
+        assert np.abs(frames[turn].astype(int) - frames[0]).max() <= 2, turn
