@@ -1,3 +1,5 @@
+from typing import Literal
+
 import numpy as np
 import pytest
 
@@ -118,7 +120,7 @@ STORE = {0: "null", 90: "transpose=cclock", 180: "hflip,vflip", 270: "transpose=
 
 @pytest.mark.media
 @pytest.mark.parametrize("mode", ["crop", "pad"])
-def test_a_steadied_picture_stored_turned_is_the_upright_one(mode: str) -> None:
+def test_a_steadied_picture_stored_turned_is_the_upright_one(mode: Literal["crop", "pad"]) -> None:
     """The steadying window moves over the picture as displayed: footage stored turned by
     any quarter comes out pixel for pixel (in brightness: yuv420p sites its colour
     differently once turned) as the same footage stored upright."""
