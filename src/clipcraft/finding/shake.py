@@ -44,6 +44,13 @@ def shifted(
     return np.fft.irfft2(spectrum * turn, s=(height, width))
 
 
+def _inner(frames: np.ndarray) -> np.ndarray:
+    """Frames less MAX_SHIFT on each side: what no move up to it brings round the edge."""
+    return frames[
+        :, MAX_SHIFT : frames.shape[1] - MAX_SHIFT, MAX_SHIFT : frames.shape[2] - MAX_SHIFT
+    ]
+
+
 def _rolled(frames: np.ndarray, moves: np.ndarray) -> np.ndarray:
     """Each frame moved by its whole-pixel (dx, dy), round the edges (as `shifted`)."""
     count, height, width = frames.shape
@@ -70,9 +77,8 @@ def _whole_pixels(earlier: np.ndarray, later: np.ndarray) -> np.ndarray:
         dy = np.where(dy > height // 2, dy - height, dy)
         dx = np.where(dx > width // 2, dx - width, dx)
         candidates.append(np.clip(np.stack([dx, dy], axis=1), -MAX_SHIFT, MAX_SHIFT))
-    inner = (slice(None), slice(MAX_SHIFT, height - MAX_SHIFT), slice(MAX_SHIFT, width - MAX_SHIFT))
     misfit = np.stack(
-        [_misfit(_rolled(earlier, moves)[inner], later[inner]) for moves in candidates]
+        [_misfit(_inner(_rolled(earlier, moves)), _inner(later)) for moves in candidates]
     )
     best = misfit.argmin(axis=0)
     return np.stack(candidates)[best, np.arange(count)].astype(np.float64)
@@ -89,14 +95,12 @@ def global_motion(frames: np.ndarray, still: float = STILL) -> np.ndarray:
     a move under `still` pixels is taken as none."""
     frames = frames.astype(np.float32, copy=False)  # single precision: half the FFT time
     earlier, later = frames[:-1], frames[1:]
-    _, height, width = earlier.shape
     moves = np.clip(_whole_pixels(earlier, later), -MAX_SHIFT, MAX_SHIFT)
-    inner = (slice(None), slice(MAX_SHIFT, height - MAX_SHIFT), slice(MAX_SHIFT, width - MAX_SHIFT))
-    target, spectrum = later[inner], np.fft.rfft2(earlier)
+    target, spectrum = _inner(later), np.fft.rfft2(earlier)
     for _ in range(REFINEMENTS):
         moved = shifted(earlier, moves, spectrum)
         grad_y, grad_x = np.gradient(moved, axis=(1, 2))
-        grad_x, grad_y, moved = grad_x[inner], grad_y[inner], moved[inner]
+        grad_x, grad_y, moved = _inner(grad_x), _inner(grad_y), _inner(moved)
         residual = target - moved
         size = np.abs(residual)
         cut = OUTLIER_TIMES * size.mean(axis=(1, 2))
@@ -122,11 +126,9 @@ def steady(frames: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     the later one, both cropped by MAX_SHIFT so that nothing wraps round. (earlier, later)."""
     frames = frames.astype(np.float32, copy=False)
     earlier, later = frames[:-1], frames[1:]
-    _, height, width = earlier.shape
     moves = global_motion(frames)
     moved = shifted(earlier, moves) if moves.any() else earlier  # a tripod's frames as they are
-    inner = (slice(None), slice(MAX_SHIFT, height - MAX_SHIFT), slice(MAX_SHIFT, width - MAX_SHIFT))
-    return moved[inner], later[inner]
+    return _inner(moved), _inner(later)
 
 
 @dataclass(frozen=True)

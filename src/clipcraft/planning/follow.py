@@ -122,7 +122,7 @@ def follow_axis(
     if high <= low or not len(seen):
         return np.full(len(target), 0.5)
     steps = np.arange(len(target))
-    trend = _eased(np.interp(steps, seen, target[seen]), TREND_SECONDS * rate)
+    trend = eased(np.interp(steps, seen, target[seen]), TREND_SECONDS * rate)
     held = np.empty(len(target))
     middle, travelling = float(trend[seen[0]]), False
     for index in steps:
@@ -135,7 +135,7 @@ def follow_axis(
                 travelling = False
         held[index] = np.clip(middle, low, high)
     limited = _limit_speed(_limit_speed(held, MAX_SPEED / rate)[::-1], MAX_SPEED / rate)[::-1]
-    return np.clip(_eased(limited, EASE_SECONDS * rate), low, high)
+    return np.clip(eased(limited, EASE_SECONDS * rate), low, high)
 
 
 def _limit_speed(values: np.ndarray, step: float) -> np.ndarray:
@@ -147,11 +147,17 @@ def _limit_speed(values: np.ndarray, step: float) -> np.ndarray:
     return limited
 
 
-def _eased(values: np.ndarray, sigma: float) -> np.ndarray:
-    """A Gaussian blur that keeps both ends where they are (no pull towards zero)."""
+def eased(values: np.ndarray, sigma: float, *, trend: bool = False) -> np.ndarray:
+    """A Gaussian blur with no pull towards zero at the ends: they hold where they are, or,
+    with `trend`, carry on the values' own trend (odd reflection: a pan running to the end
+    is not bent flat there)."""
     reach = max(1, int(3 * sigma))
+    if trend:
+        reach = max(1, min(reach, len(values) - 1))
+        padded = np.pad(values, reach, mode="reflect", reflect_type="odd")
+    else:
+        padded = np.pad(values, reach, mode="edge")
     kernel = np.exp(-0.5 * (np.arange(-reach, reach + 1) / max(sigma, 1e-6)) ** 2)
-    padded = np.pad(values, reach, mode="edge")
     return np.convolve(padded, kernel / kernel.sum(), mode="valid")
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from clipcraft.finding.shake import CameraPath
+from clipcraft.planning.follow import eased
 
 SMOOTHING = 0.5
 """Seconds (a Gaussian's sigma) the camera's path is smoothed over: a tremor's 4–10 Hz and a
@@ -43,15 +44,6 @@ class Steadying:
     keys: tuple[SteadyKey, ...]
 
 
-def _smoothed(values: np.ndarray, sigma: float) -> np.ndarray:
-    """A Gaussian blur whose ends carry on the path's own trend (odd reflection), so that a
-    pan running to the end of the window is not taken for a shake there."""
-    reach = max(1, min(int(3 * sigma), len(values) - 1))
-    kernel = np.exp(-0.5 * (np.arange(-reach, reach + 1) / max(sigma, 1e-6)) ** 2)
-    padded = np.pad(values, reach, mode="reflect", reflect_type="odd")
-    return np.convolve(padded, kernel / kernel.sum(), mode="valid")
-
-
 def plan_steadying(path: CameraPath, size: tuple[int, int]) -> Steadying | None:
     """The steadying of a picture of `size` shaken along `path`, or None when it was steady."""
     if len(path.xs) < 2:
@@ -59,7 +51,7 @@ def plan_steadying(path: CameraPath, size: tuple[int, int]) -> Steadying | None:
     sigma = SMOOTHING * path.rate
     moves, margins = [], []
     for drift, side in ((path.xs, size[0]), (path.ys, size[1])):
-        jitter = drift - _smoothed(drift, sigma)
+        jitter = drift - eased(drift, sigma, trend=True)
         room = int(np.ceil(np.abs(jitter).max()))
         margin = min(room, int(MOST_MARGIN * side)) // 2 * 2  # even: the crop stays yuv420p
         moves.append(np.clip(np.round(jitter), -margin, margin).astype(int))

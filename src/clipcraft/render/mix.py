@@ -18,7 +18,7 @@ from clipcraft.planning.music import PlannedMusic
 from clipcraft.planning.plan import OutputFormat, Plan, Segment
 from clipcraft.planning.sound import DUCK_RAMP, PlacedEffect
 from clipcraft.render.argv import audio_decode_command, effect_decode_command, music_decode_command
-from clipcraft.sound.shaping import loudest_window_db
+from clipcraft.sound.shaping import fade_edges, loudest_window_db
 from clipcraft.sound.sidechain import gain, sidechain_dips_db, span_dips_db
 
 with warnings.catch_warnings():
@@ -58,17 +58,6 @@ def segment_audio(segment: Segment, fmt: OutputFormat, fades: tuple[int, int]) -
     if len(samples) < length:
         samples = np.concatenate([samples, np.zeros((length - len(samples), 2), np.float32)])
     return fade_edges(samples, *fades)
-
-
-def fade_edges(samples: np.ndarray, fade_in: int, fade_out: int) -> np.ndarray:
-    """A copy of `samples` with linear fades in and out (each at most half its length)."""
-    faded = samples.copy()
-    for fade, edge in ((fade_in, slice(None, None)), (fade_out, slice(None, None, -1))):
-        fade = min(fade, len(faded) // 2)
-        if fade:
-            ramp = np.linspace(0.0, 1.0, fade, dtype=np.float32)[:, None]
-            faded[edge][:fade] *= ramp
-    return faded
 
 
 def to_segment(samples: np.ndarray, rate: int) -> AudioSegment:

@@ -66,13 +66,22 @@ def sounding_span(samples: np.ndarray, rate: int) -> tuple[int, int]:
     return start, end
 
 
+def fade_edges(samples: np.ndarray, fade_in: int, fade_out: int) -> np.ndarray:
+    """A copy of (n, channels) `samples` with linear fades in and out over that many samples
+    (each at most half its length)."""
+    faded = samples.copy()
+    for fade, edge in ((fade_in, slice(None, None)), (fade_out, slice(None, None, -1))):
+        fade = min(fade, len(faded) // 2)
+        if fade:
+            ramp = np.linspace(0.0, 1.0, fade, dtype=np.float32)[:, None]
+            faded[edge][:fade] *= ramp
+    return faded
+
+
 def faded(samples: np.ndarray, rate: int) -> np.ndarray:
     """A copy with a FADE_IN and a FADE_OUT, so it starts and ends at zero."""
-    out = samples.astype(np.float32, copy=True).reshape(len(samples), -1)
-    for seconds, edge in ((FADE_IN, slice(None)), (FADE_OUT, slice(None, None, -1))):
-        length = min(round(seconds * rate), len(out) // 2)
-        if length:
-            out[edge][:length] *= np.linspace(0.0, 1.0, length, dtype=np.float32)[:, None]
+    frames = samples.astype(np.float32).reshape(len(samples), -1)
+    out = fade_edges(frames, round(FADE_IN * rate), round(FADE_OUT * rate))
     return out.reshape(samples.shape)
 
 
