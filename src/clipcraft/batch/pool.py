@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import signal
 import threading
-import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Executor, Future
@@ -91,7 +90,8 @@ class LocalPool(Executor):
                     self._pending.popleft()[0].cancel()
             running = [worker.process for worker in self._busy.values()]
         if cancel_futures:
-            stop_processes(running)
+            for process in running:
+                process.terminate()  # its handlers clean up; the dispatcher reaps it
         self._wake()
         if wait:
             self._thread.join()
@@ -168,7 +168,8 @@ class LocalPool(Executor):
 
 
 def _dismiss(worker: _Worker) -> None:
-    """Let a worker go: it ends when its line closes (or has ended already)."""
+    """Let a worker go: it ends when its line closes (or has ended already). Only the
+    dispatcher calls this: a child reaped by two threads at once loses its exit code."""
     worker.line.close()
     worker.process.join(STOP_PATIENCE)
     if worker.process.is_alive():
@@ -202,15 +203,3 @@ def _serve(line: Connection) -> None:
     except Interrupted as stopped:  # the pool is stopping: the job's cleanup has run
         raise SystemExit(stopped.exit_code) from None
 
-
-def stop_processes(processes: list[BaseProcess]) -> None:
-    """SIGTERM each process (its handlers clean up), then kill whatever is left."""
-    for process in processes:
-        if process.is_alive():
-            process.terminate()
-    deadline = time.monotonic() + STOP_PATIENCE
-    for process in processes:
-        process.join(max(0.0, deadline - time.monotonic()))
-        if process.is_alive():
-            process.kill()
-            process.join()
