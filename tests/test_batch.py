@@ -20,7 +20,7 @@ from PIL import Image
 from test_interrupt import processes_mentioning
 
 from helpers import assert_one_clean_error, clipcraft
-from media import close_to, inspect, make_video, read_frame
+from media import block_colour, close_to, inspect, make_video, read_frame
 
 pytestmark = pytest.mark.media  # every test here makes or reads media
 
@@ -91,7 +91,8 @@ def test_a_camera_roll_pairs_by_capture_time_and_reports_a_page(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Phone names, times only in the files' metadata (and one Pixel clip with only its
-    name): each fail gets the photo taken after it; a photo from another day is its own."""
+    name): each fail tells its story with what was taken after it, in order (the cleanup
+    video sped up, then the dish); a photo from another day is its own."""
     from pillow_heif import register_heif_opener
 
     register_heif_opener()
@@ -99,41 +100,49 @@ def test_a_camera_roll_pairs_by_capture_time_and_reports_a_page(
     roll.mkdir()
     utc = ("-metadata", "creation_time=2026-11-28T17:30:12Z")  # 18:30:12 in Paris
     make_video(roll / "IMG_4821.MOV", seconds=3, extra=utc)
-    photo(roll / "IMG_4822.HEIC", (0, 0, 0), "2026:11:28 18:41:00", "+01:00")
+    cleanup = ("-metadata", "creation_time=2026-11-28T17:41:00Z")
+    make_video(roll / "IMG_4822.MOV", seconds=16, audio="clicks", extra=cleanup)
     photo(roll / "IMG_4823.JPG", (60, 200, 80), "2026:11:28 18:52:30")  # Paris, by the roll
     make_video(roll / "PXL_20261128_180500123.mp4", seconds=3)  # 19:05 in Paris, no metadata
-    photo(roll / "IMG_4824.JPG", (40, 90, 220), "2026:11:28 19:20:00", "+01:00")
+    photo(roll / "IMG_4824.HEIC", (40, 90, 220), "2026:11:28 19:20:00", "+01:00")
     photo(roll / "IMG_3001.JPG", (200, 60, 200), "2026:11:21 12:00:00", "+01:00")
     (roll / "IMG_4825.MOV").write_bytes(b"not a video" * 50)
     out, report = tmp_path / "reels", tmp_path / "week.html"
     recipe = tmp_path / "fast.toml"
-    recipe.write_text(FAST)
+    recipe.write_text(
+        'duration = 5\n[after]\nduration = 1\nspeed = "auto"\n[output]\npreview = true\n'
+    )
 
     dry = clipcraft("batch", roll, "-o", out, "--recipe", recipe, "--dry-run")
     assert dry.exit_code == 0, dry.output
-    assert "IMG_4821: IMG_4821.MOV → IMG_4823.JPG  (paired by time)" in dry.stdout
+    story = "IMG_4821: IMG_4821.MOV → IMG_4822.MOV → IMG_4823.JPG  (paired by time)"
+    assert story in dry.stdout, dry.stdout
     times = [
         "IMG_4821.MOV 2026-11-28 18:30:12+01:00 (creation_time)",
+        "IMG_4822.MOV 2026-11-28 18:41:00+01:00 (creation_time): 11 min later",
         "IMG_4823.JPG 2026-11-28 18:52:30+01:00 (EXIF DateTimeOriginal, zone assumed): 22 min",
         "PXL_20261128_180500123.mp4 2026-11-28 19:05:00+01:00 (Pixel name (UTC))",
     ]
     assert all(time in dry.stdout for time in times), dry.stdout
-    assert (
-        "left out (taken after a fail, not its after (pairing by time)): IMG_4822.HEIC"
-        in dry.stdout
-    )
-    assert 'after.file = "' in dry.stdout and "# batch pairing by time" in dry.stdout
+    assert "after = [" in dry.stdout and "# batch pairing by time" in dry.stdout
     assert not out.exists(), "a dry run makes nothing"
 
     result = clipcraft("batch", roll, "-o", out, "--recipe", recipe, "--report", report, "-j", 2)
     assert result.exit_code == 1, result.output
     assert "3 ok, 0 skipped, 1 failed" in result.stdout
-    assert close_to(read_frame(out / "IMG_4821-clip.mp4", 2.7)[480, 270], (60, 200, 80))
+    told = out / "IMG_4821-clip.mp4"
+    assert inspect(told).frames == 150, "3 s of fail, 1 s of cleanup, 1 s of dish"
+    for second in (3, 11):  # the cleanup at 16x: its source second s at 3 + (s + 0.5) / 16
+        assert close_to(
+            read_frame(told, 3 + (second + 0.5) / 16)[480, 270], block_colour(second), 50
+        )
+    assert close_to(read_frame(told, 4.6)[480, 270], (60, 200, 80)), "the dish comes last"
     assert close_to(
-        read_frame(out / "PXL_20261128_180500123-clip.mp4", 2.7)[480, 270], (40, 90, 220)
+        read_frame(out / "PXL_20261128_180500123-clip.mp4", 3.6)[480, 270], (40, 90, 220)
     )
     assert close_to(read_frame(out / "IMG_3001-clip.mp4", 1.0)[480, 270], (200, 60, 200))
-    assert not (out / "IMG_4822-clip.mp4").exists() and not (out / "IMG_4823-clip.mp4").exists()
+    made = {path.name for path in out.glob("*-clip.mp4")}
+    assert made == {"IMG_4821-clip.mp4", "PXL_20261128_180500123-clip.mp4", "IMG_3001-clip.mp4"}
 
     page = ReportPage()
     page.feed(report.read_text())
@@ -144,7 +153,8 @@ def test_a_camera_roll_pairs_by_capture_time_and_reports_a_page(
         assert cover.size[0] <= 270 and abs(cover.size[0] / cover.size[1] - 9 / 16) < 0.02
         assert page.links[name] == f"reels/{name}-clip.mp4"
     assert close_to(np.asarray(page.covers["IMG_3001"])[240, 135], (200, 60, 200))
-    assert "IMG_4823.JPG (paired by time)" in page.cards["IMG_4821"]
+    assert "IMG_4822.MOV, IMG_4823.JPG (paired by time)" in page.cards["IMG_4821"]
+    assert "after IMG_4822.MOV 1.0 s x16 → after IMG_4823.JPG 1.0 s" in page.cards["IMG_4821"]
     assert "not a video" in page.cards["IMG_4825"]
     monkeypatch.chdir(tmp_path)  # the same folders typed another way: still up to date
     again = clipcraft("batch", "DCIM", "-o", "reels", "--recipe", "fast.toml", "--dry-run")

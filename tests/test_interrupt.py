@@ -28,6 +28,12 @@ def processes_mentioning(text: str) -> list[int]:
     return found
 
 
+def listening() -> None:
+    """Ctrl-C as a terminal's foreground job gets it: a test runner's worker (pytest-xdist)
+    ignores SIGINT, and a child would inherit that and never see it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
 def test_a_stopped_render_cleans_up(tmp_path: Path, signum: int, code: int) -> None:
     source = make_video(tmp_path / "long.mp4", width=180, height=320, seconds=6, audio=None)
@@ -48,7 +54,7 @@ def test_a_stopped_render_cleans_up(tmp_path: Path, signum: int, code: int) -> N
         "--quality",
         "high",
     ]
-    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, preexec_fn=listening)
     deadline = time.monotonic() + 20
     while not list(out_dir.iterdir()) and time.monotonic() < deadline:
         time.sleep(0.05)

@@ -174,7 +174,7 @@ def test_music_from_a_recipe_and_its_errors(humming: Path, song: Path, tmp_path:
 def test_the_cut_never_gives_a_part_more_than_its_footage_has() -> None:
     """A beat later than the cut would lengthen the fail; with no footage left for it the
     cut stays, and a beat earlier is taken only if the after's video can fill the gap."""
-    budget = Budget(fail=150, after=90)  # the cut at frame 150 = 5.0 s
+    budget = Budget(fail=150, afters=(90,))  # the cut at frame 150 = 5.0 s
     later = Beats(100.0, (5.25,), 0.9)
     earlier = Beats(100.0, (4.75,), 0.9)
     assert cut_on_beat(budget, later, 0.0, 30, (10**6, 10**6)).budget.fail == 158

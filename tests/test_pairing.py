@@ -39,10 +39,10 @@ def test_discovery_pairs_afters_and_sidecars_case_insensitively() -> None:
     ]
     jobs, ignored, notes = discover(names)
     assert jobs == [
-        Job("Crème 🔥", Path("Crème 🔥.webm"), None, None),
-        Job("cake one", Path("cake one.mp4"), Path("cake one_after.heic"), None, "name"),
-        Job("spill", Path("spill.MOV"), Path("spill.after.JPG"), None, "name"),
-        Job("toast", Path("toast.mp4"), Path("toast-after.mp4"), Path("toast.toml"), "name"),
+        Job("Crème 🔥", Path("Crème 🔥.webm"), (), None),
+        Job("cake one", Path("cake one.mp4"), (Path("cake one_after.heic"),), None, "name"),
+        Job("spill", Path("spill.MOV"), (Path("spill.after.JPG"),), None, "name"),
+        Job("toast", Path("toast.mp4"), (Path("toast-after.mp4"),), Path("toast.toml"), "name"),
     ]
     assert ignored == ["notes.txt"]
     assert notes["an after with no clip of its name"] == ["orphan.after.jpg"]
@@ -55,40 +55,45 @@ def at(clock: str, day: int = 28) -> datetime:
     return datetime(2026, 11, day, hours, minutes, tzinfo=PARIS)
 
 
-ROLLS = {
+ROLLS: dict[str, tuple[dict[str, datetime], dict[str, tuple[str, ...]], list[str]]] = {
     "the fail, then the dish twenty minutes later": (
         {"IMG_4821.MOV": at("18:30"), "IMG_4822.HEIC": at("18:50")},
-        {"IMG_4821": "IMG_4822.HEIC"},
+        {"IMG_4821": ("IMG_4822.HEIC",)},
         [],
     ),
-    "the last photo of the window is the after; the ones before are left out": (
-        {"IMG_1.MOV": at("18:00"), "IMG_2.JPG": at("18:05"), "IMG_3.JPG": at("18:20")},
-        {"IMG_1": "IMG_3.JPG"},
-        ["IMG_2.JPG"],
+    "the fail, the cleanup video, the dish photo: one story in capture order": (
+        {"fail.MOV": at("18:00"), "dish.jpg": at("18:25"), "cleanup.mp4": at("18:03")},
+        {"fail": ("cleanup.mp4", "dish.jpg")},
+        [],
+    ),
+    "every photo of the window is an after, in the order taken": (
+        {"IMG_1.MOV": at("18:00"), "IMG_3.JPG": at("18:20"), "IMG_2.JPG": at("18:05")},
+        {"IMG_1": ("IMG_2.JPG", "IMG_3.JPG")},
+        [],
     ),
     "a photo past the window is a clip of its own": (
         {"IMG_1.MOV": at("18:00"), "IMG_2.JPG": at("18:31")},
-        {"IMG_1": None, "IMG_2": None},
+        {"IMG_1": (), "IMG_2": ()},
         [],
     ),
-    "the next video closes the window": (
-        {"A.mp4": at("18:00"), "B.mp4": at("18:10"), "C.jpg": at("18:15")},
-        {"A": None, "B": "C.jpg"},
+    "the first video past the window is the next fail": (
+        {"A.mp4": at("18:00"), "B.mp4": at("18:10"), "C.mov": at("18:40"), "D.jpg": at("18:45")},
+        {"A": ("B.mp4",), "C": ("D.jpg",)},
+        [],
+    ),
+    "a video with a recipe of its own is a fail, and ends the story before it": (
+        {"A.mov": at("18:00"), "B.mov": at("18:05"), "B.toml": at("18:05"), "C.jpg": at("18:10")},
+        {"A": (), "B": ("C.jpg",)},
         [],
     ),
     "a photo before any video, and one from another day, are clips of their own": (
         {"dish.jpg": at("17:00"), "IMG_1.MOV": at("18:00"), "old.jpg": at("18:10", day=21)},
-        {"dish": None, "IMG_1": None, "old": None},
-        [],
-    ),
-    "videos are always clips, even one right after another": (
-        {"A.mov": at("18:00"), "B.mov": at("18:01")},
-        {"A": None, "B": None},
+        {"dish": (), "IMG_1": (), "old": ()},
         [],
     ),
     "a photo taken at the very moment the video starts is not after it": (
         {"A.mov": at("18:00"), "B.jpg": at("18:00")},
-        {"A": None, "B": None},
+        {"A": (), "B": ()},
         [],
     ),
 }
@@ -98,9 +103,10 @@ ROLLS = {
 def test_pairing_by_capture_time(story: str) -> None:
     times, expected, left_out = ROLLS[story]
     jobs, _, _ = discover(times)
-    paired, passed = pair_jobs(jobs, {name: when for name, when in times.items()}, WINDOW)
-    assert {job.name: str(job.after) if job.after else None for job in paired} == expected
-    assert all(job.paired_by == ("time" if job.after else None) for job in paired)
+    media = {name: when for name, when in times.items() if not name.endswith(".toml")}
+    paired, passed = pair_jobs(jobs, media, WINDOW)
+    assert {job.name: tuple(map(str, job.afters)) for job in paired} == expected
+    assert all(job.paired_by == ("time" if job.afters else None) for job in paired)
     assert passed == left_out
 
 
@@ -116,19 +122,30 @@ def test_auto_lets_a_name_pairing_win_and_keeps_named_clips_out_of_time_pairing(
     }
     jobs, _, _ = discover(names)
     paired, passed = pair_jobs(jobs, dict(names), WINDOW)
-    assert {job.name: (str(job.after), job.paired_by) for job in paired} == {
-        "spill": ("spill.after.jpg", "name"),
-        "cake": ("plate.jpg", "time"),
-        "mess": ("None", None),
+    assert {job.name: (tuple(map(str, job.afters)), job.paired_by) for job in paired} == {
+        "spill": (("spill.after.jpg",), "name"),
+        "cake": (("plate.jpg",), "time"),
+        "mess": ((), None),
     }
     assert passed == ["IMG_7.JPG"]
+
+
+def test_a_video_known_only_by_its_file_time_is_never_an_after() -> None:
+    """Videos copied to a folder together share a modification time: each is a fail."""
+    times = {"A.mov": at("18:00"), "B.mov": at("18:00"), "C.jpg": at("18:01")}
+    jobs, _, _ = discover(times)
+    paired, _ = pair_jobs(jobs, times, WINDOW, guessed={"A.mov", "B.mov", "C.jpg"})
+    assert {job.name: tuple(map(str, job.afters)) for job in paired} == {
+        "A": (),
+        "B": ("C.jpg",),
+    }
 
 
 def test_time_mode_reads_after_names_as_plain_photos() -> None:
     jobs, _, notes = discover(["spill.mov", "spill.after.jpg"], by_name=False)
     paired, _ = pair_jobs(jobs, {"spill.mov": at("18:00"), "spill.after.jpg": at("18:02")}, WINDOW)
-    assert [(job.name, str(job.after), job.paired_by) for job in paired] == [
-        ("spill", "spill.after.jpg", "time")
+    assert [(job.name, tuple(map(str, job.afters)), job.paired_by) for job in paired] == [
+        ("spill", ("spill.after.jpg",), "time")
     ]
     assert notes == {}
 
@@ -149,7 +166,9 @@ def test_a_utc_creation_time_meets_a_local_exif_time_in_the_rolls_own_zone() -> 
     assert settled["dish.jpg"] - settled["VID.mp4"] == timedelta(minutes=22)
     jobs, _, _ = discover(times)
     paired, _ = pair_jobs(jobs, settled, WINDOW)
-    assert {job.name: str(job.after) for job in paired}["VID"] == "dish.jpg"
+    assert {job.name: tuple(map(str, job.afters)) for job in paired}["VID"] == (
+        Path("dish.jpg").name,
+    )
     alone = settle_zones({name: times[name] for name in ("VID.mp4", "dish.jpg")}, local=UTC)
     assert alone["dish.jpg"] - alone["VID.mp4"] == timedelta(minutes=82), "no zone: local"
 

@@ -20,7 +20,7 @@ from clipcraft.planning.follow import position_at
 from clipcraft.planning.plan import Plan
 from clipcraft.planning.planner import Inputs, build_plan
 from clipcraft.settings.layers import to_recipe
-from clipcraft.settings.recipe import EffectCue
+from clipcraft.settings.recipe import AfterPart, EffectCue
 from clipcraft.sound.library import Sound
 
 FPS = 30
@@ -88,7 +88,8 @@ def test_a_found_moment_is_used_and_an_unsure_one_is_warned_about() -> None:
 
 def test_an_after_photo_follows_behind_a_flash_and_the_parts_add_up() -> None:
     made = plan(
-        {"trim.at": 7.0, "after.file": "/in/dish.jpg", "after.duration": 2.5}, after=photo()
+        {"trim.at": 7.0, "after": (AfterPart(path="/in/dish.jpg"),), "after.duration": 2.5},
+        afters=(photo(),),
     )
     fail, after = made.segments
     assert (after.role, after.shows, after.frames) == ("after", "photo", 75)
@@ -101,7 +102,8 @@ def test_an_after_photo_follows_behind_a_flash_and_the_parts_add_up() -> None:
 
 def test_split_puts_the_fail_above_the_after_with_labels() -> None:
     made = plan(
-        {"trim.at": 7.0, "after.file": "/in/dish.jpg", "after.layout": "split"}, after=photo()
+        {"trim.at": 7.0, "after": (AfterPart(path="/in/dish.jpg"),), "after.layout": "split"},
+        afters=(photo(),),
     )
     fail, after = made.segments
     assert (fail.region, after.region) == ("top", "bottom")
@@ -159,16 +161,16 @@ def test_parts_that_cannot_go_together_are_refused() -> None:
         plan({"beats.replay": True}, photo())
     with pytest.raises(UsageError, match="past the end"):
         plan(
-            {"trim.at": 7.0, "after.file": "/in/b.mov", "after.start": 20.0},
-            after=video(path="/in/b.mov"),
+            {"trim.at": 7.0, "after": (AfterPart(path="/in/b.mov"),), "after.start": 20.0},
+            afters=(video(path="/in/b.mov"),),
         )
 
 
 def test_follow_asks_for_each_window_it_would_follow_then_follows_them() -> None:
     landscape = video(width=1920, height=1080)
     after = video(path="/in/after.mov", width=1920, height=1080, duration=5.0)
-    settings = {"trim.at": 7.0, "output.fit": "follow", "after.file": after.path}
-    first = plan(settings, landscape, after=after)
+    settings = {"trim.at": 7.0, "output.fit": "follow", "after": (AfterPart(path=after.path),)}
+    first = plan(settings, landscape, afters=(after,))
     fail, rescue = first.segments
     assert first.unmeasured == (
         (fail.source, fail.source_start, fail.source_end),
@@ -180,7 +182,7 @@ def test_follow_asks_for_each_window_it_would_follow_then_follows_them() -> None
     tracks = {
         span: ActionTrack(span[1], 10.0, right, np.ones((80, 36))) for span in first.unmeasured
     }
-    second = plan(settings, landscape, after=after, tracks=tracks)
+    second = plan(settings, landscape, afters=(after,), tracks=tracks)
     assert second.unmeasured == ()
     for segment in second.segments:
         x, _ = position_at(segment.reframe.path, segment.source_start)
@@ -191,8 +193,13 @@ def test_follow_asks_for_each_window_it_would_follow_then_follows_them() -> None
 def test_an_outro_closes_a_split_after_the_longer_half() -> None:
     short = video(path="/in/short.mov", duration=1.0)
     made = plan(
-        {"trim.at": 7.0, "after.file": short.path, "after.layout": "split", "captions.outro": "?"},
-        after=short,
+        {
+            "trim.at": 7.0,
+            "after": (AfterPart(path=short.path),),
+            "after.layout": "split",
+            "captions.outro": "?",
+        },
+        afters=(short,),
     )
     fail, after, outro = made.segments
     assert after.end_frame < fail.end_frame, "the after video is shorter than its slot"
@@ -201,8 +208,8 @@ def test_an_outro_closes_a_split_after_the_longer_half() -> None:
 
 
 def test_auto_follows_only_footage_much_wider_than_the_frame() -> None:
-    portrait = plan({"trim.at": 7.0, "after.file": "/in/dish.jpg", "after.layout": "split"},
-                    after=photo())  # fmt: skip
+    dish = (AfterPart(path="/in/dish.jpg"),)
+    portrait = plan({"trim.at": 7.0, "after": dish, "after.layout": "split"}, afters=(photo(),))
     assert portrait.segments[0].reframe.mode in ("crop", "blur")
     assert portrait.unmeasured == (), "portrait footage in the top half is never followed"
     landscape = plan({"trim.at": 7.0}, video(width=1920, height=1080))
@@ -219,11 +226,11 @@ def test_word_animations_time_the_words_of_every_caption_but_the_labels(
             "caption": ("oh no 🥞 שוב",),
             "captions.animation": "karaoke",
             "captions.outro": "Your worst fail?",
-            "after.file": "/in/dish.jpg",
+            "after": (AfterPart(path="/in/dish.jpg"),),
             "after.layout": "split",
             "after.caption": "saved it",
         },
-        after=photo(),
+        afters=(photo(),),
     )
     timed = {c.role: [(w.text, w.start_frame, w.end_frame) for w in c.words] for c in made.captions}
     fail = next(c for c in made.captions if c.role == "fail")

@@ -99,7 +99,7 @@ def test_a_sidecar_out_of_bounds_fails_its_clip_alone(tmp_path: Path) -> None:
 
 
 def test_every_default_is_within_its_own_bounds_and_makes_the_default_recipe() -> None:
-    defaults = {key: s.default for key, s in SETTINGS.items() if s.default is not None}
+    defaults = {key: s.default for key, s in SETTINGS.items() if s.default not in (None, ())}
     layer = layer_from_toml("defaults", _nested(defaults), None)
     assert to_recipe(layer.values) == to_recipe({})
     assert to_recipe({}).duration == 8.0 and to_recipe({}).after.transition == "flash"
@@ -117,6 +117,7 @@ def test_every_setting_lands_in_its_own_recipe_field() -> None:
         "ListOf": (),
         "Number": 3.0,
         "Music": "theme.mp3@2",
+        "Speed": 4.0,
     }
     base = _fields(to_recipe({}))
     for key, setting in SETTINGS.items():

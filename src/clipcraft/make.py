@@ -27,6 +27,7 @@ from clipcraft.media.probe import probe
 from clipcraft.planning.music import may_cut_on_beat
 from clipcraft.planning.plan import Plan
 from clipcraft.planning.planner import Inputs, build_plan
+from clipcraft.planning.story import ELAPSED
 from clipcraft.settings.layers import Layer, Resolved, resolve, without_orphans
 from clipcraft.settings.recipe import Recipe
 from clipcraft.settings.series import Series
@@ -41,9 +42,9 @@ def prepare(recipe: Recipe, source: Path, output: Path | None, force: bool) -> P
     output paths, find the sounds and the font, read the subtitles, find the moment — and
     plan the clip."""
     media = probe(source)
-    after = probe(Path(recipe.after.path)) if recipe.after.path else None
+    afters = tuple(probe(Path(part.path)) for part in recipe.after.parts)
     music = find_sound(recipe.sound.music.sound, "music") if recipe.sound.music else None
-    inputs = [source, *([Path(after.path)] if after else []), *([music.path] if music else [])]
+    inputs = [source, *(Path(after.path) for after in afters), *([music.path] if music else [])]
     target = check_output(output or default_output(source), inputs, force)
     cover = recipe.output.cover
     captions = recipe.captions
@@ -55,10 +56,10 @@ def prepare(recipe: Recipe, source: Path, output: Path | None, force: bool) -> P
     needs_moment = trim.at is None and trim.start is None and trim.end is None
     found = find_moment(media) if needs_moment and media.kind == "video" else None
     read = Inputs(
-        media=media, after=after, sounds=sounds, cues=cues, found=found, font=font,
-        cover=cover_at, music=music, beats=_beats(recipe, music, after is not None),
+        media=media, afters=afters, sounds=sounds, cues=cues, found=found, font=font,
+        cover=cover_at, music=music, beats=_beats(recipe, music, bool(afters)),
     )  # fmt: skip
-    probed = {info.path: info for info in (media, after) if info is not None}
+    probed = {info.path: info for info in (media, *afters)}
     plan = build_plan(recipe, read, target)
     # what one plan measures can change what the next asks for (a steadied picture is
     # narrower, so `auto` may follow it): plan until nothing is left unmeasured
@@ -85,32 +86,42 @@ def _beats(recipe: Recipe, music: Sound | None, has_after: bool) -> Beats | None
 
 
 def fill_placeholders(recipe: Recipe, values: Mapping[str, object]) -> Recipe:
-    """The recipe with {episode}, {date} and {stem} filled in its texts."""
+    """The recipe with {episode}, {date} and {stem} filled in its texts; {elapsed}, an after
+    video's length, is left in the after captions for the plan to fill."""
 
-    def fill(text: str | None) -> str | None:
+    def fill(text: str | None, *, after: bool = False) -> str | None:
         if text is None:
             return None
+        known = (*PLACEHOLDERS, "elapsed") if after else PLACEHOLDERS
         for _, field, _, _ in string.Formatter().parse(text):
-            if field is not None and field not in PLACEHOLDERS:
+            if field is not None and field not in known:
+                hint = "{elapsed} is for an after's caption; " if field == "elapsed" else ""
                 raise UsageError(
                     f"unknown placeholder {{{field}}} in {text!r}",
-                    "use {episode}, {date} or {stem}; write {{ and }} for braces",
+                    hint + "use {episode}, {date} or {stem}; write {{ and }} for braces",
                 )
             if field == "episode" and values.get("episode") is None:
                 raise UsageError(
                     f"{text!r} uses {{episode}} but this is not a series",
                     "use a preset with [series], or give --episode N",
                 )
-        return text.format(**values)
+        return text.format(**values, elapsed=ELAPSED)
 
-    captions = recipe.captions
+    captions, after = recipe.captions, recipe.after
     return replace(
         recipe,
         captions=replace(
             captions,
             texts=tuple(fill(text) or "" for text in captions.texts),
+            lesson=fill(captions.lesson),
             outro=fill(captions.outro),
-            after_text=fill(captions.after_text),
+        ),
+        after=replace(
+            after,
+            caption=fill(after.caption, after=True),
+            parts=tuple(
+                replace(part, caption=fill(part.caption, after=True)) for part in after.parts
+            ),
         ),
     )
 

@@ -14,7 +14,7 @@ from clipcraft.batch.tasks import Outcome
 from clipcraft.media.outputs import atomic_output
 
 MANIFEST = ".clipcraft-manifest.json"
-REMEMBERED = ("episode", "moment", "basis", "length")
+REMEMBERED = ("episode", "moment", "basis", "length", "story")
 """What the manifest keeps of each clip's outcome, for the report of a rerun that skips it."""
 
 

@@ -1,13 +1,13 @@
-"""Which files of a folder become clips, and which photo is each clip's after.
+"""Which files of a folder become clips, and which are each clip's afters.
 
 By name: `NAME.after.EXT` (also `NAME_after`, `NAME-after`) is the after of `NAME`. By
-capture time: a photo taken within the window after a video, and before the next video, is
-that video's after — the last such photo, since the finished dish is usually the last shot;
-the other photos of that window are left out (they are the story between the fail and its
-after), and a photo taken after no video is a clip of its own. Videos are always clips.
-`auto` pairs by name first, then by time for the videos still without an after; a photo that
-has an after or a recipe of its own is a clip, never another clip's after. `NAME.toml` beside
-a clip is that clip's own recipe in every mode.
+capture time, a video is a fail and tells its story: every video and photo taken within the
+window after it is one of its afters, in capture order (the recovery, then the dish); the
+first video taken past the window is the next fail, and a photo taken after no fail is a
+clip of its own. `auto` pairs by name first, then by time for the videos still without an
+after; a file that has an after or a recipe of its own is a clip, never another clip's after
+(a video so is a fail, and ends the story before it). `NAME.toml` beside a clip is that
+clip's own recipe in every mode.
 
 `discover` and `pair_by_time` are pure (names and times in, pairs out); `find_jobs` reads the
 capture times they need, and only when a pairing by time can happen.
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
@@ -30,7 +30,7 @@ VIDEO_SUFFIXES = (".mov", ".mp4", ".m4v", ".3gp", ".mkv", ".webm")
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".heic", ".webp")
 AFTER = re.compile(r"^(?P<name>.+?)(?:\.after|_after|-after)$", re.IGNORECASE)
 PAIR_BY = ("auto", "name", "time")
-PASSED_OVER = "taken after a fail, not its after (pairing by time)"
+PASSED_OVER = "a photo taken after a fail that has its after by name (pairing by time)"
 
 PairBy = Literal["auto", "name", "time"]
 Kind = Literal["video", "photo"]
@@ -48,7 +48,7 @@ class Pairing:
 class Job:
     name: str
     source: Path
-    after: Path | None
+    afters: tuple[Path, ...]
     sidecar: Path | None
     paired_by: Literal["name", "time"] | None = None
 
@@ -59,11 +59,15 @@ class Job:
 
 @dataclass(frozen=True)
 class Shot:
-    """One file of the roll at its capture time (zone settled)."""
+    """One file of the roll at its capture time (zone settled). It is `free` to be an after
+    unless it has an after or a recipe of its own; a video `collects` its afters by time
+    unless it has them by name."""
 
     name: str
     kind: Kind
     when: datetime
+    free: bool = True
+    collects: bool = True
 
 
 @dataclass
@@ -120,7 +124,7 @@ def discover(
         Job(
             stem,
             Path(name),
-            Path(afters[stem]) if stem in afters else None,
+            (Path(afters[stem]),) if stem in afters else (),
             Path(sidecars[stem]) if stem in sidecars else None,
             "name" if stem in afters else None,
         )
@@ -129,58 +133,73 @@ def discover(
     return jobs, ignored, notes
 
 
-def pair_by_time(shots: Sequence[Shot], window: timedelta) -> tuple[dict[str, str], list[str]]:
-    """Each video's after (video name → photo name), and the photos passed over: taken in a
-    video's window, before the next video, but not the last of them (pure)."""
-    afters: dict[str, str] = {}
+def pair_by_time(
+    shots: Sequence[Shot], window: timedelta
+) -> tuple[dict[str, list[str]], list[str]]:
+    """Each fail's afters (video name → names in capture order), and the photos passed over:
+    taken in the window of a fail that has its after by name already (pure)."""
+    afters: dict[str, list[str]] = {}
     passed: list[str] = []
-    video: Shot | None = None
+    fail: Shot | None = None
     for shot in sorted(shots, key=lambda s: (s.when, s.kind != "video", s.name)):
-        if shot.kind == "video":
-            video = shot
-        elif video is not None and video.when < shot.when <= video.when + window:
-            if video.name in afters:
-                passed.append(afters[video.name])
-            afters[video.name] = shot.name
+        inside = fail is not None and fail.when < shot.when <= fail.when + window
+        if fail is not None and inside and shot.free and (fail.collects or shot.kind == "photo"):
+            if fail.collects:
+                afters.setdefault(fail.name, []).append(shot.name)
+            else:
+                passed.append(shot.name)
+        elif shot.kind == "video":
+            fail = shot
     return afters, sorted(passed)
 
 
 def pair_jobs(
-    jobs: list[Job], settled: Mapping[str, datetime], window: timedelta
+    jobs: list[Job],
+    settled: Mapping[str, datetime],
+    window: timedelta,
+    guessed: Collection[str] = (),
 ) -> tuple[list[Job], list[str]]:
-    """The jobs with afters paired by capture time (pure): videos without an after take the
-    last photo of their window; the photos so used, or passed over, stop being clips."""
+    """The jobs with afters paired by capture time (pure): each fail without an after takes
+    what was taken in its window; the files so used, or passed over, stop being clips. A
+    video whose time is `guessed` (its file's modification time: files copied together share
+    one) is never an after: two fails copied from a phone are two clips."""
     shots = [
-        Shot(str(job.source), kind, settled[str(job.source)])
+        Shot(
+            str(job.source),
+            kind,
+            settled[str(job.source)],
+            free=not job.afters
+            and job.sidecar is None
+            and (kind == "photo" or str(job.source) not in guessed),
+            collects=not job.afters,
+        )
         for job in jobs
         if (kind := kind_of(job.source.name))
-        and (kind == "video" or (job.after is None and job.sidecar is None))
+        and (kind == "video" or (not job.afters and job.sidecar is None))
         and str(job.source) in settled
     ]
     afters, passed = pair_by_time(shots, window)
-    named = {str(job.source) for job in jobs if job.after is not None}
-    used = set(passed) | set(afters.values())
-    passed_over = sorted(set(passed) | {p for v, p in afters.items() if v in named})
+    used = set(passed) | {name for names in afters.values() for name in names}
     paired = [
-        replace(job, after=Path(afters[str(job.source)]), paired_by="time")
-        if job.after is None and str(job.source) in afters
+        replace(job, afters=tuple(Path(name) for name in afters[str(job.source)]), paired_by="time")
+        if str(job.source) in afters
         else job
         for job in jobs
         if str(job.source) not in used
     ]
-    return paired, passed_over
+    return paired, passed
 
 
 def time_candidates(jobs: list[Job]) -> list[Job]:
     """The jobs whose capture times a pairing by time needs: none unless a video lacks an
-    after and a photo could be one."""
+    after and another file could be one."""
     videos = [job for job in jobs if kind_of(job.source.name) == "video"]
     photos = [
         job
         for job in jobs
-        if kind_of(job.source.name) == "photo" and job.after is None and job.sidecar is None
+        if kind_of(job.source.name) == "photo" and not job.afters and job.sidecar is None
     ]
-    if not photos or all(job.after is not None for job in videos):
+    if all(job.afters for job in videos) or len(photos) + len(videos) < 2:
         return []
     return videos + photos
 
@@ -199,7 +218,8 @@ def find_jobs(
         for job in time_candidates(jobs)
     }
     settled = settle_zones(times, local)
-    jobs, passed = pair_jobs(jobs, settled, pairing.window)
+    guessed = {name for name, taken in times.items() if taken.source == "mtime"}
+    jobs, passed = pair_jobs(jobs, settled, pairing.window, guessed)
     if passed:
         notes[PASSED_OVER] = passed
     return Roll(jobs, notes, times, settled, roll_zone(times))

@@ -202,4 +202,3 @@ def _serve(line: Connection) -> None:
                 line.send(("error", RuntimeError(repr(answer[1]))))
     except Interrupted as stopped:  # the pool is stopping: the job's cleanup has run
         raise SystemExit(stopped.exit_code) from None
-

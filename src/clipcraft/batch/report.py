@@ -88,16 +88,19 @@ def describe_plan(plan: BatchPlan, pairing: Pairing) -> str:
     lines = [f"pairing: {pairing.by} (a window of {minutes:g} min for pairing by time)"]
     for job in roll.jobs:
         lines.append("")
-        after = f" → {job.after}  (paired by {job.paired_by})" if job.after else ""
-        lines.append(f"{job.name}: {job.source}{after}")
-        taken = [
-            _shown_time(path, roll.settled[str(path)], roll.times[str(path)], roll.zone)
-            for path in (job.source, job.after)
-            if path is not None and str(path) in roll.times
-        ]
-        if len(taken) == 2 and job.after is not None:
-            gap = roll.settled[str(job.after)] - roll.settled[str(job.source)]
-            taken[1] += f": {gap.total_seconds() / 60:.0f} min later"
+        afters = "".join(f" → {after}" for after in job.afters)
+        paired = f"  (paired by {job.paired_by})" if job.afters else ""
+        lines.append(f"{job.name}: {job.source}{afters}{paired}")
+        taken = []
+        for path in (job.source, *job.afters):
+            if str(path) not in roll.times:
+                continue
+            when = roll.settled[str(path)]
+            line = _shown_time(path, when, roll.times[str(path)], roll.zone)
+            if path != job.source and str(job.source) in roll.settled:
+                gap = when - roll.settled[str(job.source)]
+                line += f": {gap.total_seconds() / 60:.0f} min later"
+            taken.append(line)
         lines += [f"  {'taken' if index == 0 else '':<8}{line}" for index, line in enumerate(taken)]
         outcome = decided.get(job.name)
         if outcome is None:
@@ -196,8 +199,10 @@ def _card(outcome: Outcome, base: Path) -> str:
         facts.append(("moment", outcome.basis))
     if outcome.length is not None:
         facts.append(("length", f"{outcome.length:.2f} s"))
-    if outcome.after:
-        facts.append(("after", f"{outcome.after} (paired by {outcome.paired_by})"))
+    if outcome.afters:
+        facts.append(("afters", f"{', '.join(outcome.afters)} (paired by {outcome.paired_by})"))
+    if outcome.story:
+        facts.append(("story", " → ".join(outcome.story)))
     if outcome.taken:
         facts.append(("taken", datetime.fromisoformat(outcome.taken).strftime("%d %b %Y %H:%M")))
     if outcome.status == "ok":

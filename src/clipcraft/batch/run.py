@@ -35,6 +35,7 @@ from clipcraft.errors import ClipcraftError, UsageError
 from clipcraft.make import usable_cores
 from clipcraft.settings.layers import Layer, resolve
 from clipcraft.settings.presets import recipe_layer
+from clipcraft.settings.recipe import AfterPart
 from clipcraft.settings.series import Series
 
 BY_NAME_THEN_TIME = Pairing()
@@ -52,9 +53,10 @@ def job_layers(job: Job, folder: Path, base: list[Layer]) -> list[Layer]:
     layers = list(base)
     if job.sidecar:
         layers.append(recipe_layer(folder / job.sidecar, "sidecar"))
-    if job.after:
+    if job.afters:
         pairing = f"batch pairing by {job.paired_by}"
-        layers.append(Layer(pairing, {"after.file": str(folder / job.after)}))
+        parts = tuple(AfterPart(path=str(folder / after)) for after in job.afters)
+        layers.append(Layer(pairing, {"after": parts}))
     return [*layers, COVER]
 
 
@@ -62,11 +64,9 @@ def job_key(job: Job, folder: Path, layers: list[Layer], cache: dict[str, Any]) 
     """What the output depends on: the inputs' contents, the resolved recipe, our version."""
     resolved = resolve(layers)
     files = [folder / job.source]
-    files += [
-        Path(resolved.values[key])
-        for key in ("after.file", "captions.file")
-        if key in resolved.values
-    ]
+    files += [Path(part.path) for part in resolved.recipe.after.parts]
+    if "captions.file" in resolved.values:
+        files.append(Path(resolved.values["captions.file"]))
     parts = [__version__, json.dumps(resolved.values, sort_keys=True, default=str)]
     parts += [content_hash(path, cache) for path in files if path.is_file()]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
@@ -151,7 +151,7 @@ def _job_facts(job: Job, roll: Roll) -> dict[str, Any]:
     if taken is not None and roll.zone is not None:
         taken = taken.astimezone(roll.zone)
     return {
-        "after": str(job.after) if job.after else None,
+        "afters": tuple(str(after) for after in job.afters),
         "paired_by": job.paired_by,
         "taken": taken.isoformat() if taken else None,
     }

@@ -19,7 +19,7 @@ class Outcome:
     seconds: float
     detail: str
     episode: int | None = None
-    after: str | None = None
+    afters: tuple[str, ...] = ()
     paired_by: str | None = None
     moment: float | None = None
     """Where the moment is on the source, in seconds (None for a photo)."""
@@ -29,6 +29,8 @@ class Outcome:
     cover: str | None = None
     taken: str | None = None
     """When the clip's source was taken (ISO 8601), if the pairing read it."""
+    story: tuple[str, ...] = ()
+    """The clip's parts in order (Plan.story)."""
 
 
 @dataclass(frozen=True)

@@ -80,6 +80,7 @@ def make_one(task: Task, work: Work, episode: int | None) -> Outcome:
             moment=source_moment(plan),
             basis=plan.moment_basis,
             length=round(plan.duration, 3),
+            story=plan.story(),
             output=str(output),
             cover=str(cover) if plan.cover else None,
         )

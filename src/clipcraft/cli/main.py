@@ -28,6 +28,7 @@ from clipcraft.batch.run import BY_NAME_THEN_TIME, default_workers, plan_batch, 
 from clipcraft.batch.tasks import Outcome
 from clipcraft.cli.display import describe, describe_media
 from clipcraft.cli.options import SettingType, setting_options, settings_files, talk
+from clipcraft.cli.parts import TypedInOrder, with_parts
 from clipcraft.cli.plot import plot_moment
 from clipcraft.errors import ClipcraftError, Interrupted
 from clipcraft.finding.moment import find_moment
@@ -167,7 +168,7 @@ def main() -> None:
     """
 
 
-@main.command()
+@main.command(cls=TypedInOrder)
 @click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
 @click.option(
     "-o",
@@ -199,6 +200,7 @@ def make(ctx: click.Context, input_path: Path, **options: Any) -> None:
       clipcraft make burnt.mov --at 5 --sfx record-scratch --sfx sad-trombone@end
       clipcraft make cake.mov --at 9 --caption "It was going so well…" --outro "Your worst fail? 👇"
       clipcraft make spill.mov --at 7 --after dish.jpg --freeze --sfx record-scratch
+      clipcraft make fail.mp4 --after cleanup.mp4 --after-speed auto --after dish.jpg
       clipcraft make mess.jpg --after clean.jpg --layout split
       clipcraft make clip.mov --preset fail-of-the-week --after dish.jpg
       clipcraft make cake.mov --at 12 --platform square --dry-run
@@ -231,16 +233,15 @@ def make(ctx: click.Context, input_path: Path, **options: Any) -> None:
 
 
 def flag_layer(ctx: click.Context, options: dict[str, Any]) -> Layer:
-    """The settings the user typed (not the flags' defaults, so a preset's values stand)."""
-    typed = (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)
-    return Layer(
-        "flag",
-        {
-            setting.key: options[setting.param]
-            for setting in SETTINGS.values()
-            if setting.flag is not None and ctx.get_parameter_source(setting.param) in typed
-        },
-    )
+    """The settings the user typed (not the flags' defaults, so a preset's values stand),
+    each after part with the flags typed after it."""
+    sources = (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)
+    typed = {
+        setting.key: options[setting.param]
+        for setting in SETTINGS.values()
+        if setting.flag is not None and ctx.get_parameter_source(setting.param) in sources
+    }
+    return Layer("flag", with_parts(ctx, typed))
 
 
 def settings_layers(preset: str | None, recipe: Path | None) -> list[Layer]:
@@ -482,7 +483,7 @@ def presets_new(name: str, base: str | None) -> None:
     type=click.Choice(PAIR_BY),
     default="auto",
     show_default=True,
-    help="How a clip finds its after: by NAME.after, by capture time, or by name then time.",
+    help="How a clip finds its afters: by NAME.after, by capture time, or by name then time.",
 )
 @click.option(
     "--pair-window",
@@ -490,7 +491,7 @@ def presets_new(name: str, base: str | None) -> None:
     default=BY_NAME_THEN_TIME.window.total_seconds() / 60,
     show_default=True,
     metavar="MINUTES",
-    help="By time: a photo taken this long after a video (before the next) is its after "
+    help="By time: what is taken this long after a fail video is its story's afters "
     "(1 minute to 7 days).",
 )
 @click.option(
@@ -522,9 +523,10 @@ def batch(
     """Make a clip of every video and photo in FOLDER.
 
     A clip's after is NAME.after.jpg (or NAME_after, NAME-after, any photo or video) or, by
-    capture time, the last photo taken within --pair-window after a video and before the
-    next one; other photos are clips of their own. NAME.toml beside a clip is that clip's own
-    recipe. A rerun skips clips that are up to date with their inputs and recipe.
+    capture time, every video and photo taken within --pair-window after a fail video, in
+    the order taken (the cleanup, then the dish); other photos are clips of their own.
+    NAME.toml beside a clip is that clip's own recipe. A rerun skips clips that are up to
+    date with their inputs and recipe.
 
     \b
     Example:

@@ -41,7 +41,7 @@ def setting_option(setting: Setting) -> Callable[[Callable[..., Any]], Callable[
         return click.option(
             flag, setting.param, is_flag=True, default=setting.default, show_default=pair, help=text
         )
-    many = isinstance(kind, ListOf)
+    many = isinstance(kind, ListOf) or setting.per_part  # a part's own is typed after it
     optional_value = (
         {"is_flag": False, "flag_value": setting.flag_value}
         if setting.flag_value is not None

@@ -16,16 +16,17 @@ import numpy as np
 from clipcraft.errors import UsageError
 from clipcraft.finding.action import action_track
 from clipcraft.finding.moment import (
+    AUDIO_RATE,
     HOP,
     MOTION_FPS,
     Moment,
     local_motion,
     motion_score,
     read_frames,
-    read_samples,
     robust_z,
     sound_onsets,
 )
+from clipcraft.media.ffmpeg import read_mono
 from clipcraft.media.outputs import atomic_output
 from clipcraft.media.probe import MediaInfo
 from clipcraft.planning.follow import active, centres, follow_path
@@ -49,7 +50,7 @@ def plot_moment(media: MediaInfo, moment: Moment, window: Window, out: Path) -> 
         ) from None
     figure, axes = plt.subplots(3, 1, figsize=(10, 6.5), sharex=True)
     if media.has_audio:
-        sound = robust_z(sound_onsets(read_samples(media.path)).score)
+        sound = robust_z(sound_onsets(read_mono(media.path, AUDIO_RATE)).score)
         axes[0].plot(np.arange(len(sound)) * HOP, sound, color="tab:blue", linewidth=0.8)
     axes[0].set_ylabel("sound onsets")
     motion = robust_z(motion_score(local_motion(read_frames(media, 0.0, media.duration))))

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from clipcraft.finding.shake import steady
-from clipcraft.media.ffmpeg import PREVIEW_DECODING, ffmpeg_command, run_ffmpeg
+from clipcraft.media.ffmpeg import PREVIEW_DECODING, ffmpeg_command, read_mono, run_ffmpeg
 from clipcraft.media.probe import MediaInfo
 from clipcraft.settings.units import merged_spans
 
@@ -99,27 +99,6 @@ class Moment:
     basis: str
     candidates: tuple[Candidate, ...] = ()
     """What was weighed, best first (`probe --json` lists them, `probe --plot` marks them)."""
-
-
-def read_samples(path: str, start: float | None = None, length: float | None = None) -> np.ndarray:
-    window = [] if start is None else ["-ss", f"{start:.3f}", "-t", f"{length:.3f}"]
-    command = ffmpeg_command(
-        "-loglevel",
-        "error",
-        *window,
-        "-i",
-        path,
-        "-map",
-        "0:a:0",
-        "-ac",
-        "1",
-        "-ar",
-        str(AUDIO_RATE),
-        "-f",
-        "f32le",
-        "pipe:1",
-    )
-    return np.frombuffer(run_ffmpeg(command, f"reading the sound of {path}"), np.float32)
 
 
 def band_energies(samples: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -219,7 +198,7 @@ def motion_score(motion: np.ndarray) -> np.ndarray:
 def find_moment(media: MediaInfo) -> Moment:
     """The mishap's time on the source, with a confidence from 0 to 1."""
     if media.has_audio:
-        found = _from_sound(media, sound_onsets(read_samples(media.path)))
+        found = _from_sound(media, sound_onsets(read_mono(media.path, AUDIO_RATE)))
         if found is not None:
             return found
     return _from_motion(media)

@@ -19,6 +19,7 @@ from functools import cache
 from typing import IO
 
 import imageio_ffmpeg
+import numpy as np
 
 from clipcraft.errors import RenderError
 
@@ -111,6 +112,20 @@ def run_ffmpeg(args: Sequence[str], what: str) -> bytes:
         output = run.popen.stdout.read()
         run.check(what)
     return output
+
+
+def read_mono(
+    path: str, rate: int, start: float | None = None, length: float | None = None
+) -> np.ndarray:
+    """The file's sound (all of it, or `length` seconds from `start`) as mono floats."""
+    window = (
+        [] if start is None or length is None else ["-ss", f"{start:.3f}", "-t", f"{length:.3f}"]
+    )
+    command = ffmpeg_command(
+        "-loglevel", "error", *window, "-i", path,
+        "-map", "0:a:0", "-ac", "1", "-ar", str(rate), "-f", "f32le", "pipe:1",
+    )  # fmt: skip
+    return np.frombuffer(run_ffmpeg(command, f"reading the sound of {path}"), np.float32)
 
 
 def ffmpeg_banner(path: str) -> str:

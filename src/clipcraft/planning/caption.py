@@ -81,9 +81,11 @@ def plan_captions(
     *,
     cues: Sequence[Cue],
     font: Path | None,
+    after_texts: Sequence[str | None] = (),
 ) -> tuple[PlannedCaption, ...]:
-    """Every caption laid out and placed: over the fail in turn, timed cues, the after, the
-    outro card, and the BEFORE/AFTER labels and REPLAY tag."""
+    """Every caption laid out and placed: over the fail in turn, timed cues, each after part's
+    (`after_texts`, in order), the lesson and outro cards, and the BEFORE/AFTER labels and
+    REPLAY tag."""
     style = find_style(settings.style)
     face = font or font_path(None, style)
     position = settings.position or style.position
@@ -139,6 +141,7 @@ def plan_captions(
             add("subtitle", cue.text, first, last, settings.position or "bottom", marks=marks)
     label = replace(find_style("banner"), name="label", cap_height=LABEL_CAP_HEIGHT)
     corner = (zone.left, zone.top)
+    texts = iter(after_texts)
     for segment in segments:
         if segment.role == "replay":
             add("tag", "REPLAY", segment.start_frame, segment.end_frame, corner, label)
@@ -148,9 +151,12 @@ def plan_captions(
                 below = (zone.left, fmt.height // 2 + round(fmt.height * 0.015))
                 add("label", "BEFORE", top.start_frame, top.end_frame, corner, label)
                 add("label", "AFTER", segment.start_frame, segment.end_frame, below, label)
-            if settings.after_text:
+            own = next(texts, None)
+            if own:
                 where = "bottom" if segment.region == "bottom" else position
-                add("after", settings.after_text, segment.start_frame, segment.end_frame, where)
+                add("after", own, segment.start_frame, segment.end_frame, where)
+        if segment.role == "lesson" and settings.lesson:
+            add("lesson", settings.lesson, segment.start_frame, segment.end_frame, "middle")
         if segment.role == "outro" and settings.outro:
             add("outro", settings.outro, segment.start_frame, segment.end_frame, "middle")
     return tuple(planned)

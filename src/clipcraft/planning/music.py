@@ -127,7 +127,8 @@ def cut_on_beat(
         return BeatCut(budget, None, "kept: no beat near enough to the cut")
     beat = min(candidates, key=lambda b: abs(b - cut / fps))
     shift = round(beat * fps) - cut
-    moved = replace(budget, fail=budget.fail + shift, after=budget.after - shift)
+    afters = (budget.after - shift, *budget.afters[1:])
+    moved = replace(budget, fail=budget.fail + shift, afters=afters)
     note = f"moved {shift / fps:+.2f} s onto the beat at {beat:.2f} s ({beats.tempo:g} BPM)"
     return BeatCut(moved, beat, note)
 

@@ -18,13 +18,13 @@ from clipcraft.planning.sound import PlacedEffect
 from clipcraft.settings.recipe import Animation, Transition
 from clipcraft.settings.styles import CaptionStyle
 
-Role = Literal["fail", "freeze", "replay", "after", "outro"]
+Role = Literal["fail", "freeze", "replay", "after", "lesson", "outro"]
 Shows = Literal["footage", "frame", "photo"]
 """Footage plays; a frame of it, or a photo, is held still."""
 Look = Literal["plain", "card"]
-"""A card is blurred and dimmed: the outro's background."""
+"""A card is blurred and dimmed: the lesson's and the outro's background."""
 Region = Literal["full", "top", "bottom"]
-CaptionRole = Literal["fail", "subtitle", "after", "outro", "label", "tag"]
+CaptionRole = Literal["fail", "subtitle", "after", "lesson", "outro", "label", "tag"]
 Span = tuple[str, float, float]
 """A source file and a window on it (start, end seconds)."""
 
@@ -146,6 +146,23 @@ class Plan:
     measures them and plans again (planning reads no file)."""
     unsteadied: tuple[Span, ...] = ()
     """Windows a steadied picture needs the camera's path of, not yet measured (as above)."""
+
+    def story(self) -> tuple[str, ...]:
+        """The parts in order as a creator reads them: "after cleanup.mp4 2.5 s x48" (the
+        fail's pieces around a freeze are one part; a split's after is below the fail)."""
+        told: list[tuple[Role, str, float, int]] = []
+        for segment in self.segments:
+            name = segment.source.rpartition("/")[2]
+            if told and told[-1][0] == segment.role == "fail":
+                role, source, speed, frames = told[-1]
+                told[-1] = (role, source, speed, frames + segment.frames)
+            else:
+                told.append((segment.role, name, segment.speed, segment.frames))
+        return tuple(
+            f"{role} {name} {frames / self.format.fps:.1f} s"
+            + (f" x{speed:g}" if speed != 1.0 else "")
+            for role, name, speed, frames in told
+        )
 
     @property
     def total_frames(self) -> int:

@@ -7,7 +7,7 @@ finds the moment and checks the output paths first, and hands them over as Input
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -19,7 +19,7 @@ from clipcraft.finding.moment import Moment
 from clipcraft.finding.shake import CameraPath
 from clipcraft.media.probe import MediaInfo, round_even
 from clipcraft.planning.caption import OUTRO_SECONDS, plan_captions, safe_zone
-from clipcraft.planning.follow import follow_path, is_clear
+from clipcraft.planning.fitting import Fitting, stored_as
 from clipcraft.planning.music import BeatCut, choose_cut, plan_music
 from clipcraft.planning.plan import (
     OutputFormat,
@@ -32,7 +32,7 @@ from clipcraft.planning.plan import (
     SoundPlan,
     Span,
 )
-from clipcraft.planning.reframe import UPRIGHT_TURNS, Reframe, Stored, choose_reframe
+from clipcraft.planning.reframe import Reframe, choose_reframe
 from clipcraft.planning.sequence import (
     FREEZE_ZOOM,
     PHOTO_ZOOM,
@@ -43,10 +43,10 @@ from clipcraft.planning.sequence import (
     transition_frames,
 )
 from clipcraft.planning.sound import place_effects
-from clipcraft.planning.stabilize import plan_steadying, steadied_size
+from clipcraft.planning.story import pace, part_caption
 from clipcraft.planning.trim import LEAD_IN, place_window
 from clipcraft.settings.platforms import PLATFORMS
-from clipcraft.settings.recipe import Fit, Recipe, TrimSettings
+from clipcraft.settings.recipe import Fit, PartSettings, Recipe, TrimSettings
 from clipcraft.settings.units import format_time
 from clipcraft.sound.library import Sound
 
@@ -65,9 +65,6 @@ AUDIO_RATE = 48000
 LOUDNESS_LUFS = -14.0
 TRUE_PEAK_DB = -1.0
 DUCK_DB = -8.0
-FOLLOW_WIDER = 1.6
-"""`auto` considers following the action in footage this much wider than the frame (a phone
-propped sideways); other shapes it crops or fits over their blur, as before."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -77,7 +74,8 @@ class Inputs:
     the caption face and the cover's path, both checked (planning reads no file)."""
 
     media: MediaInfo
-    after: MediaInfo | None = None
+    afters: tuple[MediaInfo, ...] = ()
+    """The after parts' files, probed, in the recipe's order."""
     sounds: Mapping[str, Sound] = field(default_factory=dict)
     cues: tuple[Cue, ...] = ()
     found: Moment | None = None
@@ -101,54 +99,6 @@ class Frame:
     region: Region
 
 
-@dataclass
-class Fitting:
-    """Reframes footage for one plan: following the action and steadying the picture where
-    they were measured, and noting the windows where they would be but were not."""
-
-    tracks: Mapping[Span, ActionTrack]
-    paths: Mapping[Span, CameraPath] = field(default_factory=dict)
-    stabilize: bool = False
-    unmeasured: list[Span] = field(default_factory=list)
-    unsteadied: list[Span] = field(default_factory=list)
-
-    def footage(
-        self, media: MediaInfo, size: tuple[int, int], fit: Fit, span: Span, moment: float
-    ) -> Reframe:
-        """`fit` for a window of `media` (`follow` centred on the action at `moment`); `auto`
-        follows footage much wider than the frame when its action is in one place, else fits
-        it over its blur. A steadied picture is the source less its margin."""
-        plain = "crop" if fit == "follow" else fit
-        steadying = None
-        if self.stabilize and span in self.paths:
-            steadying = plan_steadying(self.paths[span], (media.width, media.height))
-        elif self.stabilize:
-            self.unsteadied.append(span)
-        shown = steadied_size((media.width, media.height), steadying)
-        base = replace(choose_reframe(shown, size, plain, stored_as(media)), steady=steadying)
-        if fit not in ("auto", "follow") or (fit == "auto" and not _much_wider(base)):
-            return base
-        box = base.crop_box()[:2]
-        track = self.tracks.get(span)
-        if track is not None and steadying is not None:
-            margin = steadying.margin
-            track = track.within(margin[0] / media.width, margin[1] / media.height)
-        if track is None:
-            self.unmeasured.append(span)
-            return replace(base, mode="follow") if fit == "follow" else base
-        window = (box[0] / shown[0], box[1] / shown[1])
-        if fit == "auto" and not is_clear(track, window, moment):
-            return replace(base, why="blur: the action is not in one place")
-        path = follow_path(track, shown, box, moment)
-        why = "follow: the action stays in one window" if fit == "auto" else ""
-        return replace(base, mode="follow", path=path, why=why)
-
-
-def _much_wider(reframe: Reframe) -> bool:
-    (sw, sh), (tw, th) = reframe.source, reframe.target
-    return (sw / sh) / (tw / th) >= FOLLOW_WIDER
-
-
 def output_format(recipe: Recipe) -> OutputFormat:
     platform = PLATFORMS[recipe.output.platform]
     scale = PREVIEW_SCALE if recipe.output.preview else 1.0
@@ -170,27 +120,29 @@ def output_format(recipe: Recipe) -> OutputFormat:
 def build_plan(recipe: Recipe, inputs: Inputs, output: Path) -> Plan:
     """The timeline for one clip made from `inputs` as `recipe` says."""
     fmt = output_format(recipe)
-    media, after = inputs.media, inputs.after
+    media, afters = inputs.media, inputs.afters
+    parts = recipe.after.settled()
     split = recipe.after.layout == "split"
-    _check_parts(media, after, recipe)
+    _check_parts(media, afters, recipe)
     trim, basis, warnings = _resolve_trim(recipe.trim, inputs.found, media)
-    kind = recipe.after.transition if after is not None and not split else "cut"
-    transition_length, overlap = transition_frames(kind, fmt.fps)
+    kinds = ["cut" if split else part.transition for part in parts]
+    transitions_in = [transition_frames(kind, fmt.fps) for kind in kinds]
     fixed = trim.end - trim.start if trim.start is not None and trim.end is not None else None
     budget = plan_budget(
         recipe.duration,
         fmt.fps,
         freeze=0.0 if split else recipe.beats.freeze,
         replay=recipe.beats.replay and not split,
-        after=recipe.after.duration if after is not None and not split else 0.0,
+        afters=() if split else [part.duration for part in parts],
+        lesson=OUTRO_SECONDS if recipe.captions.lesson else 0.0,
         outro=OUTRO_SECONDS if recipe.captions.outro else 0.0,
-        overlap=overlap,
+        overlaps=[overlap for _, overlap in transitions_in] if not split else (),
         fixed_fail=fixed if media.kind == "video" else None,
     )
     music, cut = recipe.sound.music, None
     if music is not None and budget.after and not split:
         cut = choose_cut(
-            budget, inputs.beats, music.start, fmt.fps, _room(media, after, recipe, budget),
+            budget, inputs.beats, music.start, fmt.fps, _room(media, afters, parts, budget),
             asked=recipe.sound.beat_cut, fixed=fixed is not None,
         )  # fmt: skip
         budget = cut.budget
@@ -200,30 +152,38 @@ def build_plan(recipe: Recipe, inputs: Inputs, output: Path) -> Plan:
     segments, moment = _before_part(
         media, trim, budget, before, (recipe.output.fit, fitting), warnings
     )
-    before_end = segments[-1].end_frame
     transitions: list[PlannedTransition] = []
     # an after is never cropped blind (the dish may be at its edge): `crop` is `auto` there
     after_fit: tuple[Fit, Fitting] = (
         "auto" if recipe.output.fit == "crop" else recipe.output.fit,
         fitting,
     )
-    if after is not None and split:
+    captions: list[str | None] = []
+    if split:
         below = Frame((fmt.width, fmt.height - before.size[1]), "bottom")
-        segments.append(_after_segment(after, recipe, 0, before_end, below, after_fit, False))
-    elif after is not None:
-        start = before_end - overlap
-        segments.append(
-            _after_segment(after, recipe, start, budget.after, full, after_fit, after.has_audio)
-        )
-        if kind != "cut":
-            at = before_end if not overlap else start
+        told = _after_part(afters[0], parts[0], 0, segments[-1].end_frame, below, after_fit)
+        segments.append(told.segment)
+        captions.append(told.caption)
+        warnings += told.warnings
+    end = segments[-1].end_frame
+    in_turn = () if split else zip(afters, parts, budget.afters, transitions_in, strict=True)
+    for info, part, frames, (length, overlap) in in_turn:
+        told = _after_part(info, part, end - overlap, frames, full, after_fit)
+        segments.append(told.segment)
+        captions.append(told.caption)
+        warnings += told.warnings
+        if part.transition != "cut":
+            at = end if not overlap else end - overlap
             transitions.append(
-                PlannedTransition(kind=kind, at_frame=at, frames=transition_length, overlap=overlap)
+                PlannedTransition(kind=part.transition, at_frame=at, frames=length, overlap=overlap)
             )
-    if budget.outro:
-        # the part that ends last (in a split, the fail above when both end together)
-        last = max(segments, key=lambda s: (s.end_frame, s.region != "bottom"))
-        segments.append(_outro(last, budget.outro, full.size))
+        end = told.segment.end_frame
+    cards: tuple[tuple[Role, int], ...] = (("lesson", budget.lesson), ("outro", budget.outro))
+    for role, frames in cards:
+        if frames:
+            # the part that ends last (in a split, the fail above when both end together)
+            last = max(segments, key=lambda s: (s.end_frame, s.region != "bottom"))
+            segments.append(_card(last, role, frames, full.size))
     if media.unreadable_audio and not media.has_audio:
         warnings.append(f"{media.path}: its audio track cannot be read; the clip uses silence")
     return Plan(
@@ -241,6 +201,7 @@ def build_plan(recipe: Recipe, inputs: Inputs, output: Path) -> Plan:
             segments,
             cues=inputs.cues,
             font=inputs.font,
+            after_texts=captions,
         ),
         transitions=tuple(transitions),
         warnings=tuple(warnings),
@@ -284,26 +245,32 @@ def _sound(
 
 
 def _room(
-    media: MediaInfo, after: MediaInfo | None, recipe: Recipe, budget: Budget
+    media: MediaInfo, afters: Sequence[MediaInfo], parts: Sequence[PartSettings], budget: Budget
 ) -> tuple[int, int]:
-    """How many frames the fail and the after could each grow by before their footage runs
-    out (a photo never does)."""
+    """How many frames the fail and the first after could each grow by before their footage
+    runs out (a photo never does, nor a video fitted to its part)."""
     plenty = 10**6
     fail = round(media.duration * OUTPUT_FPS) - budget.fail if media.kind == "video" else plenty
-    if after is None or after.kind != "video":
+    first, part = afters[0], parts[0]
+    if first.kind != "video" or part.speed != 1.0:
         return fail, plenty
-    return fail, round((after.duration - recipe.after.start) * OUTPUT_FPS) - budget.after
+    return fail, round((first.duration - part.start) * OUTPUT_FPS) - budget.after
 
 
-def _check_parts(media: MediaInfo, after: MediaInfo | None, recipe: Recipe) -> None:
+def _check_parts(media: MediaInfo, afters: Sequence[MediaInfo], recipe: Recipe) -> None:
     beats, split = recipe.beats, recipe.after.layout == "split"
-    if split and after is None:
+    if split and not afters:
         raise UsageError("--layout split needs an after part", "add --after FILE")
+    if split and len(afters) > 1:
+        raise UsageError(
+            f"--layout split shows one after part below the fail, not {len(afters)}",
+            "give one --after, or use --layout sequence",
+        )
     if (beats.freeze or beats.replay) and split:
         raise UsageError("--freeze and --replay work with --layout sequence, not split")
     if (beats.freeze or beats.replay) and media.kind != "video":
         raise UsageError(f"--freeze and --replay need a video; {media.path} is a photo")
-    if recipe.captions.after_text and after is None:
+    if recipe.after.caption and not afters:
         raise UsageError("--after-caption needs an after part", "add --after FILE")
 
 
@@ -416,15 +383,6 @@ def _playing(
     )
 
 
-def stored_as(media: MediaInfo) -> Stored:
-    """How the decoder will find the source's picture: turned, and with what pixel shape.
-
-    A turn that is not a quarter (a display matrix at 45°, say) is left to ffmpeg's own
-    autorotate, as before the reframe learned to turn pictures itself."""
-    turn = media.rotation if media.rotation in UPRIGHT_TURNS else 0
-    return Stored(turn, media.square_pixels)
-
-
 def _held(
     media: MediaInfo,
     role: Role,
@@ -481,32 +439,50 @@ def _photo(media: MediaInfo, role: Role, first: int, count: int, where: Frame, f
     )
 
 
-def _after_segment(
+@dataclass(frozen=True)
+class Told:
+    """An after part planned: its segment, its caption, what to warn of."""
+
+    segment: Segment
+    caption: str | None
+    warnings: tuple[str, ...] = ()
+
+
+def _after_part(
     after: MediaInfo,
-    recipe: Recipe,
+    part: PartSettings,
     first: int,
     count: int,
     where: Frame,
     fitted: tuple[Fit, Fitting],
-    sound: bool,
-) -> Segment:
+) -> Told:
+    """One after part on `count` frames from `first`: a photo zooming, or a video from its
+    start at its speed (sped up: fitted, silent, neither followed nor steadied)."""
     fit, fitting = fitted
     if after.kind == "photo":
-        return _photo(after, "after", first, count, where, "auto")
-    start = recipe.after.start
+        segment = _photo(after, "after", first, count, where, "auto")
+        return Told(segment, part_caption(part.caption, False, None))
+    start = part.start
     if start >= after.duration:
         raise UsageError(
             f"--after-start {start:g} is past the end of {after.path} ({after.duration:.1f} s)"
         )
-    end = min(start + count / OUTPUT_FPS, after.duration)
-    reframe = fitting.footage(after, where.size, fit, (after.path, start, end), start)
-    frames = min(count, max(1, round((end - start) * OUTPUT_FPS)))
-    return _playing(after, "after", (start, end), first, frames, reframe, where, sound)
+    paced = pace(part.speed, start, after.duration, count, OUTPUT_FPS)
+    sped = paced.speed != 1.0
+    span = (after.path, start, paced.end)
+    reframe = fitting.footage(after, where.size, fit, span, start, moving=not sped)
+    sound = after.has_audio and not sped and where.region == "full"
+    segment = _playing(
+        after, "after", (start, paced.end), first, paced.frames, reframe, where, sound, paced.speed
+    )
+    warnings = (f"{after.path}: {paced.warning}",) if paced.warning else ()
+    return Told(segment, part_caption(part.caption, sped, paced.end - start), warnings)
 
 
-def _outro(last: Segment, frames: int, size: tuple[int, int]) -> Segment:
-    """The closing card: the last picture shown, blurred and dimmed, its sound running on."""
-    card = replace(last, role="outro", start_frame=last.end_frame, frames=frames, look="card")
+def _card(last: Segment, role: Role, frames: int, size: tuple[int, int]) -> Segment:
+    """A card (the lesson, the outro): the last picture shown, blurred and dimmed, its sound
+    running on."""
+    card = replace(last, role=role, start_frame=last.end_frame, frames=frames, look="card")
     if last.still:
         return replace(card, zoom=(max(last.zoom),) * 2, region="full", sound=False)
     at = max(last.source_end - 1 / OUTPUT_FPS, last.source_start)

@@ -1,14 +1,15 @@
 """The parts of a clip in order and how many frames each gets (pure).
 
-Everything that is not the fail — freeze, replay, after, outro — has a fixed length, and the
-fail part gets what they leave of --duration; a transition that overlaps two parts (crossfade,
-wipe, slide) gives its overlap back to the fail. With --start and --end the fail part is fixed
-instead and the total follows.
+Everything that is not the fail — freeze, replay, each after, lesson, outro — has a fixed
+length, and the fail part gets what they leave of --duration; a transition that overlaps two
+parts (crossfade, wipe, slide) gives its overlap back to the fail. With --start and --end the
+fail part is fixed instead and the total follows.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from clipcraft.errors import UsageError
 
@@ -26,18 +27,31 @@ FLASH_SECONDS = 0.27
 
 @dataclass(frozen=True)
 class Budget:
-    """Frame counts of each part, and of the overlap between the before and the after."""
+    """Frame counts of each part, the afters in order, and how many frames each after's
+    transition in shares with the part before it."""
 
     fail: int
     freeze: int = 0
     replay: int = 0
-    after: int = 0
+    afters: tuple[int, ...] = ()
+    lesson: int = 0
     outro: int = 0
-    overlap: int = 0
+    overlaps: tuple[int, ...] = ()
+
+    @property
+    def after(self) -> int:
+        """The first after's frames: the part the cut from the fail leads into."""
+        return self.afters[0] if self.afters else 0
+
+    @property
+    def overlap(self) -> int:
+        """The frames the fail shares with the first after."""
+        return self.overlaps[0] if self.overlaps else 0
 
     @property
     def total(self) -> int:
-        return self.fail + self.freeze + self.replay + self.after + self.outro - self.overlap
+        parts = self.fail + self.freeze + self.replay + sum(self.afters)
+        return parts + self.lesson + self.outro - sum(self.overlaps)
 
 
 def transition_frames(kind: str, fps: int) -> tuple[int, int]:
@@ -56,9 +70,10 @@ def plan_budget(
     *,
     freeze: float,
     replay: bool,
-    after: float,
+    afters: Sequence[float],
+    lesson: float,
     outro: float,
-    overlap: int,
+    overlaps: Sequence[int],
     fixed_fail: float | None,
 ) -> Budget:
     """Share --duration between the parts; the fail part gets what is left (at least 2 s)."""
@@ -66,30 +81,32 @@ def plan_budget(
         fail=0,
         freeze=round(freeze * fps),
         replay=round(REPLAY_SOURCE_SECONDS / REPLAY_SPEED * fps) if replay else 0,
-        after=round(after * fps),
+        afters=tuple(round(seconds * fps) for seconds in afters),
+        lesson=round(lesson * fps),
         outro=round(outro * fps),
-        overlap=overlap,
+        overlaps=tuple(overlaps),
     )
-    others = parts.total  # everything but the fail, less the overlap it gives back
     if fixed_fail is not None:
-        return Budget(
-            round(fixed_fail * fps),
-            parts.freeze,
-            parts.replay,
-            parts.after,
-            parts.outro,
-            parts.overlap,
-        )
+        return replace(parts, fail=round(fixed_fail * fps))
+    others = parts.total  # everything but the fail, less the overlaps given back
     fail = round(total_seconds * fps) - others
     if others and fail < MIN_FAIL_SECONDS * fps:
-        named = [
-            f"{name} {getattr(parts, name) / fps:.1f} s"
-            for name in ("freeze", "replay", "after", "outro")
-            if getattr(parts, name)
-        ]
         raise UsageError(
-            f"--duration {total_seconds:g} leaves {max(fail, 0) / fps:.1f} s for the fail after "
-            f"{', '.join(named)}; the fail needs at least {MIN_FAIL_SECONDS:g} s",
+            f"--duration {total_seconds:g} leaves {max(fail, 0) / fps:.1f} s for the fail once "
+            f"the other parts have theirs ({', '.join(_named_parts(parts, fps))}); the fail "
+            f"needs at least {MIN_FAIL_SECONDS:g} s",
             f"raise --duration to {(others / fps) + MIN_FAIL_SECONDS:.1f} or more, or drop a part",
         )
-    return Budget(max(fail, 1), parts.freeze, parts.replay, parts.after, parts.outro, parts.overlap)
+    return replace(parts, fail=max(fail, 1))
+
+
+def _named_parts(parts: Budget, fps: int) -> list[str]:
+    """Each part but the fail with its length, as an error lists them."""
+    numbered = len(parts.afters) > 1
+    afters = [
+        (f"after {index}" if numbered else "after", frames)
+        for index, frames in enumerate(parts.afters, 1)
+    ]
+    named = [("freeze", parts.freeze), ("replay", parts.replay), *afters]
+    named += [("lesson", parts.lesson), ("outro", parts.outro)]
+    return [f"{name} {frames / fps:.1f} s" for name, frames in named if frames]

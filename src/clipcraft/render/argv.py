@@ -8,6 +8,7 @@ the final size.
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 from clipcraft.media.ffmpeg import EFFECT_STEREO, PREVIEW_DECODING, ffmpeg_command
@@ -78,10 +79,10 @@ def video_decode_command(segment: Segment, fmt: OutputFormat) -> list[str]:
     """yuv420p frames of a moving segment, upright, at the output rate, at its reframed size.
 
     Slow motion stretches the timestamps before the rate is set, so a 60-fps source gives
-    real in-between frames and a 30-fps one shows each frame twice.
+    real in-between frames and a 30-fps one shows each frame twice. A sped-up part blends
+    (see rate_steps).
     """
-    rate = [f"setpts=PTS/{segment.speed:g}"] if segment.speed != 1.0 else []
-    steps = [*rate, f"fps={fmt.fps}", *_picture_steps(segment, fmt)]
+    steps = [*rate_steps(segment.speed, fmt.fps), *_picture_steps(segment, fmt)]
     return ffmpeg_command(
         "-loglevel", "error",
         *_decoding(fmt),
@@ -91,6 +92,24 @@ def video_decode_command(segment: Segment, fmt: OutputFormat) -> list[str]:
         "-frames:v", str(segment.frames),
         *_raw_frames_out(),
     )  # fmt: skip
+
+
+MOST_BLENDED = 4
+"""A sped-up frame is the mean of at most this many frames: already a smooth blur at 4x, and
+beyond it the cost (frames times blends) grows while the look does not change."""
+
+
+def rate_steps(speed: float, fps: int) -> list[str]:
+    """Filters that play footage at `speed` and the output rate. Sped up, each output frame is
+    the mean of evenly chosen frames of the time it covers (a long shutter's blur), never a
+    frame dropped here and there: no stutter."""
+    if speed == 1.0:
+        return [f"fps={fps}"]
+    faster = [f"setpts=PTS/{speed:g}"]
+    blended = min(math.ceil(speed), MOST_BLENDED)
+    if blended > 1:
+        faster += [f"fps={fps * blended}", f"tmix=frames={blended}"]
+    return [*faster, f"fps={fps}"]
 
 
 STILL_LOOKBACK = 0.5

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, get_type_hints
 
 from clipcraft.errors import UsageError
-from clipcraft.settings.recipe import EffectCue, MusicCue, Recipe
+from clipcraft.settings.recipe import AfterPart, EffectCue, MusicCue, Recipe
 from clipcraft.settings.schema import SETTINGS
 from clipcraft.settings.values import ItemError
 
@@ -46,30 +46,43 @@ def layer_from_toml(
         line = _line_of(text, key, item)
         return f"{name}, line {line}" if line else name
 
-    for key, value in _flatten(data):
+    for written, value in _flatten(data):
+        key = RENAMED.get(written, written)
         if key not in SETTINGS:
             close = difflib.get_close_matches(key, list(SETTINGS), n=1, cutoff=0.6)
             hint = f"did you mean {close[0]}?" if close else "see docs/recipes.md for the keys"
-            raise UsageError(f"{where(key)}: unknown key {key!r}", hint)
+            raise UsageError(f"{where(written)}: unknown key {written!r}", hint)
         kind = SETTINGS[key].kind
         try:
             checked = kind.read(value)
         except UsageError as error:
             item = error.index if isinstance(error, ItemError) else 0
-            raise UsageError(f"{where(key, item)}: {key}: {error.message}", error.hint) from None
+            raise UsageError(
+                f"{where(written, item)}: {written}: {error.message}", error.hint
+            ) from None
         values[key] = kind.beside(checked, folder) if folder is not None else checked
     return Layer(name, values)
 
 
+RENAMED = {"after.file": "after"}
+"""Keys written before a setting took their place: `[after] file = …` is the one after."""
+
+
 def _flatten(data: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    """Dotted keys and their values; a table is read as its keys where it names a section
+    (`[after]`), and as one value where it is a setting's own (`[music]`)."""
     items: list[tuple[str, Any]] = []
     for key, value in data.items():
         dotted = f"{prefix}{key}"
-        if isinstance(value, dict) and dotted not in SETTINGS:
+        if isinstance(value, dict) and (dotted not in SETTINGS or _is_section(dotted)):
             items += _flatten(value, f"{dotted}.")
         else:
             items.append((dotted, value))
     return items
+
+
+def _is_section(name: str) -> bool:
+    return any(key.startswith(f"{name}.") for key in SETTINGS)
 
 
 _HEADER = re.compile(r"^\[\[?\s*([^\]]+?)\s*\]\]?")
@@ -130,7 +143,7 @@ def without_orphans(resolved: Resolved) -> Resolved:
     left out, with a warning, when there is no after part; typed as a flag, it stays, and
     the plan says what is missing."""
     values, origins = resolved.values, resolved.origins
-    if values.get("after.file"):
+    if values.get("after"):
         return resolved
     kept, warnings = dict(values), list(resolved.warnings)
     missing = "there is no after part (add --after FILE)"
@@ -185,4 +198,11 @@ def show_value(value: Any) -> str:
         return f"{{ sound = {json.dumps(value.sound)}, at = {json.dumps(value.when)} }}"
     if isinstance(value, MusicCue):
         return f"{{ file = {json.dumps(value.sound)}, start = {value.start:g} }}"
+    if isinstance(value, AfterPart):
+        own = [
+            f"{name} = {show_value(getattr(value, name))}"
+            for name in ("duration", "start", "speed", "caption", "transition")
+            if getattr(value, name) is not None
+        ]
+        return "{ " + ", ".join([f"file = {json.dumps(value.path)}", *own]) + " }"
     return json.dumps(value, ensure_ascii=False)

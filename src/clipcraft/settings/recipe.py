@@ -7,7 +7,7 @@ each setting in schema.py, so there are none here: `layers.to_recipe({})` is the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Literal
 
 Fit = Literal["auto", "crop", "follow", "blur", "pad"]
@@ -83,7 +83,8 @@ class CaptionSettings:
 
     texts: tuple[str, ...]
     subtitles: str | None
-    after_text: str | None
+    lesson: str | None
+    """A card after the last part: what the fail taught ("Lesson: grease the pan")."""
     outro: str | None
     style: str
     font: str | None
@@ -97,15 +98,62 @@ Layout = Literal["sequence", "split"]
 LAYOUTS: tuple[Layout, ...] = ("sequence", "split")
 
 
-@dataclass(frozen=True, kw_only=True)
-class AfterSettings:
-    """The recovery or the finished dish, and how the clip gets to it."""
+Speed = float | Literal["auto"]
+"""How fast an after video plays: a factor, or `auto`: the whole video fitted into its part."""
 
-    path: str | None
+
+@dataclass(frozen=True, kw_only=True)
+class AfterPart:
+    """One part after the fail, in order: a photo or video, and what it sets of its own (None:
+    the [after] settings every part shares)."""
+
+    path: str
+    duration: float | None = None
+    start: float | None = None
+    speed: Speed | None = None
+    caption: str | None = None
+    transition: Transition | None = None
+    """How the part before turns into this one."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class PartSettings:
+    """An after part with every setting settled: its own, else the one all parts share."""
+
+    path: str
     duration: float
     start: float
+    speed: Speed
+    caption: str | None
+    transition: Transition
+
+
+@dataclass(frozen=True, kw_only=True)
+class AfterSettings:
+    """The recovery and the finished dish, in order, and the settings every part shares
+    unless it sets its own."""
+
+    parts: tuple[AfterPart, ...]
+    duration: float
+    start: float
+    speed: Speed
+    caption: str | None
     transition: Transition
     layout: Layout
+
+    def settled(self) -> tuple[PartSettings, ...]:
+        """Each part with what it does not set of its own taken from what they share."""
+        shared = [item.name for item in fields(PartSettings) if item.name != "path"]
+        return tuple(
+            PartSettings(
+                path=part.path,
+                **{
+                    name: own if (own := getattr(part, name)) is not None else getattr(self, name)
+                    for name in shared
+                },
+            )
+            for part in self.parts
+        )
 
 
 @dataclass(frozen=True, kw_only=True)

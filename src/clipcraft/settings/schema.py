@@ -15,6 +15,7 @@ from clipcraft.settings.platforms import PLATFORMS
 from clipcraft.settings.recipe import ANIMATIONS, FITS, LAYOUTS, QUALITIES, TRANSITIONS
 from clipcraft.settings.styles import POSITIONS, STYLES
 from clipcraft.settings.values import (
+    AfterEntry,
     CaptionText,
     Choice,
     Cue,
@@ -26,8 +27,18 @@ from clipcraft.settings.values import (
     Music,
     Number,
     Seconds,
+    Speed,
     Text,
 )
+
+AFTER_SHARED: dict[str, Kind] = {
+    "duration": Seconds(0.5, 30),
+    "start": Seconds(),
+    "speed": Speed(1, 64),
+    "caption": Text(),
+    "transition": Choice(TRANSITIONS),
+}
+"""What every after part shares and each may set of its own, read the same in both places."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -44,6 +55,9 @@ class Setting:
     flag_value: Any = None
     """The value of an option given without one (`--freeze` alone is a 1-second freeze)."""
     metavar: str | None = None
+    per_part: bool = False
+    """An [after] setting a part may also set of its own: its flag typed after an `--after`
+    is that part's (see cli/parts.py), typed before any is every part's."""
 
     @property
     def param(self) -> str:
@@ -263,37 +277,53 @@ SETTINGS = _table(
         help="With --music, move the cut to the after onto the music's nearest beat.",
     ),
     Setting(
-        key="after.file",
-        field="after.path",
-        kind=FilePath(),
-        default=None,
+        key="after",
+        field="after.parts",
+        kind=ListOf(AfterEntry(AFTER_SHARED)),
+        default=(),
         flag="--after",
-        help="A photo or video shown after the fail: the recovery or the finished dish.",
+        help="A photo or video shown after the fail: the recovery, the finished dish; repeat "
+        "for several, shown in order. The --after-* flags and --transition typed after one "
+        "are that part's own.",
     ),
     Setting(
         key="after.duration",
         field="after.duration",
-        kind=Seconds(0.5, 30),
+        kind=AFTER_SHARED["duration"],
         default=2.5,
         flag="--after-duration",
-        help="How long the after part lasts.",
+        help="How long an after part lasts.",
+        per_part=True,
     ),
     Setting(
         key="after.start",
         field="after.start",
-        kind=Seconds(),
+        kind=AFTER_SHARED["start"],
         default=0.0,
         flag="--after-start",
         metavar="TIME",
         help="Where in an after video to start.",
+        per_part=True,
+    ),
+    Setting(
+        key="after.speed",
+        field="after.speed",
+        kind=AFTER_SHARED["speed"],
+        default=1.0,
+        flag="--after-speed",
+        help="Play an after video this many times as fast, its frames blended (auto: the "
+        'whole video fitted into its part, captioned "{elapsed} later…" unless it has a '
+        "caption); a sped-up part is silent.",
+        per_part=True,
     ),
     Setting(
         key="after.transition",
         field="after.transition",
-        kind=Choice(TRANSITIONS),
+        kind=AFTER_SHARED["transition"],
         default="flash",
         flag="--transition",
-        help="How the fail turns into the after.",
+        help="How the part before turns into an after part.",
+        per_part=True,
     ),
     Setting(
         key="after.layout",
@@ -301,15 +331,26 @@ SETTINGS = _table(
         kind=Choice(LAYOUTS),
         default="sequence",
         flag="--layout",
-        help="sequence: the after follows; split: fail above, after below, together.",
+        help="sequence: the afters follow; split: fail above, the after below, together.",
     ),
     Setting(
         key="after.caption",
-        field="captions.after_text",
-        kind=Text(),
+        field="after.caption",
+        kind=AFTER_SHARED["caption"],
         default=None,
         flag="--after-caption",
-        help="Caption over the after part.",
+        help="Caption over an after part; {elapsed} is an after video's length, e.g. "
+        '"{elapsed} later…" shows "2 minutes later…".',
+        per_part=True,
+    ),
+    Setting(
+        key="captions.lesson",
+        field="captions.lesson",
+        kind=Text(),
+        default=None,
+        flag="--lesson",
+        help='A card of 1.5 s after the last part, inside the duration, e.g. "Lesson: grease '
+        'the pan".',
     ),
     Setting(
         key="beats.freeze",

@@ -10,12 +10,13 @@ from __future__ import annotations
 import contextlib
 import difflib
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from clipcraft.errors import UsageError
-from clipcraft.settings.recipe import NAMED_POINTS, EffectCue, MusicCue
+from clipcraft.settings.recipe import NAMED_POINTS, AfterPart, EffectCue, MusicCue
 from clipcraft.settings.units import parse_effect_cue, parse_music_cue, parse_time
 
 
@@ -179,6 +180,26 @@ class FontFile(Text):
         return "a bundled face's name, or a font file's path (in a recipe, relative to it)"
 
 
+@dataclass(frozen=True)
+class Speed(Kind):
+    """A playing speed (`4`: four times as fast) within bounds, or `auto`."""
+
+    low: float
+    high: float
+    metavar = "N|auto"
+
+    def read(self, value: Any) -> float | str:
+        if value == "auto":
+            return "auto"
+        return Number(self.low, self.high, "x").read(value)
+
+    def accepts(self) -> str:
+        return f"auto, or {_range(self.low, self.high, 'x')}"
+
+    def bounds(self) -> str:
+        return self.accepts()
+
+
 class Flag(Kind):
     def read(self, value: Any) -> bool:
         if not isinstance(value, bool):
@@ -303,3 +324,39 @@ class Music(Kind):
 
     def accepts(self) -> str:
         return "a sound file (or one of your sounds' names), from START seconds into it"
+
+
+@dataclass(frozen=True)
+class AfterEntry(Kind):
+    """An after part: a file's path, or an `[[after]]` table with `file` and any of the keys
+    every part shares (each read by that setting's own kind, so the bounds are the same)."""
+
+    shared: Mapping[str, Kind]
+    """The [after] settings a part may set of its own, by their name in the table."""
+    metavar = "FILE"
+
+    def read(self, value: Any) -> AfterPart:
+        if isinstance(value, AfterPart):
+            return value
+        if isinstance(value, str):
+            return AfterPart(path=FilePath().read(value))
+        if not isinstance(value, dict) or "file" not in value:
+            raise UsageError('each [[after]] needs file = "PATH" (and any of its own settings)')
+        own: dict[str, Any] = {}
+        for key, item in value.items():
+            if key == "file":
+                continue
+            if key not in self.shared:
+                keys = ", ".join(["file", *self.shared])
+                raise UsageError(f"unknown key {key!r}", f"an [[after]] takes {keys}")
+            try:
+                own[key] = self.shared[key].settle(self.shared[key].read(item))
+            except UsageError as error:
+                raise UsageError(f"{key}: {error.message}", error.hint) from None
+        return AfterPart(path=FilePath().read(value["file"]), **own)
+
+    def beside(self, value: Any, folder: Path) -> Any:
+        return replace(value, path=FilePath().beside(value.path, folder))
+
+    def accepts(self) -> str:
+        return "a photo or video (in a recipe, relative to it), or an [[after]] table"
