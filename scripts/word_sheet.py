@@ -25,6 +25,27 @@ SETTLED = 6
 """Frames after a word's start: its pop has settled."""
 
 
+def word_sheet(clip: Path, caption: dict, fps: int, work: Path) -> Image.Image:
+    """The caption's band of the frame a few frames after each word's start, one above the
+    next."""
+    top, bottom = caption["y"] - 10, caption["y"] + caption["layout"]["height"] + 10
+    tiles = []
+    for number, word in enumerate(caption["words"]):
+        still = work / f"{clip.stem}-{word['start_frame']}-{number}.png"
+        at = (word["start_frame"] + SETTLED) / fps
+        subprocess.run(
+            [ffmpeg_exe(), "-loglevel", "error", "-ss", f"{at:.4f}", "-i", str(clip),
+             "-frames:v", "1", str(still)],
+            check=True,
+        )  # fmt: skip
+        frame = Image.open(still).convert("RGB")
+        tiles.append(frame.crop((0, top, frame.width, bottom)))
+    sheet = Image.new("RGB", (tiles[0].width, sum(t.height for t in tiles)))
+    for index, tile in enumerate(tiles):
+        sheet.paste(tile, (0, index * tile.height))
+    return sheet
+
+
 def main(out_dir: Path) -> None:
     example = ROOT / "examples" / "pancake.mp4"
     if not example.exists():
@@ -43,23 +64,7 @@ def main(out_dir: Path) -> None:
                 ).stdout
             )
             subprocess.run([*args, "-q"], check=True)
-            caption = plan["captions"][0]
-            fps = plan["format"]["fps"]
-            top, bottom = caption["y"] - 10, caption["y"] + caption["layout"]["height"] + 10
-            tiles = []
-            for number, word in enumerate(caption["words"]):
-                still = Path(work) / f"{animation}{number}.png"
-                at = (word["start_frame"] + SETTLED) / fps
-                subprocess.run(
-                    [ffmpeg_exe(), "-loglevel", "error", "-ss", f"{at:.4f}", "-i", str(clip),
-                     "-frames:v", "1", str(still)],
-                    check=True,
-                )  # fmt: skip
-                frame = Image.open(still).convert("RGB")
-                tiles.append(frame.crop((0, top, frame.width, bottom)))
-            sheet = Image.new("RGB", (tiles[0].width, sum(t.height for t in tiles)))
-            for index, tile in enumerate(tiles):
-                sheet.paste(tile, (0, index * tile.height))
+            sheet = word_sheet(clip, plan["captions"][0], plan["format"]["fps"], Path(work))
             sheet.save(out_dir / f"caption-{animation}.png")
             print(out_dir / f"caption-{animation}.png")
 

@@ -113,6 +113,7 @@ def test_every_setting_lands_in_its_own_recipe_field() -> None:
         "Choice": None,
         "Flag": None,
         "FilePath": "x.txt",
+        "CaptionsSource": "x.vtt",
         "Text": "x",
         "ListOf": (),
         "Number": 3.0,

@@ -16,13 +16,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from clipcraft.captions.speech.engines import hear
+from clipcraft.captions.speech.transcript import to_vtt
 from clipcraft.captions.subtitles import read_subtitles
 from clipcraft.captions.text import font_path
 from clipcraft.errors import UsageError
 from clipcraft.finding.beats import Beats, read_beats
 from clipcraft.finding.measure import measure
 from clipcraft.finding.moment import find_moment
-from clipcraft.media.outputs import check_output, cover_path, default_output
+from clipcraft.media.outputs import atomic_output, check_output, cover_path, default_output
 from clipcraft.media.probe import probe
 from clipcraft.planning.music import may_cut_on_beat
 from clipcraft.planning.plan import Plan
@@ -32,6 +34,7 @@ from clipcraft.settings.layers import Layer, Resolved, resolve, without_orphans
 from clipcraft.settings.recipe import Recipe
 from clipcraft.settings.series import Series
 from clipcraft.settings.styles import find_style
+from clipcraft.settings.values import SPEECH
 from clipcraft.sound.library import Sound, find_sound
 
 PLACEHOLDERS = ("episode", "date", "stem")
@@ -51,7 +54,13 @@ def prepare(recipe: Recipe, source: Path, output: Path | None, force: bool) -> P
     sounds = {cue.sound: find_sound(cue.sound) for cue in recipe.sound.effects}
     font = font_path(captions.font, find_style(captions.style)) if captions.font else None
     cover_at = None if cover is None else str(cover_path(cover, target, inputs, force))
-    cues = tuple(read_subtitles(Path(captions.subtitles))) if captions.subtitles else ()
+    speech = captions.subtitles == SPEECH
+    cues = (
+        tuple(read_subtitles(Path(captions.subtitles))) if captions.subtitles and not speech else ()
+    )
+    transcript_at = check_output(target.with_suffix(".vtt"), inputs, force) if speech else None
+    if speech and not media.has_audio:
+        raise UsageError(f"--captions speech: {media.path} has no sound to transcribe")
     trim = recipe.trim
     needs_moment = trim.at is None and trim.start is None and trim.end is None
     found = find_moment(media) if needs_moment and media.kind == "video" else None
@@ -74,7 +83,24 @@ def prepare(recipe: Recipe, source: Path, output: Path | None, force: bool) -> P
                 paths[span] = measured.path
         read = replace(read, tracks=tracks, paths=paths)
         plan = build_plan(recipe, read, target)
+    if transcript_at is not None:
+        plan = _with_speech(plan, recipe, read, transcript_at)
     return plan
+
+
+def _with_speech(plan: Plan, recipe: Recipe, read: Inputs, transcript_at: Path) -> Plan:
+    """The plan again with what is said in the fail's window as its timed captions, and the
+    transcript to write beside the clip (none when nothing was said)."""
+    fail = [segment for segment in plan.segments if segment.role == "fail"]
+    start = min(segment.source_start for segment in fail)
+    end = max(segment.source_end for segment in fail)
+    captions = recipe.captions
+    cues = tuple(hear(read.media.path, start, end, captions.speech_model, captions.speech_lang))
+    if not cues:
+        heard = f"no words were heard from {start:.1f} to {end:.1f} s; no captions from speech"
+        return replace(plan, warnings=(*plan.warnings, heard))
+    spoken = build_plan(recipe, replace(read, cues=cues), Path(plan.output))
+    return replace(spoken, transcript=to_vtt(cues), transcript_path=str(transcript_at))
 
 
 def _beats(recipe: Recipe, music: Sound | None, has_after: bool) -> Beats | None:
@@ -164,6 +190,9 @@ def make_clip(
             from clipcraft.render.clip import render  # waits only while that thread imports it
 
             render(plan, on_progress)
+            if plan.transcript is not None and plan.transcript_path is not None:
+                with atomic_output(Path(plan.transcript_path)) as temporary:
+                    temporary.write_text(plan.transcript, encoding="utf-8")
     except BaseException:
         if series is not None and final and number is not None:
             series.release(number)

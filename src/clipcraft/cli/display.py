@@ -106,6 +106,9 @@ def describe(plan: Plan) -> str:
         f"{'sound':<8}original {original}; mix at {plan.sound.loudness_lufs:g} LUFS, "
         f"peaks ≤ {plan.sound.true_peak_db:g} dBTP"
     )
+    if plan.transcript is not None:
+        lines += ["", f"what was said, written to {plan.transcript_path} with the clip:", ""]
+        lines += plan.transcript.rstrip("\n").splitlines()
     return "\n".join(lines)
 
 

@@ -146,6 +146,9 @@ class Plan:
     measures them and plans again (planning reads no file)."""
     unsteadied: tuple[Span, ...] = ()
     """Windows a steadied picture needs the camera's path of, not yet measured (as above)."""
+    transcript: str | None = None
+    """With --captions speech: what was heard, as the WebVTT written to `transcript_path`."""
+    transcript_path: str | None = None
 
     def story(self) -> tuple[str, ...]:
         """The parts in order as a creator reads them: "after cleanup.mp4 2.5 s x48" (the

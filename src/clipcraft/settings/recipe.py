@@ -83,6 +83,9 @@ class CaptionSettings:
 
     texts: tuple[str, ...]
     subtitles: str | None
+    """A captions file, or "speech": what is said, transcribed."""
+    speech_model: str | None
+    speech_lang: str
     lesson: str | None
     """A card after the last part: what the fail taught ("Lesson: grease the pan")."""
     outro: str | None

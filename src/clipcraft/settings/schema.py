@@ -16,10 +16,10 @@ from clipcraft.settings.recipe import ANIMATIONS, FITS, LAYOUTS, QUALITIES, TRAN
 from clipcraft.settings.styles import POSITIONS, STYLES
 from clipcraft.settings.values import (
     AfterEntry,
+    CaptionsSource,
     CaptionText,
     Choice,
     Cue,
-    FilePath,
     Flag,
     FontFile,
     Kind,
@@ -170,10 +170,31 @@ SETTINGS = _table(
     Setting(
         key="captions.file",
         field="captions.subtitles",
-        kind=FilePath(),
+        kind=CaptionsSource(),
         default=None,
         flag="--captions",
-        help="Timed captions (.srt or .vtt) timed on the SOURCE footage.",
+        help="Timed captions (.srt or .vtt) timed on the SOURCE footage, or `speech`: what is "
+        "said in the window, transcribed here, offline, and written beside the clip as "
+        "NAME.vtt to edit and render again.",
+    ),
+    Setting(
+        key="captions.speech_model",
+        field="captions.speech_model",
+        kind=Text(),
+        default=None,
+        flag="--speech-model",
+        metavar="PATH|NAME",
+        help="With --captions speech: a Whisper model for faster-whisper (its folder, or a "
+        "name that library fetches once) [default: pocketsphinx's English].",
+    ),
+    Setting(
+        key="captions.speech_lang",
+        field="captions.speech_lang",
+        kind=Text(),
+        default="en",
+        flag="--speech-lang",
+        metavar="CODE",
+        help="With --captions speech: the language spoken (en, de, fr, …).",
     ),
     Setting(
         key="captions.outro",

@@ -166,6 +166,23 @@ class FilePath(Text):
         return "a file's path (in a recipe, relative to the recipe)"
 
 
+SPEECH = "speech"
+"""`--captions speech`: the captions are what is said (captions/speech)."""
+
+
+@dataclass(frozen=True)
+class CaptionsSource(FilePath):
+    """A captions file's path, or `speech`."""
+
+    metavar: str = "FILE|speech"
+
+    def beside(self, value: Any, folder: Path) -> Any:
+        return value if value == SPEECH else super().beside(value, folder)
+
+    def accepts(self) -> str:
+        return f"an .srt or .vtt file's path (in a recipe, relative to it), or {SPEECH}"
+
+
 @dataclass(frozen=True)
 class FontFile(Text):
     """A bundled face's name or a font file; written in a recipe file, a file beside it."""

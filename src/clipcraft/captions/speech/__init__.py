@@ -1,0 +1,1 @@
+"""Captions from what was said: offline speech engines behind one interface, and transcripts."""

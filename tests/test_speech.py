@@ -1,0 +1,169 @@
+"""Captions from what was said: a real engine (pocketsphinx) on a real recording, the
+transcript written beside the clip, edited and rendered again; silence and noise say nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from clipcraft.captions.speech.transcript import group_words, to_vtt
+from clipcraft.captions.speech.words import SpokenWord
+from clipcraft.captions.subtitles import parse_subtitles
+from clipcraft.media.synthetic import ffmpeg
+
+from helpers import assert_one_clean_error, clipcraft, plan_of
+from media import read_frame
+
+SPEECH = Path(__file__).resolve().parents[2] / "shared" / "media" / "speech"
+BEDS = Path(__file__).resolve().parents[2] / "shared" / "media" / "sounds" / "beds"
+SAID = (
+    "he",
+    "began",
+    "a",
+    "confused",
+    "complaint",
+    "against",
+    "the",
+    "wizard",
+    "who",
+    "had",
+    "vanished",
+    "behind",
+    "the",
+    "curtain",
+    "on",
+    "the",
+    "left",
+)
+HIGHLIGHT = (255, 210, 0)
+
+
+def test_words_become_short_captions_that_keep_their_times() -> None:
+    words = [
+        SpokenWord("oh", 0.5, 0.7),
+        SpokenWord("no", 0.8, 1.0),
+        SpokenWord("no", 1.05, 1.2),
+        SpokenWord("it's", 2.5, 2.7),  # after a pause: a caption of its own
+        SpokenWord("fine", 2.75, 3.1),
+    ]
+    cues = group_words(words, offset=10.0)
+    assert [(c.text, c.start, c.end) for c in cues] == [
+        ("oh no no", 10.5, 11.6),
+        ("it's fine", 12.5, 13.5),
+    ]
+    assert cues[0].marks == ((1, 10.8), (2, 11.05))
+    vtt = to_vtt(cues)
+    assert "oh <00:00:10.800>no <00:00:11.050>no" in vtt
+    assert parse_subtitles(vtt) == cues, "the transcript reads back as it was written"
+    many = group_words([SpokenWord(str(i), i * 0.3, i * 0.3 + 0.25) for i in range(12)])
+    assert [len(c.text.split()) for c in many] == [5, 5, 2]
+
+
+@pytest.fixture(scope="module")
+def talk(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 5-s portrait clip of a real voice (the left channel of faster-whisper's test file)."""
+    if not SPEECH.is_dir():
+        pytest.skip("needs ../shared/media/speech")
+    path = tmp_path_factory.mktemp("talk") / "talk.mp4"
+    ffmpeg(
+        "-f", "lavfi", "-i", "color=c=0x3070c0:s=180x320:r=30:d=5",
+        "-i", SPEECH / "stereo_diarization.wav",
+        "-filter_complex", "[1:a]pan=mono|c0=c0[a]", "-map", "0:v", "-map", "[a]",
+        "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", path,
+    )  # fmt: skip
+    return path
+
+
+def word_errors(heard: list[str], said: tuple[str, ...]) -> float:
+    """Word error rate: the edit distance between the word lists over the words said."""
+    row = list(range(len(heard) + 1))
+    for i, word in enumerate(said, 1):
+        previous, row[0] = row[0], i
+        for j, guess in enumerate(heard, 1):
+            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (word != guess))
+    return row[-1] / len(said)
+
+
+@pytest.mark.media
+def test_the_words_said_are_the_captions_highlighted_as_said_and_written_beside(
+    talk: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "talk-clip.mp4"
+    args = [talk, "--start", 0, "--end", 5, "--preview", "--caption-anim", "karaoke", "-o", out]
+    made = clipcraft("make", *args, "--captions", "speech")
+    assert made.exit_code == 0, made.output
+    transcript = out.with_suffix(".vtt")
+    cues = parse_subtitles(transcript.read_text())
+    heard = " ".join(cue.text for cue in cues).split()
+    assert word_errors(heard, SAID) < 0.4, heard
+    starts = [cue.start for cue in cues]
+    assert starts == sorted(starts) and 0.1 < starts[0] < 0.6 and cues[-1].end <= 5.2
+    assert "wizard" in heard and "curtain" in heard
+    # each word is highlighted while it is said: the highlight moves along the caption
+    first = cues[0]
+    marks = [first.start, *(at for _, at in first.marks)]
+    centres = []
+    for at in marks[:3]:
+        frame = read_frame(out, at + 0.05).astype(int)
+        lit = np.all(np.abs(frame - HIGHLIGHT) < 60, axis=2)
+        assert lit.sum() > 20, f"nothing highlighted at {at}"
+        centres.append(np.argwhere(lit).mean(axis=0))
+    assert centres[0][1] < centres[1][1] < centres[2][1] or centres[1][0] > centres[0][0]
+
+    again = clipcraft("make", *args, "--captions", "speech", "--force", "--dry-run")
+    assert "what was said" in again.stdout and "WEBVTT" in again.stdout
+    out.unlink()  # the transcript is still there: it is never written over without --force
+    blocked = clipcraft("make", *args, "--captions", "speech")
+    assert_one_clean_error(blocked, 2, "talk-clip.vtt", "--force")
+    replaced = clipcraft("make", *args, "--captions", "speech", "--force")
+    assert replaced.exit_code == 0 and out.is_file(), replaced.output
+
+    edited = transcript.read_text().replace("wizard", "whisk")
+    (tmp_path / "edited.vtt").write_text(edited)
+    plan = plan_of(*args, "--captions", tmp_path / "edited.vtt", "--force")
+    spoken = plan_of(*args, "--captions", "speech", "--force")
+    assert [t for t, _ in timed_words(plan)] == [
+        "whisk" if t == "wizard" else t for t, _ in timed_words(spoken)
+    ], "an edited transcript renders as edited"
+    assert [f for _, f in timed_words(plan)] == [f for _, f in timed_words(spoken)], (
+        "at the same frames"
+    )
+
+
+def timed_words(plan: dict) -> list[tuple[str, int]]:
+    return [(w["text"], w["start_frame"]) for c in plan["captions"] for w in c["words"]]
+
+
+@pytest.mark.media
+def test_a_running_tap_and_silence_give_no_words(tmp_path: Path) -> None:
+    if not BEDS.is_dir():
+        pytest.skip("needs ../shared/media/sounds/beds")
+    tap = tmp_path / "tap.mp4"
+    ffmpeg(
+        "-f", "lavfi", "-i", "color=c=gray:s=180x320:r=30:d=6",
+        "-ss", 10, "-t", 6, "-i", BEDS / "running_tap.wav",
+        "-map", "0:v", "-map", "1:a", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac",
+        "-shortest", tap,
+    )  # fmt: skip
+    made = clipcraft("make", tap, "--start", 0, "--end", 6, "--captions", "speech", "--dry-run")
+    assert made.exit_code == 0, made.output
+    assert "no words were heard" in made.stderr
+    plan = json.loads(
+        clipcraft(
+            "make", tap, "--start", 0, "--end", 6, "--captions", "speech", "--dry-run", "--json"
+        ).stdout
+    )
+    assert not [c for c in plan["captions"] if c["role"] == "subtitle"]
+    assert plan["transcript"] is None
+
+
+@pytest.mark.media
+def test_a_language_no_engine_here_knows_says_what_to_install(talk: Path) -> None:
+    result = clipcraft(
+        "make", talk, "--start", 0, "--end", 5, "--captions", "speech", "--speech-lang", "de",
+        "--dry-run",
+    )  # fmt: skip
+    assert_one_clean_error(result, 2, "--speech-lang de", "faster-whisper")
