@@ -121,14 +121,12 @@ def measure(engine: Engine) -> None:
                 if bed is None
                 else words_heard(engine, with_noise(samples, beds[bed], snr))
             )
-            errors += word_errors([w.text.lower() for w in heard], words_of(said))
+            errors += word_errors(words_of(" ".join(w.text for w in heard)), words_of(said))
             total += len(words_of(said))
             moved += drift(clean_words[name], heard)
-        times = (
-            f"{np.median(moved):.2f} / {np.percentile(moved, 90):.2f} s"
-            if bed
-            else "(the reference)"
-        )
+        times = "(the reference)" if bed is None else "no run of words in common"
+        if bed is not None and moved:
+            times = f"{np.median(moved):.2f} / {np.percentile(moved, 90):.2f} s ({len(moved)})"
         print(f"| {label} | {errors / total:.0%} | {total} | {times} |")
     events = [  # the speech*.wav there are voices: distractors for the finder, not for this
         path

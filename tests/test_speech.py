@@ -167,3 +167,22 @@ def test_a_language_no_engine_here_knows_says_what_to_install(talk: Path) -> Non
         "--dry-run",
     )  # fmt: skip
     assert_one_clean_error(result, 2, "--speech-lang de", "faster-whisper")
+
+
+def test_an_engine_looping_on_laughter_is_cut_short() -> None:
+    from clipcraft.captions.speech.engines import MOST_REPEATS, words_heard
+
+    class Looping:
+        name = "looping"
+
+        def transcribe(self, samples: np.ndarray) -> list[SpokenWord]:
+            laughs = [
+                SpokenWord("ha," if i % 2 else "Ha", 0.2 * i, 0.2 * i + 0.15) for i in range(40)
+            ]
+            return [SpokenWord("no", 0.0, 0.1), *laughs[1:], SpokenWord("stop", 8.2, 8.5)]
+
+    loud = np.zeros(16000 * 20, np.float32)  # silence after the words: the bed is quiet
+    loud[: 16000 * 9] = 0.3
+    heard = [word.text for word in words_heard(Looping(), loud)]
+    assert heard[:1] == ["no"] and heard[-1] == "stop"
+    assert len(heard) == 1 + MOST_REPEATS + 1, heard

@@ -64,6 +64,23 @@ def hear(path: str, start: float, end: float, model: str | None, language: str) 
     return group_words(words_heard(engine, samples), offset=start)
 
 
+MOST_REPEATS = 4
+"""A word said more times than this in a row is an engine looping on laughter ("ha ha ha…"
+two hundred times, Whisper once did), not speech: the run is cut to this many."""
+
+
 def words_heard(engine: Engine, samples: np.ndarray) -> list[SpokenWord]:
-    """What `engine` hears in `samples`, but for the words that are only the noise bed."""
-    return above_bed(engine.transcribe(samples), samples)
+    """What `engine` hears in `samples`, but for the words that are only the noise bed and
+    the end of a looping run."""
+    kept: list[SpokenWord] = []
+    run = 0
+    for word in above_bed(engine.transcribe(samples), samples):
+        same = bool(kept) and _bare(kept[-1].text) == _bare(word.text)
+        run = run + 1 if same else 1
+        if run <= MOST_REPEATS:
+            kept.append(word)
+    return kept
+
+
+def _bare(text: str) -> str:
+    return "".join(letter for letter in text.lower() if letter.isalnum())
