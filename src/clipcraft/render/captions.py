@@ -3,8 +3,8 @@
 A caption shown whole (`none`, `pop`, `fade`) is one image, and each size of its pop one more.
 A caption animated by word is drawn once as parts (text.render_parts): its plate, and each
 word's cell of ink — blended in turn as the words come in, each popping in on its own — or, in
-karaoke, the whole caption and over it the current word's cell in the highlight colour, a
-little larger. Every look is made into a Sprite the first time it is needed and kept, so a
+karaoke, every word's cell but the one being said, and that one in the highlight colour, a
+little larger, over them. Every look is made into a Sprite the first time it is needed and kept, so a
 frame costs only blends over the caption's own area.
 """
 
@@ -50,8 +50,6 @@ class Shown:
         self.parts: CaptionParts | None = None
         if caption.words:
             self.parts = render_parts(caption.layout, caption.style)
-            if caption.animation == "karaoke":
-                self.image = _whole(self.parts)
         else:
             self.image = render_caption(caption.layout, caption.style)
 
@@ -65,12 +63,22 @@ class Shown:
             return self._blend(frame, "whole", self.image, whole, scale, opacity)
         parts = self.parts
         if caption.animation == "karaoke":
-            assert self.image is not None
-            frame = self._blend(frame, "whole", self.image, (0, 0, *self.image.size), 1.0, 1.0)
-            for number, (word, cell) in enumerate(zip(caption.words, parts.cells, strict=True)):
-                if not settled and word.start_frame <= index < word.end_frame:
+            # the word being said is drawn lit and larger *instead of* its plain self, last:
+            # the plain word's edge would show past the larger one where it sits off-centre
+            # in its cell
+            said = [
+                not settled and word.start_frame <= index < word.end_frame for word in caption.words
+            ]
+            if parts.plate is not None:
+                plate = parts.plate
+                frame = self._blend(frame, "plate", plate, (0, 0, *plate.size), 1.0, 1.0)
+            for number, cell in enumerate(parts.cells):
+                if not said[number]:
+                    frame = self._blend(frame, number, parts.ink, cell, 1.0, 1.0)
+            for number, cell in enumerate(parts.cells):
+                if said[number]:
                     scale = caption.style.highlight_scale
-                    frame = self._blend(frame, number, parts.highlight, cell, scale, 1.0)
+                    frame = self._blend(frame, ("lit", number), parts.highlight, cell, scale, 1.0)
             return frame
         if parts.plate is not None:
             plate = parts.plate
@@ -111,12 +119,3 @@ class Shown:
             self.looks[key] = (Sprite.from_image(crop), x, y)
         sprite, x, y = self.looks[key]
         return blend(frame, sprite, x, y, opacity)
-
-
-def _whole(parts: CaptionParts) -> Image.Image:
-    """The caption as render_caption draws it: the plate under the ink."""
-    if parts.plate is None:
-        return parts.ink
-    image = parts.plate.copy()
-    image.alpha_composite(parts.ink)
-    return image
