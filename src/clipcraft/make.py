@@ -29,7 +29,7 @@ from clipcraft.media.probe import probe
 from clipcraft.planning.music import may_cut_on_beat
 from clipcraft.planning.plan import Plan
 from clipcraft.planning.planner import Inputs, build_plan
-from clipcraft.planning.story import ELAPSED
+from clipcraft.planning.story import ELAPSED, ELAPSED_FIELD
 from clipcraft.settings.layers import Layer, Resolved, resolve, without_orphans
 from clipcraft.settings.recipe import Recipe
 from clipcraft.settings.series import Series
@@ -118,10 +118,10 @@ def fill_placeholders(recipe: Recipe, values: Mapping[str, object]) -> Recipe:
     def fill(text: str | None, *, after: bool = False) -> str | None:
         if text is None:
             return None
-        known = (*PLACEHOLDERS, "elapsed") if after else PLACEHOLDERS
+        known = (*PLACEHOLDERS, ELAPSED_FIELD) if after else PLACEHOLDERS
         for _, field, _, _ in string.Formatter().parse(text):
             if field is not None and field not in known:
-                hint = "{elapsed} is for an after's caption; " if field == "elapsed" else ""
+                hint = f"{ELAPSED} is for an after's caption; " if field == ELAPSED_FIELD else ""
                 raise UsageError(
                     f"unknown placeholder {{{field}}} in {text!r}",
                     hint + "use {episode}, {date} or {stem}; write {{ and }} for braces",
@@ -131,7 +131,7 @@ def fill_placeholders(recipe: Recipe, values: Mapping[str, object]) -> Recipe:
                     f"{text!r} uses {{episode}} but this is not a series",
                     "use a preset with [series], or give --episode N",
                 )
-        return text.format(**values, elapsed=ELAPSED)
+        return text.format(**values, **{ELAPSED_FIELD: ELAPSED})
 
     captions, after = recipe.captions, recipe.after
     return replace(

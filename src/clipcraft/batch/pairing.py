@@ -174,9 +174,7 @@ def pair_jobs(
             collects=not job.afters,
         )
         for job in jobs
-        if (kind := kind_of(job.source.name))
-        and (kind == "video" or (not job.afters and job.sidecar is None))
-        and str(job.source) in settled
+        if (kind := kind_of(job.source.name)) and str(job.source) in settled
     ]
     afters, passed = pair_by_time(shots, window)
     used = set(passed) | {name for names in afters.values() for name in names}

@@ -47,9 +47,9 @@ class Fitting:
         it over its blur. A steadied picture is the source less its margin. A window that is
         not `moving` (sped up: long, its motion flying past) is neither followed nor steadied."""
         plain = "crop" if fit == "follow" else fit
-        steadying = None
         if not moving:
             return choose_reframe((media.width, media.height), size, plain, stored_as(media))
+        steadying = None
         if self.stabilize and span in self.paths:
             steadying = plan_steadying(self.paths[span], (media.width, media.height))
         elif self.stabilize:

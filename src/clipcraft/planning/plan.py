@@ -9,6 +9,7 @@ planner.py builds it; `make --dry-run --json` prints it.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from pathlib import PurePath
 from typing import Literal
 
 from clipcraft.captions.text import CaptionLayout
@@ -155,7 +156,7 @@ class Plan:
         fail's pieces around a freeze are one part; a split's after is below the fail)."""
         told: list[tuple[Role, str, float, int]] = []
         for segment in self.segments:
-            name = segment.source.rpartition("/")[2]
+            name = PurePath(segment.source).name
             if told and told[-1][0] == segment.role == "fail":
                 role, source, speed, frames = told[-1]
                 told[-1] = (role, source, speed, frames + segment.frames)

@@ -125,8 +125,7 @@ def build_plan(recipe: Recipe, inputs: Inputs, output: Path) -> Plan:
     split = recipe.after.layout == "split"
     _check_parts(media, afters, recipe)
     trim, basis, warnings = _resolve_trim(recipe.trim, inputs.found, media)
-    kinds = ["cut" if split else part.transition for part in parts]
-    transitions_in = [transition_frames(kind, fmt.fps) for kind in kinds]
+    transitions_in = [transition_frames(part.transition, fmt.fps) for part in parts]
     fixed = trim.end - trim.start if trim.start is not None and trim.end is not None else None
     budget = plan_budget(
         recipe.duration,

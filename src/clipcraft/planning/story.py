@@ -11,7 +11,8 @@ from clipcraft.settings.recipe import Speed
 MOST_SPEED = 64.0
 """`auto` plays a long video at most this fast (a 160-s cleanup in a 2.5-s part): beyond it,
 a kitchen's minutes flicker by too fast to follow, and every frame must still be decoded."""
-ELAPSED = "{elapsed}"
+ELAPSED_FIELD = "elapsed"
+ELAPSED = f"{{{ELAPSED_FIELD}}}"
 SPED_CAPTION = f"{ELAPSED} later…"
 """The caption a sped-up part gets unless it has one of its own ("" for none)."""
 

@@ -200,9 +200,9 @@ def show_value(value: Any) -> str:
         return f"{{ file = {json.dumps(value.sound)}, start = {value.start:g} }}"
     if isinstance(value, AfterPart):
         own = [
-            f"{name} = {show_value(getattr(value, name))}"
-            for name in ("duration", "start", "speed", "caption", "transition")
-            if getattr(value, name) is not None
+            f"{item.name} = {show_value(getattr(value, item.name))}"
+            for item in fields(value)
+            if item.name != "path" and getattr(value, item.name) is not None
         ]
         return "{ " + ", ".join([f"file = {json.dumps(value.path)}", *own]) + " }"
     return json.dumps(value, ensure_ascii=False)

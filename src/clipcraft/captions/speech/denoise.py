@@ -62,13 +62,9 @@ def above_bed(words: Sequence[SpokenWord], samples: np.ndarray) -> list[SpokenWo
         np.mean(samples[: count * tick].reshape(count, tick) ** 2, axis=1) + 1e-12
     )
     bed = np.percentile(level, QUIETEST)
-    return [
-        word
-        for word in words
-        if (
-            span := level[
-                int(word.start / TICK) : max(int(word.end / TICK), int(word.start / TICK) + 1)
-            ]
-        ).size
-        and span.max() - bed >= RISE_DB
-    ]
+
+    def loudest(word: SpokenWord) -> float:
+        first = int(word.start / TICK)
+        return float(level[first : max(int(word.end / TICK), first + 1)].max(initial=-np.inf))
+
+    return [word for word in words if loudest(word) - bed >= RISE_DB]
