@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Executor, Future
@@ -90,8 +91,7 @@ class LocalPool(Executor):
                     self._pending.popleft()[0].cancel()
             running = [worker.process for worker in self._busy.values()]
         if cancel_futures:
-            for process in running:
-                process.terminate()  # its handlers clean up; the dispatcher reaps it
+            stop_processes(running)
         self._wake()
         if wait:
             self._thread.join()
@@ -202,3 +202,18 @@ def _serve(line: Connection) -> None:
                 line.send(("error", RuntimeError(repr(answer[1]))))
     except Interrupted as stopped:  # the pool is stopping: the job's cleanup has run
         raise SystemExit(stopped.exit_code) from None
+
+
+def stop_processes(processes: list[BaseProcess]) -> None:
+    """SIGTERM each process (its handlers clean up), then kill whatever is left after
+    STOP_PATIENCE. Only signals are sent and only sentinels waited on: the dispatcher is the
+    one that reaps a worker, and a child reaped by two threads at once loses its exit code."""
+    for process in processes:
+        process.terminate()
+    deadline = time.monotonic() + STOP_PATIENCE
+    alive = list(processes)
+    while alive and (left := deadline - time.monotonic()) > 0:
+        ended = wait([process.sentinel for process in alive], left)
+        alive = [process for process in alive if process.sentinel not in ended]
+    for process in alive:
+        process.kill()
