@@ -11,6 +11,7 @@ from PIL import Image
 
 from clipcraft.cli.parts import owning_parts
 from clipcraft.errors import UsageError
+from clipcraft.media.synthetic import ffmpeg, hevc_hlg, pattern_input
 from clipcraft.planning.sequence import plan_budget
 from clipcraft.planning.story import MOST_SPEED, elapsed_words, pace, part_caption
 
@@ -173,3 +174,21 @@ def test_a_story_that_does_not_fit_or_asks_the_impossible_says_so(kitchen: Path)
         "make", fail, "--at", 2, "--after", dish, "--after", dish, "--layout", "split", "--dry-run"
     )
     assert_one_clean_error(split, 2, "split", "not 2")
+
+
+@pytest.mark.media
+def test_an_hdr_recovery_video_is_sped_up_and_tone_mapped(kitchen: Path, tmp_path: Path) -> None:
+    """`tmix` drops the frames' transfer and primaries; blended before the tone map, an
+    iPhone's HLG cleanup failed to render ("no packets")."""
+    cleanup = tmp_path / "cleanup-hlg.mov"
+    ffmpeg(*pattern_input((180, 320), 30, 6), *hevc_hlg(30), cleanup)
+    out = tmp_path / "story.mp4"
+    made = clipcraft(
+        "make", kitchen / "fail.mp4", "--at", 2, "--duration", 6, "--preview", "-o", out,
+        "--after", cleanup, "--after-speed", 3,
+    )  # fmt: skip
+    assert made.exit_code == 0, made.output
+    assert inspect(out).frames == 105 + 60, "3.5 s of fail, then the 6-s video at 3x: 2 s"
+    assert inspect(out).has(r"yuv420p\(tv, bt709")
+    sped = read_frame(out, 4.5).astype(int)
+    assert sped.std() > 20, "the test pattern shows, not a blank frame"

@@ -82,7 +82,8 @@ def video_decode_command(segment: Segment, fmt: OutputFormat) -> list[str]:
     real in-between frames and a 30-fps one shows each frame twice. A sped-up part blends
     (see rate_steps).
     """
-    steps = [*rate_steps(segment.speed, fmt.fps), *_picture_steps(segment, fmt)]
+    rate, settle = rate_steps(segment.speed, fmt.fps)
+    steps = [*rate, *_picture_steps(segment, fmt), *settle]
     return ffmpeg_command(
         "-loglevel", "error",
         *_decoding(fmt),
@@ -99,17 +100,19 @@ MOST_BLENDED = 4
 beyond it the cost (frames times blends) grows while the look does not change."""
 
 
-def rate_steps(speed: float, fps: int) -> list[str]:
-    """Filters that play footage at `speed` and the output rate. Sped up, each output frame is
-    the mean of evenly chosen frames of the time it covers (a long shutter's blur), never a
-    frame dropped here and there: no stutter."""
+def rate_steps(speed: float, fps: int) -> tuple[list[str], list[str]]:
+    """Filters that play footage at `speed` and the output rate: those before the picture
+    steps and those after. Sped up, each output frame is the mean of evenly chosen frames of
+    the time it covers (a long shutter's blur), never a frame dropped here and there: no
+    stutter. The mean is taken after the picture steps: `tmix` drops the frames' transfer
+    and primaries, which the HDR tone map needs."""
     if speed == 1.0:
-        return [f"fps={fps}"]
+        return [f"fps={fps}"], []
     faster = [f"setpts=PTS/{speed:g}"]
     blended = min(math.ceil(speed), MOST_BLENDED)
-    if blended > 1:
-        faster += [f"fps={fps * blended}", f"tmix=frames={blended}"]
-    return [*faster, f"fps={fps}"]
+    if blended == 1:
+        return [*faster, f"fps={fps}"], []
+    return [*faster, f"fps={fps * blended}"], [f"tmix=frames={blended}", f"fps={fps}"]
 
 
 STILL_LOOKBACK = 0.5
