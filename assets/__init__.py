@@ -11,5 +11,5 @@ from pathlib import Path
 
 
 def asset_dir(kind: str) -> Path:
-    """The installed folder of one kind of asset (`sounds`, `fonts`, `presets`)."""
+    """The installed folder of one kind of asset (`sounds`, `music`, `fonts`, `presets`)."""
     return Path(str(files(__name__) / kind))

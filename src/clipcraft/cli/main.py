@@ -53,6 +53,7 @@ from clipcraft.sound.library import (
     every_sound,
     export_sound,
     library,
+    music_library,
     user_folder,
 )
 
@@ -290,13 +291,15 @@ def probe_command(file: Path, as_json: bool, plot: Path | None, verbose: bool) -
 
 
 @main.group(invoke_without_command=True)
-@click.option("--json", "as_json", is_flag=True, help="List the effects as JSON.")
+@click.option("--json", "as_json", is_flag=True, help="List the sounds as JSON.")
 @click.pass_context
 def sounds(ctx: click.Context, as_json: bool) -> None:
-    """The sound effects: the bundled ones and your own (lists them without a subcommand).
+    """The sound effects and music beds: the bundled ones and your own (lists them without a
+    subcommand).
 
     Your own are the sound files in your sounds folder (see `sounds add`), each named by its
-    file name; one with a bundled name is used instead of the bundled one.
+    file name; one with a bundled name is used instead of the bundled one. A music bed is
+    named after --music (`--music gold-rush`, or `--music gold-rush@0:06` to start 6 s in).
 
     \b
     Example:
@@ -310,9 +313,9 @@ def sounds(ctx: click.Context, as_json: bool) -> None:
 
 
 @sounds.command("list")
-@click.option("--json", "as_json", is_flag=True, help="List the effects as JSON.")
+@click.option("--json", "as_json", is_flag=True, help="List the sounds as JSON.")
 def sounds_list(as_json: bool) -> None:
-    """List the effects: name, length, tags, what they sound like, and their licence.
+    """List the effects and music beds: name, length, tags, what they sound like, licence.
 
     \b
     Example:
@@ -325,25 +328,31 @@ def sounds_list(as_json: bool) -> None:
         return
     bundled = {sound.name for sound in library()}
     for sound in every:
+        if sound.kind == "music" and sound.name == music_library()[0].name:
+            click.echo("\nMusic beds (--music NAME):")
         if sound.origin == "user":
             what = "yours, used instead of the bundled one" if sound.name in bundled else "yours"
             detail = f"{what}: {sound.path}"
         else:
-            detail = f"{sound.description}  [{', '.join(sound.tags)}; {sound.licence}]"
-        click.echo(f"{sound.name:<16}{sound.duration:5.2f} s  {detail}")
+            tempo = f"{sound.tempo:.0f} BPM, " if sound.tempo else ""
+            detail = f"{sound.description}  [{tempo}{', '.join(sound.tags)}; {sound.licence}]"
+        name_width = 26 if sound.kind == "music" else 16
+        click.echo(f"{sound.name:<{name_width}}{sound.duration:5.2f} s  {detail}")
     click.echo(f"\nYour sounds folder: {user_folder()}")
-    click.echo("Where each bundled effect comes from: clipcraft sounds credits")
+    click.echo("Where each bundled sound comes from: clipcraft sounds credits")
 
 
 @sounds.command("credits")
 def sounds_credits() -> None:
-    """Where each bundled effect comes from: its original page, author and licence.
+    """Where each bundled effect and music bed comes from: its original page, author and
+    licence.
 
     \b
     Example:
       clipcraft sounds credits
     """
-    click.echo(credits_text(library()), nl=False)
+    click.echo(credits_text(library()))
+    click.echo(credits_text(music_library(), "music"), nl=False)
 
 
 @sounds.command("add")
@@ -376,7 +385,8 @@ def sounds_sheet(out: Path, force: bool) -> None:
     """
     from clipcraft.sound.sheet import draw_sheet
 
-    click.echo(draw_sheet(every_sound(), check_output(out, [], force)))
+    effects = [sound for sound in every_sound() if sound.kind == "effect"]
+    click.echo(draw_sheet(effects, check_output(out, [], force)))
 
 
 @sounds.command("export")

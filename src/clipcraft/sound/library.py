@@ -1,10 +1,13 @@
-"""The effects a clip can name: the bundled library, the creator's own folder, or a file path.
+"""The sounds a clip can name: the bundled effects and music beds, the creator's own folder,
+or a file path.
 
 The bundled effects are recordings (and two made ones), shaped and encoded by
 scripts/make_library.py, which writes `catalogue.json` (each effect's file, length, tags,
-description, licence and source) and `CREDITS.md` beside them. The creator's own effects are
-the sound files in their data folder (`CLIPCRAFT_SOUNDS` overrides it), each named by its file
-name; one with a bundled name wins over the bundled one.
+description, licence and source) and `CREDITS.md` beside them; the music beds are parts of
+tracks cut, levelled and encoded by scripts/make_music.py into assets/music/ the same way, each
+with its moods as tags and its tempo. The creator's own effects are the sound files in their
+data folder (`CLIPCRAFT_SOUNDS` overrides it), each named by its file name; one with a bundled
+name wins over the bundled one.
 """
 
 from __future__ import annotations
@@ -49,11 +52,15 @@ class Sound:
     note: str = ""
     """What was done to it, and any attribution its licence asks for."""
     origin: str = "bundled"  # bundled | user | file
+    kind: str = "effect"  # effect | music
+    tempo: float | None = None
+    """A music bed's beats per minute, as its source gives it (it may be half or double)."""
 
     def facts(self) -> dict[str, object]:
         """What `sounds --json` says of the effect."""
         return {
             "name": self.name,
+            "kind": self.kind,
             "duration": round(self.duration, 3),
             "tags": list(self.tags),
             "description": self.description,
@@ -62,19 +69,30 @@ class Sound:
             "author": self.author,
             "origin": self.origin,
             "path": str(self.path),
+            **({"tempo": self.tempo} if self.kind == "music" else {}),
         }
 
 
 @cache
 def library() -> tuple[Sound, ...]:
     """Every bundled effect, in catalogue order."""
-    folder = asset_dir("sounds")
+    return _bundled("sounds")
+
+
+@cache
+def music_library() -> tuple[Sound, ...]:
+    """Every bundled music bed, in catalogue order."""
+    return _bundled("music")
+
+
+def _bundled(kind: str) -> tuple[Sound, ...]:
+    folder = asset_dir(kind)
     return catalogued(folder, json.loads((folder / "catalogue.json").read_text(encoding="utf-8")))
 
 
 def catalogued(folder: Path, catalogue: dict[str, dict[str, object]]) -> tuple[Sound, ...]:
-    """The effects a catalogue (name → file, duration, tags, description, licence,
-    source, author, note) describes, their files in `folder`."""
+    """The sounds a catalogue (name → file, duration, tags, description, licence, source,
+    author, note; a music bed's kind and tempo) describes, their files in `folder`."""
     return tuple(
         Sound(
             name,
@@ -86,6 +104,8 @@ def catalogued(folder: Path, catalogue: dict[str, dict[str, object]]) -> tuple[S
             str(entry["source"]),
             str(entry.get("author", "")),
             str(entry.get("note", "")),
+            kind=str(entry.get("kind", "effect")),
+            tempo=float(str(entry["tempo"])) if entry.get("tempo") else None,
         )
         for name, entry in catalogue.items()
     )
@@ -116,11 +136,12 @@ def user_sound(name: str, path: Path) -> Sound:
 
 def every_sound() -> list[Sound]:
     """What `sounds` lists: the bundled effects, each replaced by the creator's own of the
-    same name, then the creator's other effects."""
+    same name, then the creator's other effects, then the music beds."""
     mine = user_files()
     bundled = [user_sound(s.name, mine[s.name]) if s.name in mine else s for s in library()]
     names = {sound.name for sound in library()}
-    return bundled + [user_sound(name, path) for name, path in mine.items() if name not in names]
+    own = [user_sound(name, path) for name, path in mine.items() if name not in names]
+    return bundled + own + [bed for bed in music_library() if bed.name not in mine]
 
 
 def find_sound(name_or_path: str, what: str = "sound effect") -> Sound:
@@ -129,7 +150,7 @@ def find_sound(name_or_path: str, what: str = "sound effect") -> Sound:
     mine = user_files()
     if name_or_path in mine:
         return user_sound(name_or_path, mine[name_or_path])
-    by_name = {sound.name: sound for sound in library()}
+    by_name = {sound.name: sound for sound in (*library(), *music_library())}
     if name_or_path in by_name:
         return by_name[name_or_path]
     path = Path(name_or_path).expanduser()
@@ -213,16 +234,29 @@ def export_sound(name: str, out: Path, force: bool) -> Path:
     return target
 
 
-def credits_text(sounds: tuple[Sound, ...]) -> str:
-    """The credits of the bundled effects as Markdown (CREDITS.md, `sounds credits`)."""
-    lines = [
+CREDIT_INTROS = {
+    "effect": (
         "# Credits for the bundled sound effects",
         "",
         "Each effect was trimmed to its sound, its DC offset removed, levelled (sharp attacks",
         "limited) and encoded as Opus by scripts/make_library.py. Recordings licensed",
         "CC BY 4.0 are credited as their licence asks, and marked modified.",
+    ),
+    "music": (
+        "# Credits for the bundled music beds",
         "",
-    ]
+        "Each bed is a part of a track, cut on its beat to about 24 s, faded at both ends,",
+        "levelled to -16 LUFS and encoded as Opus by scripts/make_music.py. Tracks licensed",
+        "CC BY are credited as their licence asks (title, author, licence, source), and marked",
+        "modified; CC0 tracks are credited too, though their licence does not ask it.",
+    ),
+}
+
+
+def credits_text(sounds: tuple[Sound, ...], kind: str = "effect") -> str:
+    """The credits of the bundled effects or music beds as Markdown (each folder's
+    CREDITS.md; `sounds credits` shows both)."""
+    lines = [*CREDIT_INTROS[kind], ""]
     for sound in sounds:
         lines.append(f"- **{sound.name}** ({sound.path.name}): {sound.licence}; {sound.source}")
         if sound.author:
