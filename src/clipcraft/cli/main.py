@@ -347,7 +347,7 @@ def sounds_credits() -> None:
 
 
 @sounds.command("add")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", type=click.Path(path_type=Path))
 @click.argument("name", required=False)
 @click.option("--force", is_flag=True, help="Replace your sound of that name if it exists.")
 def sounds_add(file: Path, name: str | None, force: bool) -> None:

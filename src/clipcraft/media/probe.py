@@ -20,6 +20,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from clipcraft.errors import MediaError, UsageError
 from clipcraft.media.ffmpeg import decodable_codecs, ffmpeg_banner
+from clipcraft.media.named import named_file
 
 PHOTO_FORMATS = ("image2",)
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif")
@@ -165,9 +166,7 @@ def probe_photo(path: Path) -> MediaInfo:
 
 def audio_duration(path: Path) -> float:
     """Length in seconds of a sound file, or a one-line error if it has no readable sound."""
-    if not path.is_file():
-        raise UsageError(f"{path}: no such file", "check the path and its spelling")
-    banner = ffmpeg_banner(str(path))
+    banner = ffmpeg_banner(str(named_file(path, "sound file")))
     readable = [s for s in _streams(banner) if s.kind == "Audio" and not s.text.startswith("none")]
     duration = _duration(banner)
     if not readable or duration <= 0:
