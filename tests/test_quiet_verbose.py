@@ -12,7 +12,7 @@ from helpers import assert_one_clean_error, clipcraft
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "docs"))
 
-from generate_reference import command_paths  # noqa: E402
+from generate_reference import command_paths
 
 COMMANDS = [path for path in command_paths() if path]
 
