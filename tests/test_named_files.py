@@ -134,6 +134,17 @@ def test_a_named_file_that_cannot_be_used_is_one_line(
     assert " — " in result.stderr, "and a hint on what to do"
 
 
+@pytest.mark.parametrize("where", ["footage", "after"])
+def test_unreadable_footage_is_one_line(photo: Path, tmp_path: Path, where: str) -> None:
+    """Footage and afters keep their own words for a folder (use batch) and an empty file
+    (exit 1: copy it again); one that cannot be read is named like any other file."""
+    path = _written(tmp_path / "locked.jpg")
+    footage, after = (path, photo) if where == "footage" else (photo, path)
+    with unreadable(path):
+        result = clipcraft("make", footage, "--after", after, "--dry-run", "-o", tmp_path / "o.mp4")
+    assert_one_clean_error(result, 2, str(path), "cannot be read")
+
+
 @pytest.mark.parametrize("problem", list(PROBLEMS))
 def test_sounds_add_of_a_file_that_cannot_be_used_is_one_line(tmp_path: Path, problem: str) -> None:
     make, words = PROBLEMS[problem]

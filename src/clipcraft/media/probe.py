@@ -90,12 +90,11 @@ def displayed_size(width: int, height: int, sample_aspect: Fraction) -> tuple[in
 def probe(path: str | Path) -> MediaInfo:
     """Describe `path`, or raise a one-line error saying what is wrong with it."""
     path = Path(path)
-    if not path.exists():
-        raise UsageError(f"{path}: no such file", "check the path and its spelling")
     if path.is_dir():
         raise UsageError(f"{path}: is a folder, not a video", "use `clipcraft batch` for folders")
-    if path.stat().st_size == 0:
+    if path.is_file() and path.stat().st_size == 0:
         raise MediaError(f"{path}: the file is empty (0 bytes)", "copy it from the phone again")
+    named_file(path, "video or photo")  # missing, unreadable, or a pipe that would never end
     if path.suffix.lower() in PHOTO_SUFFIXES:
         return probe_photo(path)
     with path.open("rb") as stream:
