@@ -5,27 +5,22 @@ from pathlib import Path
 
 import pytest
 
+from shared import shared_media
+
 # Tests call the click group directly; keep moviepy from importing IPython, as `run()` does.
 sys.modules.setdefault("IPython", None)  # type: ignore[arg-type]
-
-REAL_MEDIA = Path(__file__).resolve().parents[2] / "shared" / "media" / "real"
-REAL_SOUNDS = REAL_MEDIA.with_name("sounds")
 
 
 @pytest.fixture
 def real_media() -> Path:
-    """The shared folder of real phone files; tests that need it skip when it is absent."""
-    if not REAL_MEDIA.is_dir():
-        pytest.skip("../shared/media/real is not present")
-    return REAL_MEDIA
+    """The shared folder of real phone files (skipped without it; in CI, a failure)."""
+    return shared_media("real")
 
 
 @pytest.fixture
 def real_sounds() -> Path:
-    """The shared folder of real recorded sounds; tests that need it skip when it is absent."""
-    if not REAL_SOUNDS.is_dir():
-        pytest.skip("../shared/media/sounds is not present")
-    return REAL_SOUNDS
+    """The shared folder of real recorded sounds (skipped without it; in CI, a failure)."""
+    return shared_media("sounds")
 
 
 @pytest.fixture(autouse=True)

@@ -20,6 +20,7 @@ from clipcraft.sound.sidechain import sidechain_dips_db
 
 from helpers import assert_one_clean_error, clipcraft, plan_of
 from media import close_to, make_video, read_audio, read_frame, upright_frame
+from shared import shared_media
 
 pytestmark = pytest.mark.media
 
@@ -105,9 +106,7 @@ def test_the_music_plays_under_the_clip_and_dips_under_an_effect(
 def test_the_music_dips_under_the_footage_s_speech(song: Path, tmp_path: Path) -> None:
     """Real speech (from the shared recordings) in the footage from 2 s: the music is lower
     under it than over the quiet room before it."""
-    speech_file = Path(__file__).parents[2] / "shared" / "media" / "speech" / "multilingual.mp3"
-    if not speech_file.is_file():
-        pytest.skip("the shared speech recordings are not here")
+    speech_file = shared_media("speech") / "multilingual.mp3"
     speech = decode(speech_file)[: int(3.5 * 48000)].mean(axis=1)
     room = 0.003 * np.random.default_rng(5).standard_normal(6 * 48000)
     room[2 * 48000 : 2 * 48000 + len(speech)] += speech * (0.3 / np.abs(speech).max())

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
 
 from clipcraft.assets import asset_dir
-from clipcraft.settings.layers import layer_from_toml, to_recipe
+from clipcraft.cli.main import flag_layer, make
+from clipcraft.settings.layers import layer_from_toml, resolve, show_value, to_recipe
 from clipcraft.settings.presets import recipe_layer
+from clipcraft.settings.recipe import PER_PART, AfterPart
 from clipcraft.settings.schema import SETTINGS
 
 from helpers import assert_one_clean_error, clipcraft
@@ -168,3 +171,36 @@ def test_a_font_beside_a_recipe_is_found_from_anywhere(tmp_path: Path) -> None:
     assert layer.values["captions.font"] == str(folder / "mine.otf")
     bundled = layer_from_toml("r", {"captions": {"font": face.name}}, folder)
     assert bundled.values["captions.font"] == face.name, "a bundled face keeps its name"
+
+
+PART_SAMPLES = {
+    "duration": ("3", 3.0),
+    "start": ("1.5", 1.5),
+    "speed": ("4", 4.0),
+    "caption": ("yum", "yum"),
+    "transition": ("wipe", "wipe"),
+}
+"""A value of each per-part setting as typed, and as a part settles with it."""
+
+
+def test_an_after_parts_own_settings_are_declared_once() -> None:
+    """recipe.PerPart's fields are the per-part settings, declared nowhere else: each is an
+    [after] setting with a flag, and an [[after]] table, the flag typed after --after and
+    [after] itself all set it, the part's own winning over what every part shares."""
+    assert set(PART_SAMPLES) == set(PER_PART), "a sample of each, tried below"
+    assert {item.name for item in fields(AfterPart)} == {"path", "own"}
+    assert {key for key, setting in SETTINGS.items() if setting.per_part} == {
+        f"after.{name}" for name in PER_PART
+    }
+    for name, (typed, settled) in PART_SAMPLES.items():
+        setting = SETTINGS[f"after.{name}"]
+        assert setting.flag is not None and setting.default != settled
+        context = make.make_context("make", ["in.jpg", "--after", "a.jpg", setting.flag, typed])
+        from_flags = resolve([flag_layer(context, context.params)]).recipe.after
+        assert getattr(from_flags.settled()[0], name) == settled, setting.flag
+        own = layer_from_toml("t", {"after": [{"file": "a", name: typed}, {"file": "b"}]}, None)
+        first, second = resolve([own]).recipe.after.settled()
+        assert (getattr(first, name), getattr(second, name)) == (settled, setting.default)
+        assert show_value(own.values["after"][0]).endswith(f"{name} = {show_value(settled)} }}")
+        shared = layer_from_toml("t", {"after": {name: typed}, "after.file": "b"}, None)
+        assert getattr(resolve([shared]).recipe.after.settled()[0], name) == settled

@@ -19,11 +19,11 @@ from clipcraft.sound.shaping import PEAK_DB, TARGET_DB, limited, loudest_window_
 
 from helpers import assert_one_clean_error, clipcraft
 from media import write_sound
+from shared import shared_media
 
 pytestmark = pytest.mark.media  # every test here makes or reads media
 
 ROOT = Path(__file__).resolve().parents[1]
-SFX = ROOT.parent / "shared" / "media" / "sfx"
 CLASSIC = {"record-scratch", "sad-trombone", "boing", "crash", "ding", "whoosh", "tada", "drumroll"}
 MADE = {"crash", "drumroll"}
 
@@ -94,12 +94,11 @@ def test_the_library_is_built_again_from_the_recordings(
 ) -> None:
     """A made effect, a mono recording and a CC BY stereo one come out of the script as they
     were shipped: the same catalogue entries, the same sound."""
-    if not SFX.is_dir():
-        pytest.skip("../shared/media/sfx is not present")
+    recordings = shared_media("sfx")
     monkeypatch.syspath_prepend(str(ROOT / "scripts"))
     script = importlib.import_module("make_library")
     names = frozenset({"crash", "gasp", "slide-up"})
-    rebuilt = script.build(SFX, tmp_path, names)
+    rebuilt = script.build(recordings, tmp_path, names)
     shipped = json.loads((library()[0].path.parent / "catalogue.json").read_text())
     assert rebuilt == {name: shipped[name] for name in shipped if name in names}
     for sound in library():

@@ -16,9 +16,8 @@ from clipcraft.media.synthetic import ffmpeg
 
 from helpers import assert_one_clean_error, clipcraft, plan_of
 from media import read_frame
+from shared import shared_media
 
-SPEECH = Path(__file__).resolve().parents[2] / "shared" / "media" / "speech"
-BEDS = Path(__file__).resolve().parents[2] / "shared" / "media" / "sounds" / "beds"
 SAID = (
     "he",
     "began",
@@ -65,12 +64,11 @@ def test_words_become_short_captions_that_keep_their_times() -> None:
 @pytest.fixture(scope="module")
 def talk(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A 5-s portrait clip of a real voice (the left channel of faster-whisper's test file)."""
-    if not SPEECH.is_dir():
-        pytest.skip("needs ../shared/media/speech")
+    speech = shared_media("speech")
     path = tmp_path_factory.mktemp("talk") / "talk.mp4"
     ffmpeg(
         "-f", "lavfi", "-i", "color=c=0x3070c0:s=180x320:r=30:d=5",
-        "-i", SPEECH / "stereo_diarization.wav",
+        "-i", speech / "stereo_diarization.wav",
         "-filter_complex", "[1:a]pan=mono|c0=c0[a]", "-map", "0:v", "-map", "[a]",
         "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", path,
     )  # fmt: skip
@@ -139,12 +137,11 @@ def timed_words(plan: dict) -> list[tuple[str, int]]:
 
 @pytest.mark.media
 def test_a_running_tap_and_silence_give_no_words(tmp_path: Path) -> None:
-    if not BEDS.is_dir():
-        pytest.skip("needs ../shared/media/sounds/beds")
+    beds = shared_media("sounds/beds")
     tap = tmp_path / "tap.mp4"
     ffmpeg(
         "-f", "lavfi", "-i", "color=c=gray:s=180x320:r=30:d=6",
-        "-ss", 10, "-t", 6, "-i", BEDS / "running_tap.wav",
+        "-ss", 10, "-t", 6, "-i", beds / "running_tap.wav",
         "-map", "0:v", "-map", "1:a", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac",
         "-shortest", tap,
     )  # fmt: skip

@@ -146,7 +146,8 @@ def fill_placeholders(recipe: Recipe, values: Mapping[str, object]) -> Recipe:
             after,
             caption=fill(after.caption, after=True),
             parts=tuple(
-                replace(part, caption=fill(part.caption, after=True)) for part in after.parts
+                part.with_own(caption=fill(part.own.get("caption"), after=True))
+                for part in after.parts
             ),
         ),
     )

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from clipcraft.captions.word_timing import words_of
 from clipcraft.errors import UsageError
+from clipcraft.media.named import named_file
 
 _TIMING = re.compile(
     r"^\s*((?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s*-->\s*((?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})(\s.*)?$"
@@ -29,12 +30,10 @@ class Cue:
 
 def read_subtitles(path: Path) -> list[Cue]:
     """The cues of an .srt or .vtt file, with errors that name the file and line."""
-    if not path.is_file():
-        raise UsageError(f"{path}: no such captions file", "check the path of --captions")
     if path.suffix.lower() not in (".srt", ".vtt"):
         raise UsageError(f"{path}: captions must be an .srt or .vtt file")
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = named_file(path, "captions file").read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise UsageError(f"{path}: is not UTF-8 text", "save the captions as UTF-8") from None
     return parse_subtitles(text, str(path))

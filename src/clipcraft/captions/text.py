@@ -9,6 +9,7 @@ order and shaping of a line's runs, are faces.py's.
 from __future__ import annotations
 
 import itertools
+import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NamedTuple
@@ -20,6 +21,7 @@ from clipcraft.captions.bidi import paragraph_level
 from clipcraft.captions.faces import Faces, check_layout, east_asian_writing, facts
 from clipcraft.captions.word_timing import wrap_units
 from clipcraft.errors import UsageError
+from clipcraft.media.named import named_file
 from clipcraft.settings.styles import CaptionStyle
 
 MAX_LINES = 3
@@ -38,7 +40,8 @@ def font_path(name_or_path: str | None, style: CaptionStyle) -> Path:
     if Path(name_or_path).name == name_or_path and bundled.is_file():
         return bundled
     path = Path(name_or_path).expanduser()
-    if path.is_file():
+    if os.path.lexists(path):
+        named_file(path, "font file")  # a folder, an unreadable or empty file: said as such
         try:
             facts(path)
         except Exception:  # fontTools raises several kinds for a file that is not a font

@@ -27,7 +27,7 @@ from clipcraft.batch.report import table as batch_table
 from clipcraft.batch.run import BY_NAME_THEN_TIME, default_workers, plan_batch, run_batch
 from clipcraft.batch.tasks import Outcome
 from clipcraft.cli.display import describe, describe_media
-from clipcraft.cli.options import SettingType, setting_options, settings_files, talk
+from clipcraft.cli.options import SettingType, setting_options, settings_files, talk, with_talk
 from clipcraft.cli.parts import TypedInOrder, with_parts
 from clipcraft.cli.plot import plot_moment
 from clipcraft.errors import ClipcraftError, Interrupted
@@ -64,7 +64,12 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 class ClipcraftGroup(click.Group):
     """Renders every error once, as one line, with its exit code (docs/contract.md, Exit codes
-    and errors)."""
+    and errors); every command and subcommand added to it takes -q and -v."""
+
+    group_class = type  # its subgroups are of this class too, so their commands take them
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        super().add_command(with_talk(cmd), name)
 
     def main(
         self,
@@ -263,8 +268,7 @@ def settings_layers(preset: str | None, recipe: Path | None) -> list[Layer]:
     metavar="PNG",
     help="Draw loudness and motion over time, the moment and the window.",
 )
-@click.option("-v", "--verbose", is_flag=True, help="Tracebacks on errors.")
-def probe_command(file: Path, as_json: bool, plot: Path | None, verbose: bool) -> None:
+def probe_command(file: Path, as_json: bool, plot: Path | None) -> None:
     """Say what FILE is — duration, size as displayed, frame rate, audio — and where the
     mishap is.
 
@@ -356,7 +360,7 @@ def sounds_credits() -> None:
 
 
 @sounds.command("add")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", type=click.Path(path_type=Path))
 @click.argument("name", required=False)
 @click.option("--force", is_flag=True, help="Replace your sound of that name if it exists.")
 def sounds_add(file: Path, name: str | None, force: bool) -> None:

@@ -91,12 +91,23 @@ settings_files = shared(
         "batch) and the flags win over it.",
     ),
 )
-talk = shared(
-    click.option("-q", "--quiet", is_flag=True, help="No progress bar, no warnings."),
-    click.option(
-        "-v",
-        "--verbose",
-        is_flag=True,
-        help="More detail (a batch lists the files it left out); tracebacks on errors.",
-    ),
-)
+TALK = {
+    ("-q", "--quiet"): "No progress bar, no warnings.",
+    ("-v", "--verbose"): "More detail (a batch lists the files it left out); tracebacks on errors.",
+}
+"""-q and -v, which every command takes (see `with_talk`)."""
+talk = shared(*(click.option(*names, is_flag=True, help=text) for names, text in TALK.items()))
+"""-q and -v for a command that uses them itself."""
+
+
+def with_talk(command: click.Command) -> click.Command:
+    """`command` taking -q and -v, as every command does: those it does not declare with
+    `talk` it takes and leaves alone (-v's traceback is the error renderer's, read from the
+    words typed)."""
+    declared = {name for param in command.params for name in param.opts}
+    command.params += [
+        click.Option(list(names), is_flag=True, help=text, expose_value=False)
+        for names, text in TALK.items()
+        if not declared & set(names)
+    ]
+    return command

@@ -8,7 +8,6 @@ keeps the words as typed (`TypedInOrder`) and the parts are read back from them 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import replace
 from typing import Any
 
 import click
@@ -69,7 +68,7 @@ def with_parts(ctx: click.Context, typed: Mapping[str, Any]) -> dict[str, Any]:
             if owner is None:
                 placed[setting.key] = value
             else:
-                parts[owner] = replace(parts[owner], **{name: setting.kind.settle(value)})
+                parts[owner] = parts[owner].with_own(**{name: setting.kind.settle(value)})
     if "after" in typed:
         placed["after"] = tuple(parts)
     return placed

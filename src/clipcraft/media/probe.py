@@ -20,6 +20,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from clipcraft.errors import MediaError, UsageError
 from clipcraft.media.ffmpeg import decodable_codecs, ffmpeg_banner
+from clipcraft.media.named import named_file
 
 PHOTO_FORMATS = ("image2",)
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif")
@@ -89,12 +90,11 @@ def displayed_size(width: int, height: int, sample_aspect: Fraction) -> tuple[in
 def probe(path: str | Path) -> MediaInfo:
     """Describe `path`, or raise a one-line error saying what is wrong with it."""
     path = Path(path)
-    if not path.exists():
-        raise UsageError(f"{path}: no such file", "check the path and its spelling")
     if path.is_dir():
         raise UsageError(f"{path}: is a folder, not a video", "use `clipcraft batch` for folders")
-    if path.stat().st_size == 0:
+    if path.is_file() and path.stat().st_size == 0:
         raise MediaError(f"{path}: the file is empty (0 bytes)", "copy it from the phone again")
+    named_file(path, "video or photo")  # missing, unreadable, or a pipe that would never end
     if path.suffix.lower() in PHOTO_SUFFIXES:
         return probe_photo(path)
     with path.open("rb") as stream:
@@ -165,9 +165,7 @@ def probe_photo(path: Path) -> MediaInfo:
 
 def audio_duration(path: Path) -> float:
     """Length in seconds of a sound file, or a one-line error if it has no readable sound."""
-    if not path.is_file():
-        raise UsageError(f"{path}: no such file", "check the path and its spelling")
-    banner = ffmpeg_banner(str(path))
+    banner = ffmpeg_banner(str(named_file(path, "sound file")))
     readable = [s for s in _streams(banner) if s.kind == "Audio" and not s.text.startswith("none")]
     duration = _duration(banner)
     if not readable or duration <= 0:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, get_type_hints
 
 from clipcraft.errors import UsageError
-from clipcraft.settings.recipe import AfterPart, EffectCue, MusicCue, Recipe
+from clipcraft.settings.recipe import PER_PART, AfterPart, EffectCue, MusicCue, Recipe
 from clipcraft.settings.schema import SETTINGS
 from clipcraft.settings.values import ItemError
 
@@ -200,9 +200,9 @@ def show_value(value: Any) -> str:
         return f"{{ file = {json.dumps(value.sound)}, start = {value.start:g} }}"
     if isinstance(value, AfterPart):
         own = [
-            f"{item.name} = {show_value(getattr(value, item.name))}"
-            for item in fields(value)
-            if item.name != "path" and getattr(value, item.name) is not None
+            f"{name} = {show_value(value.own[name])}"
+            for name in PER_PART
+            if value.own.get(name) is not None
         ]
         return "{ " + ", ".join([f"file = {json.dumps(value.path)}", *own]) + " }"
     return json.dumps(value, ensure_ascii=False)

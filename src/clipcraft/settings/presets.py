@@ -17,6 +17,7 @@ import click
 
 from clipcraft.assets import asset_dir
 from clipcraft.errors import UsageError
+from clipcraft.media.named import named_file
 from clipcraft.media.outputs import atomic_output
 from clipcraft.settings.layers import Layer, layer_from_toml
 
@@ -54,20 +55,18 @@ def find_preset(name_or_path: str) -> Preset:
     path = Path(name_or_path).expanduser()
     looks_like_path = os.sep in name_or_path or name_or_path.endswith(".toml")
     if looks_like_path:
-        if path.is_file():
-            return Preset(path.stem, path, False)
+        if os.path.lexists(path):  # a folder, an unreadable or empty file is named as such
+            return Preset(path.stem, named_file(path, "preset file"), False)
         raise UsageError(f"preset file {name_or_path!r} not found", "check the path")
     close = difflib.get_close_matches(name_or_path, presets, n=3, cutoff=0.4)
     hint = f"did you mean {', '.join(close)}?" if close else "see `clipcraft presets`"
     raise UsageError(f"unknown preset {name_or_path!r}", hint)
 
 
-def read_toml(path: Path) -> tuple[str, dict]:
+def read_toml(path: Path, what: str) -> tuple[str, dict]:
     """The file's text and its parsed TOML, or a one-line error naming the file and the line."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such recipe file", "check the path") from None
+        text = named_file(path, what).read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise UsageError(f"{path}: is not UTF-8 text") from None
     try:
@@ -85,15 +84,15 @@ def preset_layer(preset: Preset) -> Layer:
         if preset.builtin or preset.path.parent == user_folder()
         else f"preset {preset.path}"
     )
-    return _file_layer(label, preset.path)
+    return _file_layer(label, preset.path, "preset file")
 
 
 def recipe_layer(path: Path, label: str = "recipe") -> Layer:
-    return _file_layer(f"{label} {path.name}", path)
+    return _file_layer(f"{label} {path.name}", path, "recipe file")
 
 
-def _file_layer(label: str, path: Path) -> Layer:
-    text, data = read_toml(path)
+def _file_layer(label: str, path: Path, what: str) -> Layer:
+    text, data = read_toml(path, what)
     return layer_from_toml(label, data, path.parent, text)
 
 

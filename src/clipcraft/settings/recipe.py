@@ -7,8 +7,9 @@ each setting in schema.py, so there are none here: `layers.to_recipe({})` is the
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-from typing import Literal
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, Literal
 
 Fit = Literal["auto", "crop", "follow", "blur", "pad"]
 Quality = Literal["draft", "standard", "high"]
@@ -106,54 +107,58 @@ Speed = float | Literal["auto"]
 
 
 @dataclass(frozen=True, kw_only=True)
-class AfterPart:
-    """One part after the fail, in order: a photo or video, and what it sets of its own (None:
-    the [after] settings every part shares)."""
+class PerPart:
+    """What every after part shares and each may set of its own, declared here once: the
+    settings of [after] (schema.py) of these names are the per-part ones, an [[after]] table
+    and a flag typed after `--after` take exactly these, and the shared and the settled part
+    are these fields."""
 
-    path: str
-    duration: float | None = None
-    start: float | None = None
-    speed: Speed | None = None
-    caption: str | None = None
-    transition: Transition | None = None
-    """How the part before turns into this one."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class PartSettings:
-    """An after part with every setting settled: its own, else the one all parts share."""
-
-    path: str
     duration: float
     start: float
     speed: Speed
     caption: str | None
     transition: Transition
+    """How the part before turns into this one."""
+
+
+PER_PART: tuple[str, ...] = tuple(item.name for item in fields(PerPart))
 
 
 @dataclass(frozen=True, kw_only=True)
-class AfterSettings:
+class AfterPart:
+    """One part after the fail, in order: a photo or video, and the PerPart settings it sets
+    of its own by name (left out, or None: the one every part shares)."""
+
+    path: str
+    own: Mapping[str, Any] = field(default_factory=dict, hash=False)
+
+    def with_own(self, **settings: Any) -> AfterPart:
+        """This part with `settings` (PerPart names) its own as well."""
+        return replace(self, own={**self.own, **settings})
+
+
+@dataclass(frozen=True, kw_only=True)
+class PartSettings(PerPart):
+    """An after part with every setting settled: its own, else the one all parts share."""
+
+    path: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class AfterSettings(PerPart):
     """The recovery and the finished dish, in order, and the settings every part shares
     unless it sets its own."""
 
     parts: tuple[AfterPart, ...]
-    duration: float
-    start: float
-    speed: Speed
-    caption: str | None
-    transition: Transition
     layout: Layout
 
     def settled(self) -> tuple[PartSettings, ...]:
         """Each part with what it does not set of its own taken from what they share."""
-        shared = [item.name for item in fields(PartSettings) if item.name != "path"]
+        shared = {name: getattr(self, name) for name in PER_PART}
         return tuple(
             PartSettings(
                 path=part.path,
-                **{
-                    name: own if (own := getattr(part, name)) is not None else getattr(self, name)
-                    for name in shared
-                },
+                **shared | {name: own for name, own in part.own.items() if own is not None},
             )
             for part in self.parts
         )

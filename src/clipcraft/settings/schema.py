@@ -8,11 +8,12 @@ setting is one entry here plus its use.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from clipcraft.settings.platforms import PLATFORMS
-from clipcraft.settings.recipe import ANIMATIONS, FITS, LAYOUTS, QUALITIES, TRANSITIONS
+from clipcraft.settings.recipe import ANIMATIONS, FITS, LAYOUTS, PER_PART, QUALITIES, TRANSITIONS
 from clipcraft.settings.styles import POSITIONS, STYLES
 from clipcraft.settings.values import (
     AfterEntry,
@@ -31,15 +32,6 @@ from clipcraft.settings.values import (
     Text,
 )
 
-AFTER_SHARED: dict[str, Kind] = {
-    "duration": Seconds(0.5, 30),
-    "start": Seconds(),
-    "speed": Speed(1, 64),
-    "caption": Text(),
-    "transition": Choice(TRANSITIONS),
-}
-"""What every after part shares and each may set of its own, read the same in both places."""
-
 
 @dataclass(frozen=True, kw_only=True)
 class Setting:
@@ -55,14 +47,35 @@ class Setting:
     flag_value: Any = None
     """The value of an option given without one (`--freeze` alone is a 1-second freeze)."""
     metavar: str | None = None
-    per_part: bool = False
-    """An [after] setting a part may also set of its own: its flag typed after an `--after`
-    is that part's (see cli/parts.py), typed before any is every part's."""
 
     @property
     def param(self) -> str:
         """The name click gives the option's value."""
         return self.key.replace(".", "_")
+
+    @property
+    def per_part(self) -> bool:
+        """An [after] setting a part may also set of its own (a field of recipe.PerPart): its
+        flag typed after an `--after` is that part's (see cli/parts.py), typed before any is
+        every part's."""
+        section, _, name = self.field.rpartition(".")
+        return section == "after" and name in PER_PART
+
+
+class _PerPartKinds(Mapping[str, Kind]):
+    """The kinds of the per-part settings by name, read from SETTINGS when asked, so an
+    [[after]] table holds each to the same bounds as [after] without a second list."""
+
+    def __getitem__(self, name: str) -> Kind:
+        if name not in PER_PART:
+            raise KeyError(name)
+        return SETTINGS[f"after.{name}"].kind
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(PER_PART)
+
+    def __len__(self) -> int:
+        return len(PER_PART)
 
 
 def _table(*settings: Setting) -> dict[str, Setting]:
@@ -300,7 +313,7 @@ SETTINGS = _table(
     Setting(
         key="after",
         field="after.parts",
-        kind=ListOf(AfterEntry(AFTER_SHARED)),
+        kind=ListOf(AfterEntry(_PerPartKinds())),
         default=(),
         flag="--after",
         help="A photo or video shown after the fail: the recovery, the finished dish; repeat "
@@ -310,41 +323,37 @@ SETTINGS = _table(
     Setting(
         key="after.duration",
         field="after.duration",
-        kind=AFTER_SHARED["duration"],
+        kind=Seconds(0.5, 30),
         default=2.5,
         flag="--after-duration",
         help="How long an after part lasts.",
-        per_part=True,
     ),
     Setting(
         key="after.start",
         field="after.start",
-        kind=AFTER_SHARED["start"],
+        kind=Seconds(),
         default=0.0,
         flag="--after-start",
         metavar="TIME",
         help="Where in an after video to start.",
-        per_part=True,
     ),
     Setting(
         key="after.speed",
         field="after.speed",
-        kind=AFTER_SHARED["speed"],
+        kind=Speed(1, 64),
         default=1.0,
         flag="--after-speed",
         help="Play an after video this many times as fast, its frames blended (auto: the "
         'whole video fitted into its part, captioned "{elapsed} later…" unless it has a '
         "caption); a sped-up part is silent.",
-        per_part=True,
     ),
     Setting(
         key="after.transition",
         field="after.transition",
-        kind=AFTER_SHARED["transition"],
+        kind=Choice(TRANSITIONS),
         default="flash",
         flag="--transition",
         help="How the part before turns into an after part.",
-        per_part=True,
     ),
     Setting(
         key="after.layout",
@@ -357,12 +366,11 @@ SETTINGS = _table(
     Setting(
         key="after.caption",
         field="after.caption",
-        kind=AFTER_SHARED["caption"],
+        kind=Text(),
         default=None,
         flag="--after-caption",
         help="Caption over an after part; {elapsed} is an after video's length, e.g. "
         '"{elapsed} later…" shows "2 minutes later…".',
-        per_part=True,
     ),
     Setting(
         key="captions.lesson",

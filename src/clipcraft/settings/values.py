@@ -370,7 +370,7 @@ class AfterEntry(Kind):
                 own[key] = self.shared[key].settle(self.shared[key].read(item))
             except UsageError as error:
                 raise UsageError(f"{key}: {error.message}", error.hint) from None
-        return AfterPart(path=FilePath().read(value["file"]), **own)
+        return AfterPart(path=FilePath().read(value["file"]), own=own)
 
     def beside(self, value: Any, folder: Path) -> Any:
         return replace(value, path=FilePath().beside(value.path, folder))

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from clipcraft.assets import asset_dir
-from clipcraft.errors import AssetError, UsageError
+from clipcraft.errors import AssetError, MediaError, UsageError
 from clipcraft.media.ffmpeg import EFFECT_STEREO, ffmpeg_command, ffmpeg_process, run_ffmpeg
 from clipcraft.media.outputs import atomic_output, check_output
 from clipcraft.media.probe import audio_duration
@@ -154,7 +154,7 @@ def find_sound(name_or_path: str, what: str = "sound effect") -> Sound:
     if name_or_path in by_name:
         return by_name[name_or_path]
     path = Path(name_or_path).expanduser()
-    if path.is_file():
+    if os.path.lexists(path):  # a folder, an unreadable or empty file is named as such
         return Sound(path.name, path, audio_duration(path), origin="file")
     names = [*by_name, *mine]
     close = difflib.get_close_matches(name_or_path, names, n=3, cutoff=0.5)
@@ -181,7 +181,10 @@ def decode(path: Path, rate: int = SHAPING_RATE) -> np.ndarray:
 def add_sound(file: Path, name: str | None, force: bool) -> Path:
     """Copy `file` into the creator's folder as effect `name` (its file name by default),
     shaped as the bundled ones are and stored as FLAC; never over one without `force`."""
-    audio_duration(file)  # a missing or soundless file says so before anything is written
+    try:  # a missing, unreadable or soundless file says so before anything is written
+        audio_duration(file)
+    except MediaError as error:  # the creator chose it: theirs to mend, exit 2
+        raise UsageError(error.message, error.hint) from None
     name = name if name is not None else re.sub(r"[^a-z0-9_-]+", "-", file.stem.lower()).strip("-")
     if not _NAME.match(name):
         raise UsageError(

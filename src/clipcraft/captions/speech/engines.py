@@ -9,6 +9,8 @@ its library fetches once). Neither is imported until a clip asks for speech.
 from __future__ import annotations
 
 import importlib.util
+import os
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -19,6 +21,7 @@ from clipcraft.captions.speech.words import SPEECH_RATE, SpokenWord
 from clipcraft.captions.subtitles import Cue
 from clipcraft.errors import UsageError
 from clipcraft.media.ffmpeg import read_mono
+from clipcraft.media.named import named_folder
 
 INSTALL = 'pip install "clipcraft[speech]"'
 
@@ -35,6 +38,8 @@ def find_engine(model: str | None, language: str) -> Engine:
     """Whisper when a model is given, else pocketsphinx for English; one clear error saying
     what to install otherwise."""
     has_whisper = importlib.util.find_spec("faster_whisper") is not None
+    if model is not None and (os.sep in model or Path(model).expanduser().exists()):
+        named_folder(Path(model).expanduser(), "speech model folder")  # a name is not a path
     if model is not None:
         if not has_whisper:
             raise UsageError(
