@@ -79,6 +79,8 @@ def test_a_failure_while_placing_the_outputs_leaves_none_and_counts_no_episode(
     assert made.exit_code == 1 and "disk is full" in made.stderr, made.output
     assert list(out.parent.iterdir()) == [], "no clip, no cover, no transcript, nothing staged"
     assert Series("talk show").peek() == 1, "the episode is not recorded"
+    if failing == ".vtt":
+        return  # one case renders again below, to show the episode counts once all are in place
     monkeypatch.undo()
     monkeypatch.setenv("CLIPCRAFT_DATA_DIR", str(tmp_path / "data"))
     again = clipcraft("make", talk, "--preset", preset, "--quality", "draft", "-o", out)
