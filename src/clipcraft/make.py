@@ -24,7 +24,7 @@ from clipcraft.errors import UsageError
 from clipcraft.finding.beats import Beats, read_beats
 from clipcraft.finding.measure import measure
 from clipcraft.finding.moment import find_moment
-from clipcraft.media.outputs import atomic_output, check_output, cover_path, default_output
+from clipcraft.media.outputs import check_output, cover_path, default_output, staged_outputs
 from clipcraft.media.probe import probe
 from clipcraft.planning.music import may_cut_on_beat
 from clipcraft.planning.plan import Plan
@@ -170,10 +170,13 @@ def make_clip(
     dry_run: bool = False,
     threads: int = 0,
     on_progress: Callable[[int, int], None] | None = None,
+    stage: Path | None = None,
 ) -> Made:
     """Resolve, plan and (unless `dry_run`) render one clip; a series counts only finals.
 
-    `threads` is how many cores the clip may use; 0 means all this process may run on.
+    `threads` is how many cores the clip may use; 0 means all this process may run on. The
+    clip, its cover and its transcript are written in `stage` (a folder on the output's disk)
+    or hidden beside each, and appear together once all are written (see `_render_whole`).
     """
     resolved = without_orphans(resolve(layers))
     name = resolved.recipe.series
@@ -188,12 +191,7 @@ def make_clip(
         plan = _plan(resolved, source, output, force or dry_run, number)
         plan = replace(plan, format=replace(plan.format, threads=threads or usable_cores()))
         if not dry_run:
-            from clipcraft.render.clip import render  # waits only while that thread imports it
-
-            render(plan, on_progress)
-            if plan.transcript is not None and plan.transcript_path is not None:
-                with atomic_output(Path(plan.transcript_path)) as temporary:
-                    temporary.write_text(plan.transcript, encoding="utf-8")
+            _render_whole(plan, stage, on_progress)
     except BaseException:
         if series is not None and final and number is not None:
             series.release(number)
@@ -201,6 +199,21 @@ def make_clip(
     if series is not None and final and number is not None:
         series.record(number)
     return Made(plan, number, resolved.warnings + plan.warnings)
+
+
+def _render_whole(
+    plan: Plan, stage: Path | None, on_progress: Callable[[int, int], None] | None
+) -> None:
+    """Render the clip and its cover and write its transcript at staged paths, then rename
+    them into place together: all of them appear, or none (the episode is recorded after)."""
+    from clipcraft.render.clip import render  # waits only while that thread imports it
+
+    with staged_outputs(stage) as outputs:
+        output = outputs.path(Path(plan.output))
+        cover = outputs.path(Path(plan.cover)) if plan.cover else None
+        render(replace(plan, output=str(output), cover=str(cover) if cover else None), on_progress)
+        if plan.transcript is not None and plan.transcript_path is not None:
+            outputs.path(Path(plan.transcript_path)).write_text(plan.transcript, encoding="utf-8")
 
 
 def _import_renderer() -> None:

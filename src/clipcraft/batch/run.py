@@ -174,50 +174,52 @@ def run_batch(
     folder, out = folder.absolute(), out.absolute()  # a cluster worker has another cwd
     manifest = Manifest(out)
     plan = plan_batch(folder, out, base_layers, manifest, force=force, pairing=pairing)
-    new_folder = not out.exists()
-    make_output_folder(out)
-    total = len(plan.roll.jobs)
-    outcomes = list(plan.decided)
-    for outcome in outcomes:
-        if on_outcome:
-            on_outcome(outcome, total)
-    if not plan.todo:
-        return _in_order(outcomes, plan.roll), plan.roll
+    # numbered before anything is made: a counter that cannot be read stops the batch here
+    episodes, numbers = _number_episodes(plan.todo)
     try:
-        pool, work = _open_pool(scheduler, workers, len(plan.todo), folder, out)
-    except BaseException:  # a cluster that cannot be reached or refuses: leave no trace
-        if new_folder and not any(out.iterdir()):
-            out.rmdir()
-        raise
-    episodes = _claim_episodes(plan.todo)
-    facts = {task.job.name: _job_facts(task.job, plan.roll) for task in plan.todo}
+        new_folder = not out.exists()
+        make_output_folder(out)
+        total = len(plan.roll.jobs)
+        outcomes = list(plan.decided)
+        for outcome in outcomes:
+            if on_outcome:
+                on_outcome(outcome, total)
+        if not plan.todo:
+            return _in_order(outcomes, plan.roll), plan.roll
+        try:
+            pool, work = _open_pool(scheduler, workers, len(plan.todo), folder, out)
+        except BaseException:  # a cluster that cannot be reached or refuses: leave no trace
+            if new_folder and not any(out.iterdir()):
+                out.rmdir()
+            raise
+        facts = {task.job.name: _job_facts(task.job, plan.roll) for task in plan.todo}
 
-    def done(task: Task, outcome: Outcome) -> None:
-        outcome = replace(outcome, **facts[outcome.name])
-        claimed = episodes.pop(task.job.name, None)
-        if claimed is not None:
-            series, number = claimed
+        def done(task: Task, outcome: Outcome) -> None:
+            outcome = replace(outcome, **facts[outcome.name])
+            claimed = episodes.pop(task.job.name, None)
+            if claimed is not None:
+                series, number = claimed
+                if outcome.status == "ok":
+                    series.record(number)
+                else:
+                    series.release(number)
             if outcome.status == "ok":
-                series.record(number)
-            else:
-                series.release(number)
-        if outcome.status == "ok":
-            manifest.remember(outcome, task.key)
-            manifest.save()
-        outcomes.append(outcome)
-        if on_outcome:
-            on_outcome(outcome, total)
+                manifest.remember(outcome, task.key)
+                manifest.save()
+            outcomes.append(outcome)
+            if on_outcome:
+                on_outcome(outcome, total)
 
-    numbers = {name: number for name, (_, number) in episodes.items()}
-    stopped = True
-    try:
-        _run_all(pool, plan.todo, work, numbers, done)
-        stopped = False
+        stopped = True
+        try:
+            _run_all(pool, plan.todo, work, numbers, done)
+            stopped = False
+        finally:
+            manifest.save()
+            clear_stages(out, work.run, STAGE_PATIENCE if stopped else 0.0)
     finally:
-        manifest.save()
         for series, number in episodes.values():  # claimed, never settled: stopped
             series.release(number)
-        clear_stages(out, work.run, STAGE_PATIENCE if stopped else 0.0)
     return _in_order(outcomes, plan.roll), plan.roll
 
 
@@ -243,16 +245,33 @@ def _open_pool(
     return LocalPool(workers), Work(folder, out, threads, run)
 
 
-def _claim_episodes(todo: list[Task]) -> dict[str, tuple[Series, int]]:
-    """Episode numbers in the clips' sorted order, claimed here (never by a worker) before
-    any clip starts."""
-    episodes: dict[str, tuple[Series, int]] = {}
-    for task in todo:
-        name = resolve(task.layers).values.get("series.name")
-        if name:
+def _number_episodes(
+    todo: list[Task],
+) -> tuple[dict[str, tuple[Series, int]], dict[str, int]]:
+    """Episode numbers in the clips' sorted order, here (never by a worker) before any clip
+    starts: the claims of final clips, to record or release, and every clip's number. A
+    preview only shows the numbers its clips would get, and claims none."""
+    claims: dict[str, tuple[Series, int]] = {}
+    numbers: dict[str, int] = {}
+    upcoming: dict[str, int] = {}
+    try:
+        for task in todo:
+            resolved = resolve(task.layers)
+            name = resolved.values.get("series.name")
+            if not name:
+                continue
             series = Series(name)
-            episodes[task.job.name] = (series, series.claim())
-    return episodes
+            if resolved.recipe.output.preview:
+                numbers[task.job.name] = upcoming.get(name) or series.peek()
+                upcoming[name] = numbers[task.job.name] + 1
+            else:
+                claims[task.job.name] = (series, series.claim())
+                numbers[task.job.name] = claims[task.job.name][1]
+    except BaseException:
+        for series, number in claims.values():
+            series.release(number)
+        raise
+    return claims, numbers
 
 
 def _run_all(

@@ -1,16 +1,15 @@
 """One batch clip, as a worker makes it: here in a spawned process, or on a cluster worker.
 
-The clip is made in a hidden staging folder of its own inside the output folder (same disk),
-and its cover and then the clip are renamed into place: a clip appears whole, with its cover,
-or not at all. A worker that is killed mid-clip cannot clean up, so the staging folders carry
-the batch's run id, and the batch removes whatever of its run is left once every clip is
-settled (`clear_stages`). The worker never touches a series' numbers: the batch claimed the
-episode and records or releases it.
+The clip, its cover and its transcript are made in a hidden staging folder of its own inside
+the output folder (same disk) and renamed into place together (make._render_whole): a clip
+appears whole, with its cover and transcript, or not at all. A worker that is killed
+mid-clip cannot clean up, so the staging folders carry the batch's run id, and the batch
+removes whatever of its run is left once every clip is settled (`clear_stages`). The worker
+never touches a series' numbers: the batch claimed the episode and records or releases it.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import time
@@ -58,31 +57,27 @@ def make_one(task: Task, work: Work, episode: int | None) -> Outcome:
     try:
         made = make_clip(
             work.folder / task.job.source,
-            stage / task.job.output_name,
+            work.out / task.job.output_name,
             [*task.layers, NO_SERIES],
             force=True,
             episode=episode,
             threads=work.threads if isinstance(work.threads, int) else _share(work.threads),
             on_progress=_stop_check(work.stopped),
+            stage=stage,
         )
         plan = made.plan
-        output = work.out / task.job.output_name
-        cover = output.with_suffix(".jpg")
-        if plan.cover:
-            os.replace(plan.cover, cover)
-        os.replace(plan.output, output)
         return Outcome(
             name,
             "ok",
             time.perf_counter() - started,
-            str(output),
+            plan.output,
             episode,
             moment=source_moment(plan),
             basis=plan.moment_basis,
             length=round(plan.duration, 3),
             story=plan.story(),
-            output=str(output),
-            cover=str(cover) if plan.cover else None,
+            output=plan.output,
+            cover=plan.cover,
         )
     except ClipcraftError as error:
         return Outcome(name, "failed", time.perf_counter() - started, str(error))

@@ -65,12 +65,83 @@ def cover_path(cover: str, clip: Path, inputs: Iterable[Path], force: bool) -> P
     return check_output(path, inputs, force)
 
 
+class Staged:
+    """Files that appear together or not at all: a clip, its cover, its transcript.
+
+    Each is written at a staged path — in `folder` when one is given (a batch's staging
+    folder, on the output's disk), else hidden beside its target — and `publish` renames them
+    all into place once every one is written: the first staged (the clip) last, so it never
+    appears without the rest, and a rename that fails takes back those already made.
+    """
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder
+        self.pending: list[tuple[Path, Path]] = []
+
+    def path(self, target: Path) -> Path:
+        """Where to write what will become `target`."""
+        if self.folder is None:
+            hidden = f".{target.stem}.{uuid.uuid4().hex[:8]}.part{target.suffix}"
+            staged = target.with_name(hidden)
+        else:
+            staged = self.folder / f"{len(self.pending)}-{target.name}"
+        self.pending.append((staged, target))
+        return staged
+
+    def publish(self) -> None:
+        """Rename every staged file onto its target, the first staged last; if a rename
+        fails, the files already placed are taken back (the versions they replaced put back,
+        where the disk keeps hard links) and the error raised."""
+        earlier: dict[Path, Path] = {}
+        placed: list[Path] = []
+        try:
+            for index, (staged, target) in reversed(list(enumerate(self.pending))):
+                # the first staged, renamed last, is never taken back
+                kept = _keep_earlier(target, staged) if index else None
+                if kept is not None:
+                    earlier[target] = kept
+                os.replace(staged, target)
+                placed.append(target)
+        except BaseException:
+            for target in placed:
+                if target in earlier:
+                    os.replace(earlier.pop(target), target)
+                else:
+                    target.unlink(missing_ok=True)
+            raise
+        finally:
+            for kept in earlier.values():
+                kept.unlink(missing_ok=True)
+
+    def discard(self) -> None:
+        for staged, _ in self.pending:
+            staged.unlink(missing_ok=True)
+
+
+def _keep_earlier(target: Path, staged: Path) -> Path | None:
+    """A hard link to the file that `target` is, to put back if publishing fails: none when
+    there is no such file or the disk has no hard links (FAT)."""
+    kept = staged.with_name(f"{staged.name}.earlier")
+    try:
+        os.link(target, kept)
+    except OSError:
+        return None
+    return kept
+
+
+@contextmanager
+def staged_outputs(folder: Path | None = None) -> Iterator[Staged]:
+    """Outputs staged in the block and published together only if it succeeds."""
+    outputs = Staged(folder)
+    try:
+        yield outputs
+        outputs.publish()
+    finally:
+        outputs.discard()
+
+
 @contextmanager
 def atomic_output(target: Path) -> Iterator[Path]:
     """A temporary path beside `target`, renamed onto it only if the block succeeds."""
-    temporary = target.with_name(f".{target.stem}.{uuid.uuid4().hex[:8]}.part{target.suffix}")
-    try:
-        yield temporary
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
+    with staged_outputs() as outputs:
+        yield outputs.path(target)

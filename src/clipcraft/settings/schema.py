@@ -27,6 +27,7 @@ from clipcraft.settings.values import (
     ListOf,
     Music,
     Number,
+    PlainName,
     Seconds,
     Speed,
     Text,
@@ -402,7 +403,7 @@ SETTINGS = _table(
     Setting(
         key="series.name",
         field="series",
-        kind=Text(),
+        kind=PlainName(),
         default=None,
         help="Number the episodes of this series: {episode} counts up per final render.",
     ),

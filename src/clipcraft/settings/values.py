@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -151,6 +152,34 @@ class Text(Kind):
 
     def accepts(self) -> str:
         return "text"
+
+
+PLAIN_NAME = re.compile(r"[\w-](?:[\w -]{0,62}[\w-])?")
+"""Letters, digits, `-`, `_` and spaces inside, at most 64: a name that is only a file's name."""
+
+
+def plain_name(value: str) -> str:
+    """`value` if it is a plain name, else an error saying what one is."""
+    if not PLAIN_NAME.fullmatch(value):
+        raise UsageError(
+            f"{value!r} is not a plain name",
+            "use letters, digits, -, _ and spaces between them (at most 64)",
+        )
+    return value
+
+
+@dataclass(frozen=True)
+class PlainName(Text):
+    """A name clipcraft turns into a file's name in its data folder, so a recipe (perhaps
+    someone else's) never chooses where clipcraft writes."""
+
+    metavar: str = "NAME"
+
+    def read(self, value: Any) -> str:
+        return plain_name(super().read(value))
+
+    def accepts(self) -> str:
+        return "a plain name: letters, digits, -, _ and spaces"
 
 
 @dataclass(frozen=True)
