@@ -9,9 +9,9 @@ from PIL import Image
 from clipcraft.captions.faces import Faces, Run, coverage, split_runs
 from clipcraft.captions.text import MIN_CAP_HEIGHT, font_path, layout_caption, render_caption
 from clipcraft.errors import UsageError
-from clipcraft.planning.caption import place, safe_zone, share_time
+from clipcraft.planning.caption import entrance, place, safe_zone, share_time
 from clipcraft.render.frames import frame_shape, planes, rgb_to_yuv
-from clipcraft.render.overlay import Sprite, blend, entrance
+from clipcraft.render.overlay import Sprite, blend
 from clipcraft.settings.platforms import PLATFORMS
 from clipcraft.settings.styles import STYLES, find_style
 

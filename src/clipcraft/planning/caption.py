@@ -4,6 +4,7 @@ caption of a clip planned on its timeline (pure but for reading the fonts' metri
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -11,7 +12,14 @@ from pathlib import Path
 from clipcraft.captions.subtitles import Cue, retime
 from clipcraft.captions.text import CaptionLayout, font_path, layout_caption
 from clipcraft.captions.word_timing import from_marks, spread, words_of
-from clipcraft.planning.plan import CaptionRole, OutputFormat, PlannedCaption, PlannedWord, Segment
+from clipcraft.planning.plan import (
+    CaptionRole,
+    Look,
+    OutputFormat,
+    PlannedCaption,
+    PlannedWord,
+    Segment,
+)
 from clipcraft.settings.platforms import Platform
 from clipcraft.settings.recipe import WORD_ANIMATIONS, Animation, CaptionSettings
 from clipcraft.settings.styles import CaptionStyle, Position, find_style
@@ -20,6 +28,10 @@ OUTRO_SECONDS = 1.5
 """The closing card's length: long enough to read a question, short enough to loop."""
 LABEL_CAP_HEIGHT = 0.045
 """BEFORE / AFTER and REPLAY are small: just above the legible floor."""
+POP_SECONDS = 0.22
+"""A popping caption (or word) grows from 0.6 of its size past full size and settles in this
+long."""
+FADE_SECONDS = 0.2
 
 
 @dataclass(frozen=True)
@@ -121,6 +133,7 @@ def plan_captions(
                 x=x,
                 y=y,
                 animation=animation,
+                entrance=entrance_looks(animation, fmt.fps),
                 words=timed_words(layout, first, last, fmt.fps, marks)
                 if animation in WORD_ANIMATIONS
                 else (),
@@ -172,3 +185,27 @@ def timed_words(
     return tuple(
         PlannedWord(word, start, end) for word, (start, end) in zip(words, spans, strict=True)
     )
+
+
+def entrance(animation: str, seconds_in: float) -> Look:
+    """(scale, opacity) of a caption `seconds_in` after it appears."""
+    if animation == "pop" and seconds_in < POP_SECONDS:
+        progress = seconds_in / POP_SECONDS
+        overshoot = 1.70158  # an ease-out-back: grows past full size, then settles
+        eased = 1 + (overshoot + 1) * (progress - 1) ** 3 + overshoot * (progress - 1) ** 2
+        return 0.6 + 0.4 * eased, min(1.0, progress * 3)
+    if animation == "fade" and seconds_in < FADE_SECONDS:
+        return 1.0, seconds_in / FADE_SECONDS
+    return 1.0, 1.0
+
+
+def entrance_looks(animation: Animation, fps: int) -> tuple[Look, ...]:
+    """(scale, opacity) on each frame from a caption's first (by word: from each word's) until
+    it has settled at (1, 1). Words pop in one by one, each counted from the end of its first
+    frame, so it is already (faintly) there on the frame its time falls on; karaoke's words
+    are there from the start."""
+    by_word = animation == "words"
+    kind = "pop" if by_word else animation
+    seconds = {"pop": POP_SECONDS, "fade": FADE_SECONDS}.get(kind, 0.0)
+    first = 1 if by_word else 0
+    return tuple(entrance(kind, k / fps) for k in range(first, math.ceil(seconds * fps)))

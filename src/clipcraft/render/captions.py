@@ -16,8 +16,8 @@ import numpy as np
 from PIL import Image
 
 from clipcraft.captions.text import CaptionParts, Cell, render_caption, render_parts
-from clipcraft.planning.plan import Plan, PlannedCaption
-from clipcraft.render.overlay import Sprite, blend, entrance
+from clipcraft.planning.plan import Look, Plan, PlannedCaption
+from clipcraft.render.overlay import Sprite, blend
 
 
 class CaptionLayer:
@@ -25,7 +25,7 @@ class CaptionLayer:
 
     def __init__(self, plan: Plan) -> None:
         self.fps = plan.format.fps
-        self.captions = [Shown(caption, self.fps) for caption in plan.captions]
+        self.captions = [Shown(caption) for caption in plan.captions]
 
     def apply(self, get_frame: Callable[[float], np.ndarray], t: float) -> np.ndarray:
         return self.over(get_frame(t), round(t * self.fps))
@@ -43,8 +43,8 @@ class CaptionLayer:
 class Shown:
     """One caption's looks, made as needed and kept: (what, width) → Sprite and its corner."""
 
-    def __init__(self, caption: PlannedCaption, fps: int) -> None:
-        self.caption, self.fps = caption, fps
+    def __init__(self, caption: PlannedCaption) -> None:
+        self.caption = caption
         self.looks: dict[tuple[object, int], tuple[Sprite, int, int]] = {}
         self.image: Image.Image | None = None
         self.parts: CaptionParts | None = None
@@ -55,10 +55,9 @@ class Shown:
 
     def over(self, frame: np.ndarray, index: int, settled: bool) -> np.ndarray:
         caption = self.caption
-        seconds_in = (index - caption.start_frame) / self.fps
         if self.parts is None:
             assert self.image is not None
-            scale, opacity = (1.0, 1.0) if settled else entrance(caption.animation, seconds_in)
+            scale, opacity = (1.0, 1.0) if settled else self._entering(index - caption.start_frame)
             whole = (0, 0, self.image.width, self.image.height)
             return self._blend(frame, "whole", self.image, whole, scale, opacity)
         parts = self.parts
@@ -87,10 +86,14 @@ class Shown:
             if settled:
                 frame = self._blend(frame, number, parts.ink, cell, 1.0, 1.0)
             elif word.start_frame <= index:
-                # counted from the end of the word's first frame, so it shows on its frame
-                scale, opacity = entrance("pop", (index - word.start_frame + 1) / self.fps)
+                scale, opacity = self._entering(index - word.start_frame)
                 frame = self._blend(frame, number, parts.ink, cell, scale, opacity)
         return frame
+
+    def _entering(self, frames_in: int) -> Look:
+        """(scale, opacity) `frames_in` frames after the caption (or a word) appeared."""
+        entrance = self.caption.entrance
+        return entrance[frames_in] if frames_in < len(entrance) else (1.0, 1.0)
 
     def _blend(
         self,
