@@ -1,5 +1,5 @@
 """Where and when captions show: the safe zone, placement in it, sharing out time, and every
-caption of a clip planned on its timeline (pure but for reading the fonts' metrics)."""
+caption of a clip planned on its timeline (pure: measured with the fonts make.py read)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from clipcraft.captions.font_book import FontBook
 from clipcraft.captions.subtitles import Cue, retime
 from clipcraft.captions.text import CaptionLayout, font_path, layout_caption
 from clipcraft.captions.word_timing import from_marks, spread, words_of
@@ -85,6 +86,18 @@ def share_time(count: int, first: int, frames: int) -> list[tuple[int, int]]:
     return list(itertools.pairwise(edges))
 
 
+def label_style() -> CaptionStyle:
+    """BEFORE / AFTER and REPLAY: small, on the banner's box."""
+    return replace(find_style("banner"), name="label", cap_height=LABEL_CAP_HEIGHT)
+
+
+def caption_faces(settings: CaptionSettings, font: Path | None) -> tuple[str, str]:
+    """The faces captions are set in: the caption's own (`font`, a face the recipe names, or
+    its style's) and the labels'."""
+    own = font or font_path(None, find_style(settings.style))
+    return str(own), str(font_path(None, label_style()))
+
+
 def plan_captions(
     settings: CaptionSettings,
     fmt: OutputFormat,
@@ -93,13 +106,14 @@ def plan_captions(
     *,
     cues: Sequence[Cue],
     font: Path | None,
+    book: FontBook,
     after_texts: Sequence[str | None] = (),
 ) -> tuple[PlannedCaption, ...]:
     """Every caption laid out and placed: over the fail in turn, timed cues, each after part's
     (`after_texts`, in order), the lesson and outro cards, and the BEFORE/AFTER labels and
-    REPLAY tag."""
+    REPLAY tag; measured with the faces in `book`."""
     style = find_style(settings.style)
-    face = font or font_path(None, style)
+    face, label_face = caption_faces(settings, font)
     position = settings.position or style.position
     before = [s for s in segments if s.role in ("fail", "freeze", "replay")]
     planned: list[PlannedCaption] = []
@@ -115,8 +129,8 @@ def plan_captions(
     ) -> None:
         if last <= first:
             return
-        own_face = face if look is style else font_path(None, look)
-        layout = layout_caption(text, look, own_face, zone.width, zone.height, fmt.width)
+        own_face = face if look is style else label_face
+        layout = layout_caption(text, look, own_face, zone.width, zone.height, fmt.width, book)
         x, y = (
             where if isinstance(where, tuple) else place(layout.width, layout.height, zone, where)
         )
@@ -152,7 +166,7 @@ def plan_captions(
             last = min(segment.start_frame + round(cue.end * fmt.fps), segment.end_frame)
             marks = [(word, segment.start_frame + round(at * fmt.fps)) for word, at in cue.marks]
             add("subtitle", cue.text, first, last, settings.position or "bottom", marks=marks)
-    label = replace(find_style("banner"), name="label", cap_height=LABEL_CAP_HEIGHT)
+    label = label_style()
     corner = (zone.left, zone.top)
     texts = iter(after_texts)
     for segment in segments:

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from clipcraft.captions.font_book import FontBook
 from clipcraft.captions.subtitles import Cue
 from clipcraft.errors import UsageError
 from clipcraft.finding.action import ActionTrack
@@ -76,7 +77,8 @@ CARD_LOOK = CardLook(blur=24.0, brightness=-0.22, saturation=0.8)
 class Inputs:
     """Everything planning needs from disk, already read: the probed source and after, the
     named sounds, the timed captions on the source, the moment found when none was given,
-    the caption face and the cover's path, both checked (planning reads no file)."""
+    the caption face and the cover's path, both checked, and the fonts to measure captions
+    with, read (planning reads no file)."""
 
     media: MediaInfo
     afters: tuple[MediaInfo, ...] = ()
@@ -86,6 +88,8 @@ class Inputs:
     found: Moment | None = None
     font: Path | None = None
     """A face the recipe names; None: the caption style's own bundled face."""
+    fonts: FontBook
+    """Every face the captions may be measured with, read (faces.read_ahead)."""
     cover: str | None = None
     tracks: Mapping[Span, ActionTrack] = field(default_factory=dict)
     """Where the action is in each window a follow reframe asked for (see Plan.unmeasured)."""
@@ -205,6 +209,7 @@ def build_plan(recipe: Recipe, inputs: Inputs, output: Path) -> Plan:
             segments,
             cues=inputs.cues,
             font=inputs.font,
+            book=inputs.fonts,
             after_texts=captions,
         ),
         transitions=tuple(transitions),
