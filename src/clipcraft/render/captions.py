@@ -64,20 +64,27 @@ class Shown:
         if caption.animation == "karaoke":
             # the word being said is drawn lit and larger *instead of* its plain self, last:
             # the plain word's edge would show past the larger one where it sits off-centre
-            # in its cell
-            said = [
-                not settled and word.start_frame <= index < word.end_frame for word in caption.words
-            ]
+            # in its cell; the words beside it on its line move apart to keep their spaces
+            lit = next(
+                (
+                    number
+                    for number, word in enumerate(caption.words)
+                    if not settled and word.start_frame <= index < word.end_frame
+                ),
+                None,
+            )
+            scale = caption.style.highlight_scale
+            apart = {} if lit is None else self._apart(parts.cells, lit, scale)
             if parts.plate is not None:
                 plate = parts.plate
                 frame = self._blend(frame, "plate", plate, (0, 0, *plate.size), 1.0, 1.0)
             for number, cell in enumerate(parts.cells):
-                if not said[number]:
-                    frame = self._blend(frame, number, parts.ink, cell, 1.0, 1.0)
-            for number, cell in enumerate(parts.cells):
-                if said[number]:
-                    scale = caption.style.highlight_scale
-                    frame = self._blend(frame, ("lit", number), parts.highlight, cell, scale, 1.0)
+                if number != lit:
+                    shift = apart.get(number, 0)
+                    frame = self._blend(frame, number, parts.ink, cell, 1.0, 1.0, shift)
+            if lit is not None:
+                cell = parts.cells[lit]
+                frame = self._blend(frame, ("lit", lit), parts.highlight, cell, scale, 1.0)
             return frame
         if parts.plate is not None:
             plate = parts.plate
@@ -95,6 +102,21 @@ class Shown:
         entrance = self.caption.entrance
         return entrance[frames_in] if frames_in < len(entrance) else (1.0, 1.0)
 
+    @staticmethod
+    def _apart(cells: tuple[Cell, ...], lit: int, scale: float) -> dict[int, int]:
+        """How far (pixels, + right) each other word on the lit word's line moves while it is
+        drawn at `scale`: those left of it by what it grows on its left, those right of it by
+        what it grows on its right, so its spaces keep their width."""
+        left, top, right, _ = cells[lit]
+        width = _scaled_size(cells[lit], scale)[0]
+        on_left = -((right - left - width) // 2)  # as _blend centres it
+        on_right = width - (right - left) - on_left
+        return {
+            number: -on_left if cell[2] <= left else on_right
+            for number, cell in enumerate(cells)
+            if number != lit and cell[1] == top
+        }
+
     def _blend(
         self,
         frame: np.ndarray,
@@ -103,11 +125,12 @@ class Shown:
         cell: Cell,
         scale: float,
         opacity: float,
+        shift: int = 0,
     ) -> np.ndarray:
-        """`cell` of `image` at `scale` of its size, kept centred where it sits full size."""
+        """`cell` of `image` at `scale` of its size, kept centred where it sits full size,
+        moved `shift` pixels to the right."""
         left, top, right, bottom = cell
-        width = max(2, round((right - left) * scale))
-        height = max(2, round((bottom - top) * scale))
+        width, height = _scaled_size(cell, scale)
         key = (what, width)
         if key not in self.looks:
             crop = image.crop(cell) if cell != (0, 0, *image.size) else image
@@ -121,4 +144,10 @@ class Shown:
             y = self.caption.y + top + (bottom - top - height) // 2
             self.looks[key] = (Sprite.from_image(crop), x, y)
         sprite, x, y = self.looks[key]
-        return blend(frame, sprite, x, y, opacity)
+        return blend(frame, sprite, x + shift, y, opacity)
+
+
+def _scaled_size(cell: Cell, scale: float) -> tuple[int, int]:
+    """The size a cell is drawn at, `scale` times its own (at least 2 pixels a side)."""
+    left, top, right, bottom = cell
+    return max(2, round((right - left) * scale)), max(2, round((bottom - top) * scale))
