@@ -159,14 +159,15 @@ def read_ahead(primaries: Iterable[str | Path], texts: Iterable[str]) -> FontBoo
     chooses them)."""
     book = FontBook()
     fallback, emoji = bundled_faces()
+    own = [str(primary) for primary in primaries]
     shown = [text for text in texts if text]
     characters = {ord(char) for text in shown for char in text + text.upper()}
     writings = {east_asian_writing(text) for text in shown}
-    drawn = [fallback, *map(str, primaries)]
+    drawn = [fallback, *own]
     if characters & book.facts(emoji).cmap:
         drawn.append(emoji)
     shared = book.facts(fallback).cmap | book.facts(emoji).cmap
-    for primary in map(str, primaries):
+    for primary in own:
         facts = book.facts(primary)
         lacking = [code for code in characters - facts.cmap - shared if not chr(code).isspace()]
         for code, writing in itertools.product(lacking, writings):

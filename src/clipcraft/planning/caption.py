@@ -33,6 +33,7 @@ POP_SECONDS = 0.22
 """A popping caption (or word) grows from 0.6 of its size past full size and settles in this
 long."""
 FADE_SECONDS = 0.2
+"""A fading caption goes from clear to fully there in this long."""
 
 
 @dataclass(frozen=True)

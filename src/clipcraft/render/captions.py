@@ -4,8 +4,9 @@ A caption shown whole (`none`, `pop`, `fade`) is one image, and each size of its
 A caption animated by word is drawn once as parts (text.render_parts): its plate, and each
 word's cell of ink — blended in turn as the words come in, each popping in on its own — or, in
 karaoke, every word's cell but the one being said, and that one in the highlight colour, a
-little larger, over them. Every look is made into a Sprite the first time it is needed and
-kept, so a frame costs only blends over the caption's own area.
+little larger, over them, the words beside it on its line moved apart by what it grows. Every
+look is made into a Sprite the first time it is needed and kept, so a frame costs only blends
+over the caption's own area.
 """
 
 from __future__ import annotations
