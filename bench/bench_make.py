@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from clipcraft.assets import asset_dir
+from clipcraft.captions.font_book import ON_DISK
 from clipcraft.captions.text import font_path, layout_caption, render_caption
 from clipcraft.media.ffmpeg import ffmpeg_exe
 from clipcraft.media.synthetic import (
@@ -133,7 +134,7 @@ def make_inputs(names: list[str]) -> None:
     if not dish.exists():
         draw_dish(dish, (1440, 1920), 1000)
     style = STYLES["classic"]
-    layout = layout_caption(CAPTION, style, font_path(None, style), 950, 979, 1080)
+    layout = layout_caption(CAPTION, style, font_path(None, style), 950, 979, 1080, ON_DISK)
     render_caption(layout, style).save(WORK / "caption.png")
     shutil.copy(asset_dir("sounds") / "ding.opus", WORK / "ding.opus")
 

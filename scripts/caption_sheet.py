@@ -17,6 +17,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from clipcraft.assets import asset_dir
+from clipcraft.captions.font_book import ON_DISK
 from clipcraft.captions.text import font_path, layout_caption, render_caption
 from clipcraft.media.ffmpeg import ffmpeg_exe
 from clipcraft.planning.caption import place, safe_zone
@@ -63,7 +64,9 @@ def main(out: Path) -> None:
     label = ImageFont.truetype(str(asset_dir("fonts") / "Inter-SemiBold.otf"), 48)
     tiles = []
     for name, style in STYLES.items():
-        layout = layout_caption(TEXT, style, font_path(None, style), zone.width, zone.height, 1080)
+        layout = layout_caption(
+            TEXT, style, font_path(None, style), zone.width, zone.height, 1080, ON_DISK
+        )
         x, y = place(layout.width, layout.height, zone, style.position)
         tile = Image.fromarray(
             blend(frame.copy(), Sprite.from_image(render_caption(layout, style)), x, y)

@@ -3,7 +3,13 @@ run in well under a second (the CLI tests check the same plans end to end, on re
 
 from __future__ import annotations
 
+import builtins
+import io
+import os
+import pathlib
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -11,16 +17,21 @@ from typing import Any
 import numpy as np
 import pytest
 from fonts import build_font
+from PIL import ImageFont
 
+from clipcraft.captions.font_book import FontBook, NotRead
+from clipcraft.captions.text import font_path, layout_caption
 from clipcraft.errors import UsageError
 from clipcraft.finding.action import ActionTrack
 from clipcraft.finding.moment import Moment
+from clipcraft.make import read_fonts
 from clipcraft.media.probe import MediaInfo
 from clipcraft.planning.follow import position_at
 from clipcraft.planning.plan import Plan
 from clipcraft.planning.planner import Inputs, build_plan
 from clipcraft.settings.layers import to_recipe
 from clipcraft.settings.recipe import AfterPart, EffectCue
+from clipcraft.settings.styles import find_style
 from clipcraft.sound.library import Sound
 
 FPS = 30
@@ -34,6 +45,31 @@ def no_process(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError(f"planning started a process: {args[:1]}")
 
     monkeypatch.setattr(subprocess.Popen, "__init__", refuse)
+
+
+@contextmanager
+def reading_nothing() -> Iterator[None]:
+    """Fail on any file opened or folder listed meanwhile — by Python, by fontTools (through
+    open) or by Pillow loading a font from its path."""
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError(f"planning read a file: {args[:1]}")
+
+    real_font = ImageFont.FreeTypeFont.__init__
+
+    def font_from_memory(self: ImageFont.FreeTypeFont, font: Any = None, *args: Any, **kw: Any):
+        if isinstance(font, str | bytes | os.PathLike):
+            raise AssertionError(f"planning opened the font {font!r}")
+        real_font(self, font, *args, **kw)
+
+    with pytest.MonkeyPatch.context() as patch:
+        for module, name in (
+            (builtins, "open"), (io, "open"), (os, "open"), (pathlib.Path, "open"),
+            (os, "scandir"), (os, "listdir"), (os, "stat"),
+        ):  # fmt: skip
+            patch.setattr(module, name, refuse)
+        patch.setattr(ImageFont.FreeTypeFont, "__init__", font_from_memory)
+        yield
 
 
 def video(**facts: Any) -> MediaInfo:
@@ -62,9 +98,12 @@ def photo(path: str = "/in/dish.jpg") -> MediaInfo:
 
 
 def plan(settings: dict[str, Any], media: MediaInfo | None = None, **inputs: Any) -> Plan:
-    return build_plan(
-        to_recipe(settings), Inputs(media=media or video(), **inputs), Path("/out/clip.mp4")
-    )
+    """The plan of a clip made as `settings` say from `media`, planned with nothing read."""
+    recipe = to_recipe(settings)
+    fonts = read_fonts(recipe, None, inputs.get("cues", ()))
+    read = Inputs(media=media or video(), fonts=fonts, **inputs)
+    with reading_nothing():
+        return build_plan(recipe, read, Path("/out/clip.mp4"))
 
 
 def test_the_window_is_placed_around_the_moment_on_whole_frames() -> None:
@@ -128,7 +167,8 @@ def test_a_freeze_holds_the_moment_between_two_halves_of_the_fail() -> None:
 def test_the_outro_card_holds_the_last_frame_and_its_sound_runs_on() -> None:
     made = plan({"trim.at": 7.0, "captions.outro": "Your worst fail?"})
     fail, outro = made.segments
-    assert (outro.role, outro.shows, outro.look, outro.frames) == ("outro", "frame", "card", 45)
+    assert (outro.role, outro.shows, outro.frames) == ("outro", "frame", 45)
+    assert outro.card is not None and outro.card.blur > 0 and outro.card.brightness < 0
     assert outro.start_frame == fail.end_frame and outro.source == fail.source
     assert outro.source_start == pytest.approx(fail.source_end - 1 / FPS, abs=1e-3)
     assert outro.sound and outro.source_end > outro.source_start
@@ -240,3 +280,17 @@ def test_word_animations_time_the_words_of_every_caption_but_the_labels(
     assert [w[0] for w in timed["outro"]] == ["Your", "worst", "fail?"]
     labels = [c for c in made.captions if c.role == "label"]
     assert labels and all(c.words == () and c.animation == "pop" for c in labels)
+
+
+def test_the_guard_fails_on_a_font_read_while_planning() -> None:
+    style = find_style("classic")
+    refused = pytest.raises(AssertionError, match=r"planning (read a file|opened the font)")
+    with refused, reading_nothing():
+        layout_caption("Oops", style, font_path(None, style), 950, 1000, 1080, FontBook())
+
+
+def test_a_sealed_book_refuses_a_face_it_was_not_given() -> None:
+    book = read_fonts(to_recipe({"caption": ("Oops",)}), None, ())
+    style = find_style("comic")  # a face the recipe's captions never use
+    with pytest.raises(NotRead, match="ComicNeue"):
+        layout_caption("Oops", style, font_path(None, style), 950, 1000, 1080, book)

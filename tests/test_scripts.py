@@ -16,6 +16,7 @@ from fonts import build_collection, build_font
 from clipcraft.captions import faces, system_fonts
 from clipcraft.captions.bidi import levels, paragraph_level, visual_order
 from clipcraft.captions.faces import Faces
+from clipcraft.captions.font_book import ON_DISK, FontBook
 from clipcraft.captions.text import font_path, layout_caption, render_caption
 from clipcraft.captions.word_timing import wrap_units
 from clipcraft.errors import UsageError
@@ -43,7 +44,7 @@ def ink_spans(image: np.ndarray) -> list[tuple[int, int]]:
 def plain_caption(words: str) -> np.ndarray:
     """`words` drawn in plain letters: no box, outline or shadow to join the letters' boxes."""
     style = replace(STYLES["classic"], outline=None, shadow=None)
-    layout = layout_caption(words, style, font_path(None, style), 2000, 1000, 1080)
+    layout = layout_caption(words, style, font_path(None, style), 2000, 1000, 1080, ON_DISK)
     return np.asarray(render_caption(layout, style))
 
 
@@ -72,7 +73,7 @@ def test_hebrew_words_run_right_to_left(no_system_fonts: Path, layout_engine: st
 def test_arabic_letters_join_and_run_right_to_left(no_system_fonts: Path) -> None:
     forms = {"beh.init": 300, "beh.medi": 200, "beh.fina": 500}
     build_font(no_system_fonts / "arabic.ttf", {BEH: 800}, forms=forms, features=ARABIC_FEATURES)
-    drawn_by = Faces(font_path(None, STYLES["subtitle"]), 100, base=1)
+    drawn_by = Faces(ON_DISK, font_path(None, STYLES["subtitle"]), 100, base=1)
     assert drawn_by.width(BEH * 3) == pytest.approx(100, abs=1), "init + medi + fina, not 3 × 80"
     widths = [end - start for start, end in ink_spans(plain_caption(BEH * 3))]
     assert len(widths) == 3
@@ -91,7 +92,7 @@ def test_without_raqm_arabic_fails_clearly(
 
 def test_mixed_lines_keep_each_words_order(no_system_fonts: Path) -> None:
     hebrew = build_font(no_system_fonts / "hebrew.ttf", {ALEF: 900, BET: 300})
-    drawn_by = Faces(font_path(None, STYLES["classic"]), 100, base=1)
+    drawn_by = Faces(ON_DISK, font_path(None, STYLES["classic"]), 100, base=1)
     pieces = drawn_by.pieces(f"{ALEF}{BET} pancakes 12 🥞")
     assert [(p.text, p.face, p.rtl) for p in pieces] == [
         ("🥞", "emoji", True),
@@ -112,7 +113,7 @@ def test_bidi_levels_follow_the_unicode_algorithm() -> None:
 
 def test_a_chinese_caption_is_drawn_by_an_installed_font(no_system_fonts: Path) -> None:
     cjk = build_font(no_system_fonts / "cjk.ttf", {"漢": 900, "字": 500})
-    drawn_by = Faces(font_path(None, STYLES["subtitle"]), 100)
+    drawn_by = Faces(ON_DISK, font_path(None, STYLES["subtitle"]), 100)
     assert [(p.text, p.face) for p in drawn_by.pieces("漢字")] == [("漢字", str(cjk))]
     widths = [end - start for start, end in ink_spans(plain_caption("漢字"))]
     assert len(widths) == 2 and widths[0] > 1.5 * widths[1], "漢 then 字, left to right"
@@ -156,9 +157,10 @@ def test_chinese_and_japanese_wrap_between_characters() -> None:
 def test_a_bold_caption_takes_the_boldest_face_that_has_it(no_system_fonts: Path) -> None:
     regular = build_font(no_system_fonts / "a-regular.ttf", {"漢": 900}, weight=400)
     bold = build_font(no_system_fonts / "b-bold.ttf", {"漢": 900}, weight=700)
-    assert system_fonts.font_for(ord("漢"), 800) == str(bold)
-    assert system_fonts.font_for(ord("漢"), 400) == str(regular)
-    assert system_fonts.font_for(ord("字"), 400) is None
+    book = FontBook()
+    assert book.installed_face(ord("漢"), 800, None) == str(bold)
+    assert book.installed_face(ord("漢"), 400, None) == str(regular)
+    assert book.installed_face(ord("字"), 400, None) is None
 
 
 def test_the_index_reads_each_font_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -175,22 +177,28 @@ def test_the_index_reads_each_font_once(tmp_path: Path, monkeypatch: pytest.Monk
         return real(path, face)
 
     monkeypatch.setattr(system_fonts, "read_font", counted)
-    first = system_fonts.index_fonts([folder], index)
+
+    def kept() -> tuple[system_fonts.SystemFont, ...]:
+        scan = system_fonts.scan_fonts([folder], index)
+        system_fonts.write_index(scan, index)
+        return scan.fonts
+
+    first = kept()
     assert [f.path for f in first] == [str(font)] and first[0].has(ord("漢"))
     assert sorted(p.name for p in reads) == ["broken.ttf", "cjk.ttf"]
     reads.clear()
-    assert system_fonts.index_fonts([folder], index) == first
+    assert kept() == first
     assert reads == [], "a warm index opens no font"
     stat = font.stat()
     os.utime(font, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
-    system_fonts.index_fonts([folder], index)
+    kept()
     assert reads == [font], "a changed file is read again"
 
 
 def test_a_character_no_font_has_names_a_family_to_install() -> None:
     style = STYLES["classic"]
     with pytest.raises(UsageError) as error:
-        layout_caption("煎饼 かな ไทย", style, font_path(None, style), 950, 1000, 1080)
+        layout_caption("煎饼 かな ไทย", style, font_path(None, style), 950, 1000, 1080, ON_DISK)
     message = str(error.value)
     assert "no font on this machine can draw 煎 (U+714E CJK UNIFIED IDEOGRAPH-714E)" in message
     assert "Noto Sans CJK or Noto Sans Thai" in message

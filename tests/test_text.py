@@ -6,12 +6,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from clipcraft.captions.faces import Faces, Run, coverage, split_runs
+from clipcraft.captions.faces import Faces, Run, split_runs
+from clipcraft.captions.font_book import ON_DISK
 from clipcraft.captions.text import MIN_CAP_HEIGHT, font_path, layout_caption, render_caption
 from clipcraft.errors import UsageError
-from clipcraft.planning.caption import place, safe_zone, share_time
+from clipcraft.planning.caption import entrance, place, safe_zone, share_time
 from clipcraft.render.frames import frame_shape, planes, rgb_to_yuv
-from clipcraft.render.overlay import Sprite, blend, entrance
+from clipcraft.render.overlay import Sprite, blend
 from clipcraft.settings.platforms import PLATFORMS
 from clipcraft.settings.styles import STYLES, find_style
 
@@ -46,20 +47,22 @@ def test_a_character_no_face_has_is_named_in_the_error() -> None:
 
 def test_bundled_fonts_cover_accents_and_emoji() -> None:
     style = STYLES["classic"]
-    faces = Faces(font_path(None, style), 80)
+    faces = Faces(ON_DISK, font_path(None, style), 80)
     runs = faces.runs("Crème brûlée, jalapeño, smørrebrød 🔥👨‍🍳")
     assert "".join(run.text for run in runs if run.face == "emoji") == "🔥👨‍🍳"
-    assert 0x1F525 in coverage(font_path("NotoColorEmoji.ttf", style))
+    assert 0x1F525 in ON_DISK.facts(str(font_path("NotoColorEmoji.ttf", style))).cmap
 
 
 @pytest.mark.parametrize("name", list(STYLES))
 def test_every_style_fits_the_reels_safe_zone_at_a_legible_size(name: str) -> None:
     style = STYLES[name]
     zone = safe_zone(PLATFORMS["reels"], 1080, 1920)
-    layout = layout_caption(SOURDOUGH, style, font_path(None, style), zone.width, zone.height, 1080)
+    layout = layout_caption(
+        SOURDOUGH, style, font_path(None, style), zone.width, zone.height, 1080, ON_DISK
+    )
     assert 1 <= len(layout.lines) <= 3
     assert layout.width <= zone.width
-    cap = Faces(font_path(None, style), layout.font_size).cap_height()
+    cap = Faces(ON_DISK, font_path(None, style), layout.font_size).cap_height()
     assert cap >= MIN_CAP_HEIGHT
     assert " ".join(layout.lines) == (SOURDOUGH.upper() if style.uppercase else SOURDOUGH)
     for position in ("top", "middle", "bottom"):
@@ -70,16 +73,19 @@ def test_every_style_fits_the_reels_safe_zone_at_a_legible_size(name: str) -> No
 
 def test_lines_are_balanced_not_left_with_a_lone_word() -> None:
     style = STYLES["subtitle"]
-    layout = layout_caption(SOURDOUGH, style, font_path(None, style), 950, 1000, 1080)
-    widths = [Faces(font_path(None, style), layout.font_size).width(line) for line in layout.lines]
+    layout = layout_caption(SOURDOUGH, style, font_path(None, style), 950, 1000, 1080, ON_DISK)
+    widths = [
+        Faces(ON_DISK, font_path(None, style), layout.font_size).width(line)
+        for line in layout.lines
+    ]
     assert min(widths) > 0.6 * max(widths)
 
 
 def test_a_long_caption_shrinks_to_fit_three_lines() -> None:
     style = STYLES["classic"]
-    short = layout_caption("Oops!", style, font_path(None, style), 950, 1000, 1080)
+    short = layout_caption("Oops!", style, font_path(None, style), 950, 1000, 1080, ON_DISK)
     long_text = "Tried a soufflé for the first time and it collapsed the second the door opened 😭"
-    long = layout_caption(long_text, style, font_path(None, style), 950, 1000, 1080)
+    long = layout_caption(long_text, style, font_path(None, style), 950, 1000, 1080, ON_DISK)
     assert long.font_size < short.font_size
     assert len(long.lines) <= 3 and long.width <= 950
 
@@ -93,7 +99,7 @@ def test_two_hundred_characters_fail_with_a_clear_message() -> None:
     )
     assert len(text) >= 200
     with pytest.raises(UsageError, match="does not fit in 3 lines at a legible size"):
-        layout_caption(text, style, font_path(None, style), 950, 1000, 1080)
+        layout_caption(text, style, font_path(None, style), 950, 1000, 1080, ON_DISK)
 
 
 def test_unknown_style_suggests_the_closest() -> None:
@@ -103,7 +109,7 @@ def test_unknown_style_suggests_the_closest() -> None:
 
 def test_emoji_are_drawn_in_colour() -> None:
     style = STYLES["classic"]
-    layout = layout_caption("🍅🥦", style, font_path(None, style), 950, 1000, 1080)
+    layout = layout_caption("🍅🥦", style, font_path(None, style), 950, 1000, 1080, ON_DISK)
     pixels = np.asarray(render_caption(layout, style)).astype(int)
     opaque = pixels[pixels[..., 3] > 200][:, :3]
     saturation = opaque.max(axis=1) - opaque.min(axis=1)
@@ -112,7 +118,7 @@ def test_emoji_are_drawn_in_colour() -> None:
 
 def test_text_is_drawn_with_its_outline_outside_the_letters() -> None:
     style = STYLES["classic"]
-    layout = layout_caption("I", style, font_path(None, style), 950, 1000, 1080)
+    layout = layout_caption("I", style, font_path(None, style), 950, 1000, 1080, ON_DISK)
     image = np.asarray(render_caption(layout, style)).astype(int)
     row = image[image.shape[0] // 2]
     opaque = np.flatnonzero(row[:, 3] > 250)

@@ -16,9 +16,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from clipcraft.captions.faces import read_ahead
+from clipcraft.captions.font_book import FontBook
 from clipcraft.captions.speech.engines import hear
 from clipcraft.captions.speech.transcript import to_vtt
-from clipcraft.captions.subtitles import read_subtitles
+from clipcraft.captions.subtitles import Cue, read_subtitles
 from clipcraft.captions.text import font_path
 from clipcraft.errors import UsageError
 from clipcraft.finding.beats import Beats, read_beats
@@ -26,6 +28,7 @@ from clipcraft.finding.measure import measure
 from clipcraft.finding.moment import find_moment
 from clipcraft.media.outputs import check_output, cover_path, default_output, staged_outputs
 from clipcraft.media.probe import probe
+from clipcraft.planning.caption import caption_faces
 from clipcraft.planning.music import may_cut_on_beat
 from clipcraft.planning.plan import Plan
 from clipcraft.planning.planner import Inputs, build_plan
@@ -40,10 +43,13 @@ from clipcraft.sound.library import Sound, find_sound
 PLACEHOLDERS = ("episode", "date", "stem")
 
 
-def prepare(recipe: Recipe, source: Path, output: Path | None, force: bool) -> Plan:
+def prepare(
+    recipe: Recipe, source: Path, output: Path | None, force: bool, *, keep_index: bool = False
+) -> Plan:
     """Read and check everything the plan needs from disk — probe the inputs, check the
-    output paths, find the sounds and the font, read the subtitles, find the moment — and
-    plan the clip."""
+    output paths, find the sounds, read the fonts and the subtitles, find the moment — and
+    plan the clip. `keep_index`: keep the installed fonts' index in the user cache, if they
+    were read (a real render; a dry run writes nothing)."""
     media = probe(source)
     afters = tuple(probe(Path(part.path)) for part in recipe.after.parts)
     music = find_sound(recipe.sound.music.sound, "music") if recipe.sound.music else None
@@ -64,9 +70,10 @@ def prepare(recipe: Recipe, source: Path, output: Path | None, force: bool) -> P
     trim = recipe.trim
     needs_moment = trim.at is None and trim.start is None and trim.end is None
     found = find_moment(media) if needs_moment and media.kind == "video" else None
+    fonts = read_fonts(recipe, font, cues)
     read = Inputs(
         media=media, afters=afters, sounds=sounds, cues=cues, found=found, font=font,
-        cover=cover_at, music=music, beats=_beats(recipe, music, bool(afters)),
+        fonts=fonts, cover=cover_at, music=music, beats=_beats(recipe, music, bool(afters)),
     )  # fmt: skip
     probed = {info.path: info for info in (media, *afters)}
     plan = build_plan(recipe, read, target)
@@ -84,13 +91,28 @@ def prepare(recipe: Recipe, source: Path, output: Path | None, force: bool) -> P
         read = replace(read, tracks=tracks, paths=paths)
         plan = build_plan(recipe, read, target)
     if transcript_at is not None:
-        plan = _with_speech(plan, recipe, read, transcript_at)
+        plan, fonts = _with_speech(plan, recipe, read, transcript_at)
+    if keep_index:
+        fonts.keep_index()
     return plan
 
 
-def _with_speech(plan: Plan, recipe: Recipe, read: Inputs, transcript_at: Path) -> Plan:
+def read_fonts(recipe: Recipe, font: Path | None, cues: tuple[Cue, ...]) -> FontBook:
+    """Every face the recipe's captions and `cues` may be measured with, read for planning."""
+    captions, after = recipe.captions, recipe.after
+    texts = [
+        *captions.texts, captions.lesson, captions.outro, after.caption,
+        *(part.caption for part in after.parts), *(cue.text for cue in cues),
+    ]  # fmt: skip
+    return read_ahead(caption_faces(captions, font), [text for text in texts if text])
+
+
+def _with_speech(
+    plan: Plan, recipe: Recipe, read: Inputs, transcript_at: Path
+) -> tuple[Plan, FontBook]:
     """The plan again with what is said in the fail's window as its timed captions, and the
-    transcript to write beside the clip (none when nothing was said)."""
+    transcript to write beside the clip (none when nothing was said); and the fonts read for
+    its words."""
     fail = [segment for segment in plan.segments if segment.role == "fail"]
     start = min(segment.source_start for segment in fail)
     end = max(segment.source_end for segment in fail)
@@ -98,9 +120,10 @@ def _with_speech(plan: Plan, recipe: Recipe, read: Inputs, transcript_at: Path) 
     cues = tuple(hear(read.media.path, start, end, captions.speech_model, captions.speech_lang))
     if not cues:
         heard = f"no words were heard from {start:.1f} to {end:.1f} s; no captions from speech"
-        return replace(plan, warnings=(*plan.warnings, heard))
-    spoken = build_plan(recipe, replace(read, cues=cues), Path(plan.output))
-    return replace(spoken, transcript=to_vtt(cues), transcript_path=str(transcript_at))
+        return replace(plan, warnings=(*plan.warnings, heard)), read.fonts
+    fonts = read_fonts(recipe, read.font, cues)
+    spoken = build_plan(recipe, replace(read, cues=cues, fonts=fonts), Path(plan.output))
+    return replace(spoken, transcript=to_vtt(cues), transcript_path=str(transcript_at)), fonts
 
 
 def _beats(recipe: Recipe, music: Sound | None, has_after: bool) -> Beats | None:
@@ -188,7 +211,7 @@ def make_clip(
     try:
         if not dry_run:
             _import_renderer()
-        plan = _plan(resolved, source, output, force or dry_run, number)
+        plan = _plan(resolved, source, output, force or dry_run, number, keep_index=final)
         plan = replace(plan, format=replace(plan.format, threads=threads or usable_cores()))
         if not dry_run:
             _render_whole(plan, stage, on_progress)
@@ -236,7 +259,14 @@ def usable_cores() -> int:
 
 
 def _plan(
-    resolved: Resolved, source: Path, output: Path | None, force: bool, episode: int | None
+    resolved: Resolved,
+    source: Path,
+    output: Path | None,
+    force: bool,
+    episode: int | None,
+    *,
+    keep_index: bool,
 ) -> Plan:
     values = {"episode": episode, "date": datetime.date.today().isoformat(), "stem": source.stem}
-    return prepare(fill_placeholders(resolved.recipe, values), source, output, force)
+    recipe = fill_placeholders(resolved.recipe, values)
+    return prepare(recipe, source, output, force, keep_index=keep_index)

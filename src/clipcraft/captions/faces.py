@@ -8,17 +8,19 @@ layout in its own direction, so right-to-left text reads right to left and Arabi
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
-from collections.abc import Callable, Container
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from PIL import ImageFont, features
 
 from clipcraft.assets import asset_dir
 from clipcraft.captions.bidi import levels, visual_order
-from clipcraft.captions.system_fonts import FontFacts, file_and_face, font_for, read_font
+from clipcraft.captions.font_book import FontBook
+from clipcraft.captions.system_fonts import file_and_face
 from clipcraft.errors import UsageError
 
 EMOJI_FONT = "NotoColorEmoji.ttf"
@@ -40,17 +42,6 @@ _JOINERS = {0x200D, 0xFE0E, 0xFE0F, 0x20E3}
 def _is_joiner(code: int) -> bool:
     """Characters that belong to the emoji before them (ZWJ, variation, skin tone, tags)."""
     return code in _JOINERS or 0x1F3FB <= code <= 0x1F3FF or 0xE0020 <= code <= 0xE007F
-
-
-@cache
-def facts(path: Path) -> FontFacts:
-    """What a font file can draw, and its weight; read once per process."""
-    return read_font(path)
-
-
-def coverage(path: Path) -> frozenset[int]:
-    """The code points a font file can draw."""
-    return facts(path).cmap
 
 
 @dataclass(frozen=True)
@@ -160,6 +151,36 @@ def has_raqm() -> bool:
     return bool(features.check("raqm"))
 
 
+def read_ahead(primaries: Iterable[str | Path], texts: Iterable[str]) -> FontBook:
+    """A sealed book holding every face `texts` can be measured with when each of `primaries`
+    is a caption's own face: those and the fallback, the emoji face where a text has an emoji,
+    and — only where some character has none of them — the installed fonts and the faces
+    chosen for it, for each primary's weight and each text's East Asian writing (as Faces
+    chooses them)."""
+    book = FontBook()
+    fallback, emoji = bundled_faces()
+    own = [str(primary) for primary in primaries]
+    shown = [text for text in texts if text]
+    characters = {ord(char) for text in shown for char in text + text.upper()}
+    writings = {east_asian_writing(text) for text in shown}
+    drawn = [fallback, *own]
+    if characters & book.facts(emoji).cmap:
+        drawn.append(emoji)
+    shared = book.facts(fallback).cmap | book.facts(emoji).cmap
+    for primary in own:
+        facts = book.facts(primary)
+        lacking = [code for code in characters - facts.cmap - shared if not chr(code).isspace()]
+        for code, writing in itertools.product(lacking, writings):
+            face = book.installed_face(code, facts.weight, writing)
+            if face is not None:
+                book.facts(face)
+                drawn.append(face)
+    for face in drawn:
+        book.data(file_and_face(face)[0])
+    book.sealed = True
+    return book
+
+
 def check_layout(text: str) -> None:
     """Without raqm, scripts whose letters must be joined or reordered cannot be drawn."""
     if has_raqm():
@@ -171,12 +192,6 @@ def check_layout(text: str) -> None:
             "Pillow's raqm layout, which this machine lacks",
             "install FriBiDi (Debian/Ubuntu: libfribidi0; macOS: brew install fribidi)",
         )
-
-
-def _truetype(path: Path | str, size: int) -> ImageFont.FreeTypeFont:
-    engine = ImageFont.Layout.RAQM if has_raqm() else ImageFont.Layout.BASIC
-    file, face = file_and_face(str(path))
-    return ImageFont.truetype(file, size, index=face, layout_engine=engine)
 
 
 _KANA = ((0x3040, 0x30FF), (0x31F0, 0x31FF), (0xFF66, 0xFF9D))
@@ -204,45 +219,77 @@ def east_asian_writing(text: str) -> str | None:
     return "Hans" if any_in(_HAN) else None
 
 
+def bundled_faces() -> tuple[str, str]:
+    """The fallback and the emoji face, which every caption may draw with."""
+    fonts = asset_dir("fonts")
+    return str(fonts / FALLBACK_FONT), str(fonts / EMOJI_FONT)
+
+
 class Faces:
-    """The faces at one size, and how to measure and draw runs with them.
+    """The faces at one size, and how to measure and draw runs with them, read from `book`.
 
     `base` is the caption's direction (0 left to right, 1 right to left, see bidi.py), and
     `writing` its East Asian writing (east_asian_writing), for the whole caption: a Japanese
-    caption's line of kanji alone is still Japanese.
+    caption's line of kanji alone is still Japanese. `chosen` gives the installed face of
+    each character no bundled face has, as planning chose them (CaptionLayout.installed);
+    without it they are chosen from the book's installed fonts, and kept in `installed`.
     """
 
-    def __init__(self, primary: Path, size: int, base: int = 0, writing: str | None = None) -> None:
+    def __init__(
+        self,
+        book: FontBook,
+        primary: str | Path,
+        size: int,
+        base: int = 0,
+        writing: str | None = None,
+        *,
+        chosen: Mapping[int, str] | None = None,
+    ) -> None:
+        self.book = book
         self.size = size
         self.base = base
         self.writing = writing
-        self.primary_path = primary
+        self.chosen = chosen
+        self.installed: dict[int, str] = {}
+        self.primary = str(primary)
+        fallback, emoji = bundled_faces()
+        self.faces = {"text": self.primary, "fallback": fallback, "emoji": emoji}
         self.fonts = {
-            "text": _truetype(primary, size),
-            "fallback": _truetype(asset_dir("fonts") / FALLBACK_FONT, size),
+            "text": self._load(self.primary, size),
+            "fallback": self._load(fallback, size),
         }
-        self.emoji = _truetype(asset_dir("fonts") / EMOJI_FONT, EMOJI_PPEM)
         self.emoji_scale = size * EMOJI_SCALE / EMOJI_PPEM
         self.ascent, self.descent = self.fonts["text"].getmetrics()
         self.widths: dict[str, float] = {}  # wrapping measures the same words many times
 
+    @cached_property
+    def emoji(self) -> ImageFont.FreeTypeFont:
+        """The emoji face at its one strike size, made when a caption has an emoji."""
+        return self._load(self.faces["emoji"], EMOJI_PPEM)
+
+    def _load(self, name: str, size: int) -> ImageFont.FreeTypeFont:
+        engine = ImageFont.Layout.RAQM if has_raqm() else ImageFont.Layout.BASIC
+        return self.book.font(name, size, engine)
+
     def font(self, face: Face) -> ImageFont.FreeTypeFont:
-        """The face's font at this size; an installed font is opened when first used."""
+        """The face's font at this size; an installed font is made when first used."""
         if face not in self.fonts:
-            self.fonts[face] = _truetype(face, self.size)
+            self.fonts[face] = self._load(face, self.size)
         return self.fonts[face]
 
     def runs(self, text: str) -> list[Run]:
         """`text`'s runs in reading order."""
-        fonts = asset_dir("fonts")
-        weight = facts(self.primary_path).weight
-        return split_runs(
-            text,
-            coverage(self.primary_path),
-            coverage(fonts / FALLBACK_FONT),
-            coverage(fonts / EMOJI_FONT),
-            lambda code: font_for(code, weight, self.writing),
-        )
+        own, fallback, emoji = (self.book.facts(self.faces[face]).cmap for face in self.faces)
+        return split_runs(text, own, fallback, emoji, self._installed_face)
+
+    def _installed_face(self, code: int) -> str | None:
+        if self.chosen is not None:
+            return self.chosen.get(code)
+        weight = self.book.facts(self.primary).weight
+        face = self.book.installed_face(code, weight, self.writing)
+        if face is not None:
+            self.installed[code] = face
+        return face
 
     def pieces(self, line: str) -> list[Run]:
         """`line`'s runs cut where the direction changes, in the order they show from left to

@@ -1,5 +1,6 @@
 """The fonts installed on this machine: found in the platform's font folders, their coverage
-read once and kept in an index in the user cache folder.
+read once and kept in an index in the user cache folder by a real render (a dry run keeps it
+in memory only).
 
 A caption's character that no bundled face has is drawn by a system font that has it. The
 folders are walked and each file's path, size and modification time compared with the index;
@@ -23,7 +24,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple
 
 from fontTools.ttLib import TTFont
 
@@ -76,13 +77,14 @@ class FontFacts(NamedTuple):
     writings: tuple[str, ...] = ()
 
 
-def read_font(path: Path, face: int = 0) -> FontFacts:
-    """The facts of a font file's `face`, read from its cmap, OS/2, name and meta tables.
+def read_font(source: Path | BinaryIO, face: int = 0) -> FontFacts:
+    """The facts of a font file's `face` (the file, or its bytes), read from its cmap, OS/2,
+    name and meta tables.
 
     Glyph names are numbered rather than read: fontTools would otherwise parse the whole CFF
     or `post` table to name them, several times slower than reading the cmap itself.
     """
-    with TTFont(str(path), lazy=True, fontNumber=face) as font:
+    with TTFont(source, lazy=True, fontNumber=face) as font:
         font.setGlyphOrder([f"glyph{index}" for index in range(font["maxp"].numGlyphs)])
         cmap = frozenset(font.getBestCmap() or {})
         # only faces with Han characters need telling apart by writing; the name table of
@@ -204,9 +206,17 @@ def _font_files(folders: Iterable[Path]) -> Iterator[tuple[str, os.stat_result]]
                         continue
 
 
-def index_fonts(folders: Iterable[Path], index: Path) -> tuple[SystemFont, ...]:
+class Scan(NamedTuple):
+    """The installed faces, and the index that describes them (`changed` from the one kept)."""
+
+    fonts: tuple[SystemFont, ...]
+    entries: dict[str, dict]
+    changed: bool
+
+
+def scan_fonts(folders: Iterable[Path], index: Path) -> Scan:
     """Every font file in `folders`, read only where the index at `index` does not already
-    hold it at its size and modification time; the index is rewritten if anything changed."""
+    hold it at its size and modification time. Writes nothing (keep_index does)."""
     try:
         stored = json.loads(index.read_text())
         known = stored["fonts"] if stored.get("version") == INDEX_VERSION else {}
@@ -218,14 +228,20 @@ def index_fonts(folders: Iterable[Path], index: Path) -> tuple[SystemFont, ...]:
         if entry is None or (entry["size"], entry["mtime"]) != (stat.st_size, stat.st_mtime_ns):
             entry = {"size": stat.st_size, "mtime": stat.st_mtime_ns, "faces": _faces(Path(path))}
         current[path] = entry
-    if current != known:
-        try:
-            index.parent.mkdir(parents=True, exist_ok=True)
-            with atomic_output(index) as temporary:
-                temporary.write_text(json.dumps({"version": INDEX_VERSION, "fonts": current}))
-        except OSError:
-            pass  # a read-only cache folder costs the next run the reading, nothing else
-    return tuple(font for path, entry in current.items() for font in _system_fonts(path, entry))
+    fonts = tuple(font for path, entry in current.items() for font in _system_fonts(path, entry))
+    return Scan(fonts, current, current != known)
+
+
+def write_index(scan: Scan, index: Path) -> None:
+    """The scan kept at `index` for the next run, if it differs from what was kept there."""
+    if not scan.changed:
+        return
+    try:
+        index.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_output(index) as temporary:
+            temporary.write_text(json.dumps({"version": INDEX_VERSION, "fonts": scan.entries}))
+    except OSError:
+        pass  # a read-only cache folder costs the next run the reading, nothing else
 
 
 def _system_fonts(path: str, entry: dict) -> Iterator[SystemFont]:
@@ -277,15 +293,30 @@ def _read_or_nothing(path: Path, face: int) -> FontFacts:
 
 
 @cache
-def _installed(folders: tuple[Path, ...], index: Path) -> tuple[SystemFont, ...]:
-    """The machine's fonts, indexed once per process."""
-    return index_fonts(folders, index)
+def _scanned(folders: tuple[Path, ...], index: Path) -> Scan:
+    """The machine's fonts, scanned once per process."""
+    return scan_fonts(folders, index)
 
 
-@cache
-def _ranked(
-    folders: tuple[Path, ...], index: Path, weight: int, writing: str | None
-) -> tuple[SystemFont, ...]:
+def installed() -> tuple[SystemFont, ...]:
+    """The machine's installed faces (CLIPCRAFT_FONT_DIRS, or the platform's folders), from the
+    index where it is current; nothing is written."""
+    return _scanned(tuple(font_dirs()), index_path()).fonts
+
+
+def keep_index() -> None:
+    """Keep what installed() found in the user cache folder for the next run (a real render
+    does; a dry run writes nothing)."""
+    index = index_path()
+    write_index(_scanned(tuple(font_dirs()), index), index)
+
+
+def ranked(fonts: Iterable[SystemFont], weight: int, writing: str | None) -> tuple[SystemFont, ...]:
+    """`fonts` in the order they are asked to draw a character of a caption: upright first,
+    then one made for the caption's East Asian `writing` (a Chinese caption's 骨 is not drawn
+    as Japanese writes it), then the closest in weight to `weight` (a bold caption takes a
+    bold face), then by path and face so the choice is stable."""
+
     def other_writing(font: SystemFont) -> int:
         """0: the caption's writing (or no East Asian one to match); 1: a face that does not
         say; 2: a face made for another."""
@@ -293,21 +324,9 @@ def _ranked(
             return 0
         return 2 if font.writings else 1
 
-    fonts = _installed(folders, index)
     return tuple(
         sorted(
             fonts,
             key=lambda f: (f.italic, other_writing(f), abs(f.weight - weight), f.path, f.face),
         )
     )
-
-
-def font_for(code: int, weight: int, writing: str | None = None) -> str | None:
-    """The installed face to draw `code` with: upright first, then one made for the caption's
-    East Asian `writing` (a Chinese caption's 骨 is not drawn as Japanese writes it), then the
-    closest in weight to `weight` (a bold caption takes a bold face), then by path and face so
-    the choice is stable. Its name, as SystemFont.name gives it."""
-    for font in _ranked(tuple(font_dirs()), index_path(), weight, writing):
-        if font.has(code):
-            return font.name
-    return None

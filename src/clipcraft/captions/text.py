@@ -18,7 +18,8 @@ from PIL import Image, ImageDraw, ImageFilter
 
 from clipcraft.assets import asset_dir
 from clipcraft.captions.bidi import paragraph_level
-from clipcraft.captions.faces import Faces, check_layout, east_asian_writing, facts
+from clipcraft.captions.faces import Faces, check_layout, east_asian_writing
+from clipcraft.captions.font_book import ON_DISK, FontBook
 from clipcraft.captions.word_timing import wrap_units
 from clipcraft.errors import UsageError
 from clipcraft.media.named import named_file
@@ -43,7 +44,7 @@ def font_path(name_or_path: str | None, style: CaptionStyle) -> Path:
     if os.path.lexists(path):
         named_file(path, "font file")  # a folder, an unreadable or empty file: said as such
         try:
-            facts(path)
+            ON_DISK.facts(str(path))
         except Exception:  # fontTools raises several kinds for a file that is not a font
             raise UsageError(
                 f"--font {name_or_path}: is not a font file",
@@ -70,6 +71,9 @@ class CaptionLayout:
     padding: int
     stroke: int
     line_advance: int
+    installed: tuple[tuple[int, str], ...] = ()
+    """(code point, installed face) for each character no bundled face has, as planning chose
+    them: drawing reads them from here, not from the machine's fonts."""
 
 
 def _geometry(style: CaptionStyle, size: int) -> tuple[int, int, int, int]:
@@ -114,9 +118,16 @@ def balanced_wrap(units: list[str], faces: Faces, width: float) -> list[str] | N
 
 
 def layout_caption(
-    text: str, style: CaptionStyle, font: Path, max_width: int, max_height: int, frame_width: int
+    text: str,
+    style: CaptionStyle,
+    font: str | Path,
+    max_width: int,
+    max_height: int,
+    frame_width: int,
+    book: FontBook,
 ) -> CaptionLayout:
-    """The largest size up to the style's own at which `text` fits in three lines and the box."""
+    """The largest size up to the style's own at which `text` fits in three lines and the box,
+    measured with the faces in `book`."""
     shown = " ".join(text.upper().split() if style.uppercase else text.split())
     if not shown:
         raise UsageError("a caption is empty", "give some text, or leave the caption out")
@@ -126,12 +137,13 @@ def layout_caption(
     cap_target = style.cap_height * frame_width
     cap_floor = MIN_CAP_HEIGHT * scale
     base, writing = paragraph_level(shown), east_asian_writing(shown)
-    probe = Faces(font, 100, base, writing)
+    probe = Faces(book, font, 100, base, writing)
     probe.runs(shown)  # unknown characters fail here, before any sizing
     check_layout(shown)
+    chosen = probe.installed
     size = round(100 * cap_target / probe.cap_height())
     while True:
-        faces = Faces(font, size, base, writing)
+        faces = Faces(book, font, size, base, writing, chosen=chosen)
         stroke, padding, offset, blur = _geometry(style, size)
         margin = 2 * blur
         room = max_width - 2 * (margin + padding + stroke) - offset
@@ -154,9 +166,10 @@ def layout_caption(
                     padding,
                     stroke,
                     advance,
+                    tuple(sorted(chosen.items())),
                 )
         smaller = int(size * SHRINK_STEP)
-        if Faces(font, smaller).cap_height() < cap_floor:
+        if Faces(book, font, smaller, chosen=chosen).cap_height() < cap_floor:
             raise _too_long(shown)
         size = smaller
 
@@ -239,7 +252,12 @@ def _draw(
     them, and the faces that drew them."""
     text = layout.text
     faces = Faces(
-        Path(layout.font), layout.font_size, paragraph_level(text), east_asian_writing(text)
+        ON_DISK,
+        layout.font,
+        layout.font_size,
+        paragraph_level(text),
+        east_asian_writing(text),
+        chosen=dict(layout.installed),
     )
     size = (layout.width, layout.height)
     fill_mask, stroke_mask = Image.new("L", size), Image.new("L", size)

@@ -1,17 +1,26 @@
 """Where and when captions show: the safe zone, placement in it, sharing out time, and every
-caption of a clip planned on its timeline (pure but for reading the fonts' metrics)."""
+caption of a clip planned on its timeline (pure: measured with the fonts make.py read)."""
 
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from clipcraft.captions.font_book import FontBook
 from clipcraft.captions.subtitles import Cue, retime
 from clipcraft.captions.text import CaptionLayout, font_path, layout_caption
 from clipcraft.captions.word_timing import from_marks, spread, words_of
-from clipcraft.planning.plan import CaptionRole, OutputFormat, PlannedCaption, PlannedWord, Segment
+from clipcraft.planning.plan import (
+    CaptionRole,
+    Look,
+    OutputFormat,
+    PlannedCaption,
+    PlannedWord,
+    Segment,
+)
 from clipcraft.settings.platforms import Platform
 from clipcraft.settings.recipe import WORD_ANIMATIONS, Animation, CaptionSettings
 from clipcraft.settings.styles import CaptionStyle, Position, find_style
@@ -20,6 +29,11 @@ OUTRO_SECONDS = 1.5
 """The closing card's length: long enough to read a question, short enough to loop."""
 LABEL_CAP_HEIGHT = 0.045
 """BEFORE / AFTER and REPLAY are small: just above the legible floor."""
+POP_SECONDS = 0.22
+"""A popping caption (or word) grows from 0.6 of its size past full size and settles in this
+long."""
+FADE_SECONDS = 0.2
+"""A fading caption goes from clear to fully there in this long."""
 
 
 @dataclass(frozen=True)
@@ -73,6 +87,18 @@ def share_time(count: int, first: int, frames: int) -> list[tuple[int, int]]:
     return list(itertools.pairwise(edges))
 
 
+def label_style() -> CaptionStyle:
+    """BEFORE / AFTER and REPLAY: small, on the banner's box."""
+    return replace(find_style("banner"), name="label", cap_height=LABEL_CAP_HEIGHT)
+
+
+def caption_faces(settings: CaptionSettings, font: Path | None) -> tuple[str, str]:
+    """The faces captions are set in: the caption's own (`font`, a face the recipe names, or
+    its style's) and the labels'."""
+    own = font or font_path(None, find_style(settings.style))
+    return str(own), str(font_path(None, label_style()))
+
+
 def plan_captions(
     settings: CaptionSettings,
     fmt: OutputFormat,
@@ -81,13 +107,14 @@ def plan_captions(
     *,
     cues: Sequence[Cue],
     font: Path | None,
+    book: FontBook,
     after_texts: Sequence[str | None] = (),
 ) -> tuple[PlannedCaption, ...]:
     """Every caption laid out and placed: over the fail in turn, timed cues, each after part's
     (`after_texts`, in order), the lesson and outro cards, and the BEFORE/AFTER labels and
-    REPLAY tag."""
+    REPLAY tag; measured with the faces in `book`."""
     style = find_style(settings.style)
-    face = font or font_path(None, style)
+    face, label_face = caption_faces(settings, font)
     position = settings.position or style.position
     before = [s for s in segments if s.role in ("fail", "freeze", "replay")]
     planned: list[PlannedCaption] = []
@@ -103,8 +130,8 @@ def plan_captions(
     ) -> None:
         if last <= first:
             return
-        own_face = face if look is style else font_path(None, look)
-        layout = layout_caption(text, look, own_face, zone.width, zone.height, fmt.width)
+        own_face = face if look is style else label_face
+        layout = layout_caption(text, look, own_face, zone.width, zone.height, fmt.width, book)
         x, y = (
             where if isinstance(where, tuple) else place(layout.width, layout.height, zone, where)
         )
@@ -121,6 +148,7 @@ def plan_captions(
                 x=x,
                 y=y,
                 animation=animation,
+                entrance=entrance_looks(animation, fmt.fps),
                 words=timed_words(layout, first, last, fmt.fps, marks)
                 if animation in WORD_ANIMATIONS
                 else (),
@@ -139,7 +167,7 @@ def plan_captions(
             last = min(segment.start_frame + round(cue.end * fmt.fps), segment.end_frame)
             marks = [(word, segment.start_frame + round(at * fmt.fps)) for word, at in cue.marks]
             add("subtitle", cue.text, first, last, settings.position or "bottom", marks=marks)
-    label = replace(find_style("banner"), name="label", cap_height=LABEL_CAP_HEIGHT)
+    label = label_style()
     corner = (zone.left, zone.top)
     texts = iter(after_texts)
     for segment in segments:
@@ -172,3 +200,27 @@ def timed_words(
     return tuple(
         PlannedWord(word, start, end) for word, (start, end) in zip(words, spans, strict=True)
     )
+
+
+def entrance(animation: str, seconds_in: float) -> Look:
+    """(scale, opacity) of a caption `seconds_in` after it appears."""
+    if animation == "pop" and seconds_in < POP_SECONDS:
+        progress = seconds_in / POP_SECONDS
+        overshoot = 1.70158  # an ease-out-back: grows past full size, then settles
+        eased = 1 + (overshoot + 1) * (progress - 1) ** 3 + overshoot * (progress - 1) ** 2
+        return 0.6 + 0.4 * eased, min(1.0, progress * 3)
+    if animation == "fade" and seconds_in < FADE_SECONDS:
+        return 1.0, seconds_in / FADE_SECONDS
+    return 1.0, 1.0
+
+
+def entrance_looks(animation: Animation, fps: int) -> tuple[Look, ...]:
+    """(scale, opacity) on each frame from a caption's first (by word: from each word's) until
+    it has settled at (1, 1). Words pop in one by one, each counted from the end of its first
+    frame, so it is already (faintly) there on the frame its time falls on; karaoke's words
+    are there from the start."""
+    by_word = animation == "words"
+    kind = "pop" if by_word else animation
+    seconds = {"pop": POP_SECONDS, "fade": FADE_SECONDS}.get(kind, 0.0)
+    first = 1 if by_word else 0
+    return tuple(entrance(kind, k / fps) for k in range(first, math.ceil(seconds * fps)))

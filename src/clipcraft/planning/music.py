@@ -19,6 +19,9 @@ UNDER_FOOTAGE_DB = -6.0
 """The music's level against the footage's own sound (both as RMS): under it, not over it."""
 ALONE_DBFS = -20.0
 """The music's RMS where the clip has no sound of its own; the mix is levelled after."""
+MOST_GAIN_DB = 24.0
+"""A quiet stretch of track (an intro, a fade) is raised at most this much, never into
+clipping noise."""
 UNDER_EFFECTS_DB = -10.0
 """How far the music dips under each effect, so the effect is the thing heard."""
 UNDER_SPEECH_DB = -9.0
@@ -45,6 +48,7 @@ class PlannedMusic:
     """The creator's --music-volume, on top of the level the mix gives it."""
     under_footage_db: float
     alone_dbfs: float
+    most_gain_db: float
     effects_duck_db: float
     speech_duck_db: float
     duck_ramps: tuple[float, float]
@@ -160,6 +164,7 @@ def plan_music(
         volume_db=volume_db,
         under_footage_db=UNDER_FOOTAGE_DB,
         alone_dbfs=ALONE_DBFS,
+        most_gain_db=MOST_GAIN_DB,
         effects_duck_db=UNDER_EFFECTS_DB,
         speech_duck_db=UNDER_SPEECH_DB,
         duck_ramps=(DUCK_DOWN, DUCK_UP),

@@ -22,8 +22,8 @@ from clipcraft.settings.styles import CaptionStyle
 Role = Literal["fail", "freeze", "replay", "after", "lesson", "outro"]
 Shows = Literal["footage", "frame", "photo"]
 """Footage plays; a frame of it, or a photo, is held still."""
-Look = Literal["plain", "card"]
-"""A card is blurred and dimmed: the lesson's and the outro's background."""
+Look = tuple[float, float]
+"""A caption's (scale, opacity) on one frame of its entrance."""
 Region = Literal["full", "top", "bottom"]
 CaptionRole = Literal["fail", "subtitle", "after", "lesson", "outro", "label", "tag"]
 Span = tuple[str, float, float]
@@ -51,6 +51,17 @@ class OutputFormat:
         return round(frames * self.audio_rate / self.fps)
 
 
+@dataclass(frozen=True)
+class CardLook:
+    """A card's background (the lesson's, the outro's): the last picture blurred by `blur`
+    (a Gaussian's sigma, in pixels), its brightness moved by `brightness` and its saturation
+    scaled by `saturation`, so the card's text stands out."""
+
+    blur: float
+    brightness: float
+    saturation: float
+
+
 @dataclass(frozen=True, kw_only=True)
 class Segment:
     """What shows on frames [start_frame, end_frame) of one region of the output: `source`
@@ -69,7 +80,8 @@ class Segment:
     sound: bool = False
     zoom: tuple[float, float] = (1.0, 1.0)
     speed: float = 1.0
-    look: Look = "plain"
+    card: CardLook | None = None
+    """How a card's picture is dimmed; None: shown as it is."""
     region: Region = "full"
 
     @property
@@ -114,6 +126,9 @@ class PlannedCaption:
     x: int
     y: int
     animation: Animation
+    entrance: tuple[Look, ...] = ()
+    """(scale, opacity) on each frame from its first (by word, from each word's) until it has
+    settled: then (1, 1)."""
     words: tuple[PlannedWord, ...] = ()
 
 
@@ -126,8 +141,16 @@ class SoundPlan:
     effects: tuple[PlacedEffect, ...]
     music: PlannedMusic | None
     duck_db: float
+    duck_ramp: float
+    """Seconds the sources' sound takes to dip under an effect, and to come back."""
+    effects_over_bed_db: float
+    """How far above the sources' sound (their RMS) an effect's loudest moment is set."""
+    silence_dbfs: float
+    """At or under this RMS, sound is silence (planning/sound.py says what follows)."""
     loudness_lufs: float
     true_peak_db: float
+    quietest_lufs: float
+    """A mix quieter than this is near silence: left as it is, not raised into its noise."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from clipcraft.captions.font_book import FontBook
 from clipcraft.captions.subtitles import Cue
 from clipcraft.errors import UsageError
 from clipcraft.finding.action import ActionTrack
@@ -22,6 +23,7 @@ from clipcraft.planning.caption import OUTRO_SECONDS, plan_captions, safe_zone
 from clipcraft.planning.fitting import Fitting, stored_as
 from clipcraft.planning.music import BeatCut, choose_cut, plan_music
 from clipcraft.planning.plan import (
+    CardLook,
     OutputFormat,
     Plan,
     PlannedTransition,
@@ -42,7 +44,7 @@ from clipcraft.planning.sequence import (
     plan_budget,
     transition_frames,
 )
-from clipcraft.planning.sound import place_effects
+from clipcraft.planning.sound import DUCK_RAMP, EFFECT_OVER_BED_DB, SILENCE_DBFS, place_effects
 from clipcraft.planning.story import pace, part_caption
 from clipcraft.planning.trim import LEAD_IN, place_window
 from clipcraft.settings.platforms import PLATFORMS
@@ -64,14 +66,19 @@ AUDIO_BITRATE = "192k"
 AUDIO_RATE = 48000
 LOUDNESS_LUFS = -14.0
 TRUE_PEAK_DB = -1.0
+QUIETEST_LUFS = -45.0
+"""A mix quieter than this is near silence: raising it would only raise the noise."""
 DUCK_DB = -8.0
+CARD_LOOK = CardLook(blur=24.0, brightness=-0.22, saturation=0.8)
+"""A card's background: the last frame, soft and dim enough for its text to stand out."""
 
 
 @dataclass(frozen=True, kw_only=True)
 class Inputs:
     """Everything planning needs from disk, already read: the probed source and after, the
     named sounds, the timed captions on the source, the moment found when none was given,
-    the caption face and the cover's path, both checked (planning reads no file)."""
+    the caption face and the cover's path, both checked, and the fonts to measure captions
+    with, read (planning reads no file)."""
 
     media: MediaInfo
     afters: tuple[MediaInfo, ...] = ()
@@ -81,6 +88,8 @@ class Inputs:
     found: Moment | None = None
     font: Path | None = None
     """A face the recipe names; None: the caption style's own bundled face."""
+    fonts: FontBook
+    """Every face the captions may be measured with, read (faces.read_ahead)."""
     cover: str | None = None
     tracks: Mapping[Span, ActionTrack] = field(default_factory=dict)
     """Where the action is in each window a follow reframe asked for (see Plan.unmeasured)."""
@@ -200,6 +209,7 @@ def build_plan(recipe: Recipe, inputs: Inputs, output: Path) -> Plan:
             segments,
             cues=inputs.cues,
             font=inputs.font,
+            book=inputs.fonts,
             after_texts=captions,
         ),
         transitions=tuple(transitions),
@@ -238,8 +248,12 @@ def _sound(
         effects=effects,
         music=music,
         duck_db=DUCK_DB if settings.duck else 0.0,
+        duck_ramp=DUCK_RAMP,
+        effects_over_bed_db=EFFECT_OVER_BED_DB,
+        silence_dbfs=SILENCE_DBFS,
         loudness_lufs=LOUDNESS_LUFS,
         true_peak_db=TRUE_PEAK_DB,
+        quietest_lufs=QUIETEST_LUFS,
     )
 
 
@@ -481,7 +495,7 @@ def _after_part(
 def _card(last: Segment, role: Role, frames: int, size: tuple[int, int]) -> Segment:
     """A card (the lesson, the outro): the last picture shown, blurred and dimmed, its sound
     running on."""
-    card = replace(last, role=role, start_frame=last.end_frame, frames=frames, look="card")
+    card = replace(last, role=role, start_frame=last.end_frame, frames=frames, card=CARD_LOOK)
     if last.still:
         return replace(card, zoom=(max(last.zoom),) * 2, region="full", sound=False)
     at = max(last.source_end - 1 / OUTPUT_FPS, last.source_start)

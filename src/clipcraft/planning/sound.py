@@ -11,6 +11,11 @@ from clipcraft.sound.library import Sound
 
 DUCK_RAMP = 0.06
 """Seconds the original takes to dip before an effect and to come back after it."""
+EFFECT_OVER_BED_DB = 10.0
+"""Effects are set this much above the footage's own sound, so they read at any recording level."""
+SILENCE_DBFS = -60.0
+"""Sound at or under this RMS level is silence: an effect over it keeps its own level, music
+with only silence under it takes its level alone, and a track silent there is left out."""
 
 
 @dataclass(frozen=True)

@@ -25,9 +25,6 @@ Linear light and BT.709 primaries in one zscale pass: a pass over float RGB fram
 BT709_TAGS = "setparams=color_primaries=bt709:color_trc=bt709:colorspace=bt709:range=tv"
 """Say what the pixels are, so players do not guess (and guess wrong) the colours."""
 
-CARD_LOOK = "gblur=sigma=24,eq=brightness=-0.22:saturation=0.8"
-"""A closing card's background: the last frame, soft and dim enough for text to stand out."""
-
 FRAME_PIXEL_FORMAT = "yuv420p"
 TO_BT709 = "scale=out_color_matrix=bt709:out_range=tv"
 """Whatever the source (BT.601, full-range JPEG-style video), frames leave as BT.709 TV range."""
@@ -65,8 +62,12 @@ def _picture_steps(segment: Segment, fmt: OutputFormat) -> list[str]:
     tone_mapped = [HDR_TO_SDR] if segment.hdr_to_sdr else []
     clock = (segment.source_start, segment.speed)
     steps = [reframe_filter(segment.reframe, scaler, upright=tone_mapped, clock=clock)]
-    if segment.look == "card":
-        steps.append(CARD_LOOK)
+    if segment.card is not None:
+        card = segment.card
+        steps.append(
+            f"gblur=sigma={card.blur:g},"
+            f"eq=brightness={card.brightness:g}:saturation={card.saturation:g}"
+        )
     steps += [TO_BT709, f"format={FRAME_PIXEL_FORMAT}"]
     return steps
 

@@ -4,8 +4,8 @@ Loudness is measured with ffmpeg's ebur128 filter (ITU-R BS.1770, the same meter
 a test uses). When a plain gain reaches the target without pushing the true peak over the
 ceiling, that gain is all we apply, so the mix keeps its dynamics. When it would, the gain
 goes through ffmpeg's look-ahead limiter at 4× oversampling (so it limits true peaks, not just
-samples), measured again and corrected until the level lands. Near-silent mixes are left
-alone rather than boosted into noise.
+samples), measured again and corrected until the level lands. A mix under the plan's
+quietest level is left alone rather than boosted into noise.
 """
 
 from __future__ import annotations
@@ -27,9 +27,6 @@ LIMITED_PEAK_MARGIN_DB = 2.0
 
 AAC_PEAK_MARGIN_DB = 0.1
 AAC_PASSES = 3
-
-QUIETEST_TO_NORMALISE = -45.0
-"""A mix quieter than this (LUFS) is near silence: raising it would only raise the noise."""
 
 BAND_LIMIT = "lowpass=f=18000:poles=2,lowpass=f=18000:poles=2"
 """Above 18 kHz is what AAC drops; measured but not kept, it would read as loudness we lose."""
@@ -84,7 +81,7 @@ def limited_ceiling(sound: SoundPlan) -> float:
 
 def plain_gain(level: Level, sound: SoundPlan) -> float | None:
     """The gain that reaches the target, 0 for near silence, or None if peaks would clip."""
-    if level.integrated < QUIETEST_TO_NORMALISE:
+    if level.integrated < sound.quietest_lufs:
         return 0.0
     gain = sound.loudness_lufs - level.integrated
     return gain if level.true_peak + gain <= ceiling(sound) else None

@@ -15,8 +15,8 @@ import numpy as np
 
 from clipcraft.media.ffmpeg import ffmpeg_exe, run_ffmpeg
 from clipcraft.planning.music import PlannedMusic
-from clipcraft.planning.plan import OutputFormat, Plan, Segment
-from clipcraft.planning.sound import DUCK_RAMP, PlacedEffect
+from clipcraft.planning.plan import OutputFormat, Plan, Segment, SoundPlan
+from clipcraft.planning.sound import PlacedEffect
 from clipcraft.render.argv import audio_decode_command, effect_decode_command, music_decode_command
 from clipcraft.sound.shaping import fade_edges, loudest_window_db
 from clipcraft.sound.sidechain import gain, sidechain_dips_db, span_dips_db
@@ -36,15 +36,8 @@ EDGE_FADE_SECONDS = 0.008
 EFFECT_TAIL_MS = 30
 """An effect cut short by the end of the clip fades out over this long."""
 
-EFFECT_OVER_BED_DB = 10.0
-"""Effects are set this much above the footage's own sound, so they read at any recording level."""
-
 HEADROOM_DB = -12.0
-MOST_MUSIC_GAIN_DB = 24.0
-"""A quiet stretch of track (an intro, a fade) is raised at most this much, never into
-clipping noise."""
 MIX_SAMPLE_WIDTH = 4
-SILENCE_DBFS = -60.0
 
 
 def segment_audio(segment: Segment, fmt: OutputFormat, fades: tuple[int, int]) -> np.ndarray:
@@ -101,10 +94,12 @@ def level_dbfs(samples: np.ndarray) -> float:
     return 10 * np.log10(max(power, 1e-12))
 
 
-def music(planned: PlannedMusic, fmt: OutputFormat, footage: np.ndarray) -> np.ndarray:
+def music(
+    planned: PlannedMusic, fmt: OutputFormat, footage: np.ndarray, silence_dbfs: float
+) -> np.ndarray:
     """The music bed as (n, 2) floats the length of `footage` (the clip's own sound, before
     any ducking): levelled under it, faded, dipped under effects and wherever the footage's
-    sound rises out of its background."""
+    sound rises out of its background; nothing where the track is silent (`silence_dbfs`)."""
     rate = fmt.audio_rate
     raw = run_ffmpeg(
         music_decode_command(planned.path, planned.track_start, planned.duration, rate),
@@ -112,17 +107,17 @@ def music(planned: PlannedMusic, fmt: OutputFormat, footage: np.ndarray) -> np.n
     )
     track = np.frombuffer(raw, dtype=np.float32).reshape(-1, 2)[: len(footage)]
     placed = np.zeros_like(footage)
-    if level_dbfs(track) <= SILENCE_DBFS:  # no sound where the track was asked to start
+    if level_dbfs(track) <= silence_dbfs:  # no sound where the track was asked to start
         return placed
     fades = (round(planned.fade_in * rate), round(planned.fade_out * rate))
     track = fade_edges(track, *fades)
     footage_dbfs = level_dbfs(footage)
     target = (
         footage_dbfs + planned.under_footage_db
-        if footage_dbfs > SILENCE_DBFS
+        if footage_dbfs > silence_dbfs
         else planned.alone_dbfs
     )
-    level = min(target - level_dbfs(track), MOST_MUSIC_GAIN_DB) + planned.volume_db
+    level = min(target - level_dbfs(track), planned.most_gain_db) + planned.volume_db
     dips = np.minimum(
         span_dips_db(
             len(track), rate, planned.effect_spans, planned.effects_duck_db, planned.duck_ramps
@@ -139,14 +134,17 @@ def samples_of(sound: AudioSegment) -> np.ndarray:
     return pcm / float(2**31)
 
 
-def load_effect(effect: PlacedEffect, rate: int, bed_dbfs: float) -> AudioSegment:
-    """The effect as a 32-bit stereo segment at `rate`, cut to its planned length, set
-    EFFECT_OVER_BED_DB above a bed of `bed_dbfs` (or left at its own level over silence)."""
+def load_effect(
+    effect: PlacedEffect, rate: int, bed_dbfs: float, planned: SoundPlan
+) -> AudioSegment:
+    """The effect as a 32-bit stereo segment at `rate`, cut to its planned length, set the
+    plan's `effects_over_bed_db` above a bed of `bed_dbfs` (or left at its own level over
+    silence)."""
     wav = run_ffmpeg(effect_decode_command(effect.path, rate), f"reading {effect.path}")
     sound = AudioSegment.from_wav(io.BytesIO(wav)).set_sample_width(MIX_SAMPLE_WIDTH)
     match = 0.0
-    if bed_dbfs > SILENCE_DBFS:
-        match = bed_dbfs + EFFECT_OVER_BED_DB - loudest_window_db(samples_of(sound), rate)
+    if bed_dbfs > planned.silence_dbfs:
+        match = bed_dbfs + planned.effects_over_bed_db - loudest_window_db(samples_of(sound), rate)
         match = min(match, -HEADROOM_DB)
     sound = sound.apply_gain(HEADROOM_DB + match + effect.gain_db)
     length = round(effect.duration * 1000)
@@ -163,16 +161,16 @@ def mix(plan: Plan) -> AudioSegment:
     samples = footage
     if plan.sound.original and plan.sound.duck_db and effects:
         spans = [(effect.start, effect.start + effect.duration) for effect in effects]
-        ramps = (DUCK_RAMP, DUCK_RAMP)
+        ramps = (plan.sound.duck_ramp, plan.sound.duck_ramp)
         samples = footage * gain(
             span_dips_db(len(footage), plan.format.audio_rate, spans, plan.sound.duck_db, ramps)
         )
     if plan.sound.music is not None:
-        samples = samples + music(plan.sound.music, plan.format, footage)
+        samples = samples + music(plan.sound.music, plan.format, footage, plan.sound.silence_dbfs)
     sound = to_segment(samples, plan.format.audio_rate)
     for effect in effects:
         sound = sound.overlay(
-            load_effect(effect, plan.format.audio_rate, bed_dbfs),
+            load_effect(effect, plan.format.audio_rate, bed_dbfs, plan.sound),
             position=round(effect.start * 1000),
         )
     return sound

@@ -16,9 +16,6 @@ from PIL import Image
 
 from clipcraft.render.frames import half, planes, rgb_to_yuv
 
-POP_SECONDS = 0.22
-FADE_SECONDS = 0.2
-
 
 @dataclass(frozen=True)
 class Layer:
@@ -97,15 +94,3 @@ def _blend_plane(plane: np.ndarray, layer: Layer, x: int, y: int, opacity: float
     mixed += mixed >> 8
     mixed >>= 8  # with the two lines above: exact rounding of ÷ 255
     region[...] = mixed
-
-
-def entrance(animation: str, seconds_in: float) -> tuple[float, float]:
-    """(scale, opacity) of a caption `seconds_in` after it appears."""
-    if animation == "pop" and seconds_in < POP_SECONDS:
-        progress = seconds_in / POP_SECONDS
-        overshoot = 1.70158  # an ease-out-back: grows past full size, then settles
-        eased = 1 + (overshoot + 1) * (progress - 1) ** 3 + overshoot * (progress - 1) ** 2
-        return 0.6 + 0.4 * eased, min(1.0, progress * 3)
-    if animation == "fade" and seconds_in < FADE_SECONDS:
-        return 1.0, seconds_in / FADE_SECONDS
-    return 1.0, 1.0
