@@ -102,7 +102,7 @@ def read_fonts(recipe: Recipe, font: Path | None, cues: tuple[Cue, ...]) -> Font
     captions, after = recipe.captions, recipe.after
     texts = [
         *captions.texts, captions.lesson, captions.outro, after.caption,
-        *(part.caption for part in after.parts), *(cue.text for cue in cues),
+        *(part.own.get("caption") for part in after.parts), *(cue.text for cue in cues),
     ]  # fmt: skip
     return read_ahead(caption_faces(captions, font), [text for text in texts if text])
 
