@@ -6,7 +6,10 @@ Runs `find_moment` on every clip of ../shared/media/realvideo (read in place, ne
 and scores it against that folder's truth.tsv:
 
 - `fail`: within 0.5 s of any annotator's time, with a confidence of at least 0.5;
-- `kitchen` (the pancake): within 0.5 s of a toss's sound onset, not the hand over the lens;
+- `kitchen` (the pancake): during a toss, not the hand over the lens at 8.3 s. The truth gives
+  each toss's sound onset (the pancake landing back); the toss itself is in the air the second
+  before it (seen frame by frame), so a time from TOSS_SECONDS before an onset to 0.5 s after
+  it is a toss. The error printed is still to the nearest sound onset;
 - `hits`: within 0.3 s of any annotated hit;
 - `busy`: no mishap at all, so the confidence must be under 0.5 (the time is not scored).
 
@@ -28,6 +31,8 @@ from clipcraft.media.probe import probe
 FOLDER = Path(__file__).resolve().parents[2] / "shared" / "media" / "realvideo"
 TOLERANCE = {"fail": 0.5, "kitchen": 0.5, "hits": 0.3}
 """How near a found time must be to a true one, by kind of clip."""
+TOSS_SECONDS = 1.0
+"""A pancake is in the air this long before the sound of its landing (the truth's onsets)."""
 SURE = 0.5
 """A fail must be found at least this sure, a busy clip less sure than this."""
 
@@ -57,6 +62,10 @@ class Result:
     def found(self) -> bool:
         """The time is right (busy clips have none to be right about)."""
         error = self.error
+        if self.clip.kind == "kitchen":
+            return any(
+                -TOSS_SECONDS <= self.time - t <= TOLERANCE["kitchen"] for t in self.clip.truths
+            )
         return error is None or error <= TOLERANCE[self.clip.kind]
 
     @property
