@@ -212,7 +212,7 @@ def test_probe_reports_the_moment_and_plots_it(labelled, tmp_path: Path) -> None
     case, path = labelled[0]
     facts = json.loads(clipcraft("probe", path, "--json").stdout)
     assert facts["moment"] == pytest.approx(case.event, abs=TOLERANCE)
-    assert {"duration", "width", "height", "fps", "has_audio", "confidence"} <= set(facts)
+    assert {"duration", "width", "height", "fps", "has_audio", "confidence", "clear"} <= set(facts)
     # why: the candidates weighed, best first, with their sound and motion scores
     chosen = [c for c in facts["candidates"] if c["chosen"]]
     assert chosen == facts["candidates"][:1] and chosen[0]["time"] == facts["moment"]

@@ -76,6 +76,10 @@ VOICE_WEIGHT = 0.3
 """A voice-like onset (speech, a shout) is a reaction or talk, not a mishap by itself."""
 REACTION_SECONDS, REACTION_WEIGHT = (0.3, 2.5), 1.25
 """A hit followed this soon by a voice-like onset (a shout, a scream) counts this much more."""
+UNLIKE_RIVAL = 0.2
+"""How much a rival that sounds nothing like the winner counts, against 1 for one alike."""
+CLEAR = 0.5
+"""From this confidence on, one mishap stands out; under it `make` and `probe` say to give --at."""
 EVENT_REACH = 0.3
 """A sound this close to a picture event is taken to be part of it (the hand hits the phone)."""
 """Candidates that start this close together are one event, not rivals for the confidence."""
@@ -111,6 +115,15 @@ class Moment:
     basis: str
     candidates: tuple[Candidate, ...] = ()
     """What was weighed, best first (`probe --json` lists them, `probe --plot` marks them)."""
+
+    @property
+    def clear(self) -> bool:
+        """Whether one mishap stands out (a busy clip's many alike hits do not)."""
+        return self.confidence >= CLEAR
+
+
+UNCLEAR = "no clear mishap: give --at"
+"""What `make` and `probe` say of a moment that is not clear; the best candidate is used."""
 
 
 def band_energies(samples: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -381,7 +394,7 @@ def _from_sound(media: MediaInfo, onsets: Onsets) -> Moment | None:
     z = robust_z(onsets.score)
     usable = np.where(onsets.rise >= MIN_ONSET_DB, z, 0.0)
     usable = usable[: max(len(z) - int(TAIL_SECONDS / HOP), 1)]
-    peaks = _peaks(usable, CANDIDATES, int(CANDIDATE_GAP / HOP))
+    peaks = highest_peaks(usable, CANDIDATES, int(CANDIDATE_GAP / HOP))
     peaks = [index for index in peaks if usable[index] >= KEEP_SHARE * usable[peaks[0]]]
     if not peaks:
         return None
@@ -417,8 +430,9 @@ def _from_sound(media: MediaInfo, onsets: Onsets) -> Moment | None:
 
 
 def rival_weight(best: Candidate, other: Candidate, bands: np.ndarray) -> float:
-    """How much `other` counts against `best` being the moment (0 to 1): how much it sounds
-    like it, times how close it comes in score, or in loudness where something moved too.
+    """How much `other` counts against `best` being the moment (0 to 1): how close it comes
+    in score, or in loudness where something moved too, times how much it sounds like it
+    (a near tie with a sound nothing like it still counts UNLIKE_RIVAL).
     One that starts with it (the laughter after a crash) agrees with it: no rival."""
     if abs(other.time - best.time) <= AGREE_SECONDS or best.score <= 0 or other.heard is None:
         return 0.0
@@ -426,13 +440,13 @@ def rival_weight(best: Candidate, other: Candidate, bands: np.ndarray) -> float:
     if other.motion >= MOTION_MIN and not other.picture_event:
         close = max(close, min(other.sound / max(best.sound, 1e-9), 1.0))
     alike = likeness(bands, round((best.heard or 0.0) / HOP), round(other.heard / HOP), HOP)
-    return min(close, 1.0) * alike
+    return min(close, 1.0) * (UNLIKE_RIVAL + (1.0 - UNLIKE_RIVAL) * alike)
 
 
 def _from_motion(media: MediaInfo) -> Moment:
     motion = motion_score(local_motion(read_frames(media, 0.0, media.duration)))
     score = robust_z(motion)
-    peaks = _peaks(score, 2, int(SEPARATION * MOTION_FPS))
+    peaks = highest_peaks(score, 2, int(SEPARATION * MOTION_FPS))
     if not peaks:
         return Moment(round(media.duration * 0.5, 2), 0.0, "none")
     best = float(score[peaks[0]])
@@ -451,7 +465,7 @@ def _from_motion(media: MediaInfo) -> Moment:
     return Moment(candidates[0].time, confidence(best, rivals), "motion", candidates)
 
 
-def _peaks(values: np.ndarray, count: int, separation: int) -> list[int]:
+def highest_peaks(values: np.ndarray, count: int, separation: int) -> list[int]:
     """Indices of the `count` highest values at least `separation` apart, highest first."""
     order = np.argsort(values)[::-1]
     chosen: list[int] = []
