@@ -14,6 +14,7 @@ import pytest
 from clipcraft.finding.moment import (
     Candidate,
     Moment,
+    Seen,
     event_start,
     find_moment,
     first_hit,
@@ -21,7 +22,6 @@ from clipcraft.finding.moment import (
     motion_burst,
     onset_strength,
     robust_z,
-    Seen,
     score_candidates,
     weight_of,
 )

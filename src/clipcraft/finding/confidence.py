@@ -18,6 +18,9 @@ SHAPE_BANDS = 16
 """A sound's shape: its level in this many log-spaced bands over SHAPE_HZ."""
 SHAPE_SECONDS = 0.1
 """An onset's shape is taken over this much sound from it: the hit itself."""
+FLAT_DB = 2.0
+"""A shape departing less than this (dB, RMS over the bands) from the clip's usual sound is
+that sound made louder: it has no shape of its own to compare."""
 STRONG_Z = 8.0
 """An onset this unusual for its clip (robust z-score) or more is a strong one."""
 
@@ -42,8 +45,12 @@ def likeness(bands: np.ndarray, first: int, second: int, hop: float) -> float:
     for start in (first, second):
         shape = bands[start : start + span].mean(axis=0) - usual
         shapes.append(shape - shape.mean())
-    norm = float(np.linalg.norm(shapes[0]) * np.linalg.norm(shapes[1]))
-    return max(float(np.dot(shapes[0], shapes[1])) / norm, 0.0) if norm > 0 else 0.0
+    sizes = [float(np.sqrt(np.mean(shape**2))) for shape in shapes]
+    if max(sizes) < FLAT_DB:
+        return 1.0  # both shaped like the clip's usual sound, only louder: alike
+    if min(sizes) < FLAT_DB:
+        return 0.0
+    return max(float(np.dot(shapes[0], shapes[1])) / (sizes[0] * sizes[1] * len(shapes[0])), 0.0)
 
 
 def confidence(strength: float, rivals: list[float]) -> float:
