@@ -14,6 +14,12 @@ first frame of its motion burst (or a hit just before it), so a drawer that slid
 bangs, a crash of several hits and the laughter after it all lead back to where the action
 began. When the picture shows no burst, the sound alone walks back from the loudest hit to the
 first. A clip without sound is scanned for motion alone.
+
+What people shoot adds three things (#41). A picture event (a cut, a hand over the lens) is
+the picture changing, not the scene: flattened out of the motion, never the moment. A
+voice-like onset (talk, a shout) is no mishap by itself, but a voice just after a hit says
+that something happened. And the confidence counts rivals by how alike they sound, so a busy
+clip of many alike hits says it is unsure.
 """
 
 from __future__ import annotations
@@ -72,6 +78,7 @@ EDGE_SECONDS = 1.0
 EDGE_WEIGHT = 0.5
 """Onsets this close to either end are often the phone being picked up or put down."""
 AGREE_SECONDS = 0.5
+"""Candidates that start this close together are one event, not rivals for the confidence."""
 VOICE_WEIGHT = 0.3
 """A voice-like onset (speech, a shout) is a reaction or talk, not a mishap by itself."""
 REACTION_SECONDS, REACTION_WEIGHT = (0.3, 2.5), 1.25
@@ -82,7 +89,6 @@ CLEAR = 0.5
 """From this confidence on, one mishap stands out; under it `make` and `probe` say to give --at."""
 EVENT_REACH = 0.3
 """A sound this close to a picture event is taken to be part of it (the hand hits the phone)."""
-"""Candidates that start this close together are one event, not rivals for the confidence."""
 
 
 @dataclass(frozen=True)
@@ -106,6 +112,16 @@ class Candidate:
     """How voice-like the sound is (voice.voiced_share; voice-like from VOICE_LIKE)."""
     reaction: bool = False
     """A voice-like onset followed it: something just happened."""
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What the picture showed near a sound: where its burst of local motion started, how far
+    it rose (%), and whether the sound came with a picture event (a hand knocking the lens)."""
+
+    start: float
+    rise: float
+    picture_event: bool
 
 
 @dataclass(frozen=True)
@@ -344,16 +360,6 @@ def _windows(times: list[float], duration: float) -> list[tuple[float, float]]:
     return merged_spans(
         (max(t - WINDOW_BEFORE, 0.0), min(t + WINDOW_AFTER, duration)) for t in times
     )
-
-
-@dataclass(frozen=True)
-class Seen:
-    """What the picture showed near a sound: where its burst of local motion started, how far
-    it rose (%), and whether the sound came with a picture event (a hand knocking the lens)."""
-
-    start: float
-    rise: float
-    picture_event: bool
 
 
 def _motion_near(media: MediaInfo, times: list[float]) -> list[Seen]:
