@@ -25,7 +25,7 @@ START_DB = 20.0
 
 
 def voice_likeness(path: Path) -> float:
-    samples = read_mono(path, AUDIO_RATE)
+    samples = read_mono(str(path), AUDIO_RATE)
     level, _, _ = band_energies(samples)
     start = int(np.argmax(level > level.max() - START_DB))
     return voiced_share(voicing(samples, AUDIO_RATE, HOP), level, start, HOP)

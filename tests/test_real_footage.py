@@ -33,9 +33,9 @@ def _voice_likeness(signal: np.ndarray) -> float:
     return voiced_share(voicing(signal, AUDIO_RATE, HOP), whole, onset, HOP)
 
 
-def _tone(seconds: float, decay: float) -> np.ndarray:
+def _tone(seconds: float, decay: float, rate: int = AUDIO_RATE) -> np.ndarray:
     """A 180-Hz voice-like tone with its harmonics and a slow vibrato, decaying at `decay`/s."""
-    t = np.arange(int(seconds * AUDIO_RATE)) / AUDIO_RATE
+    t = np.arange(int(seconds * rate)) / rate
     phase = 2 * np.pi * (180 * t + 0.3 * np.sin(2 * np.pi * 5 * t))
     return sum(np.sin(k * phase) / k for k in range(1, 10)) * np.exp(-decay * t)
 
@@ -103,6 +103,25 @@ def test_a_hand_over_the_lens_is_never_the_moment(tmp_path: Path) -> None:
     assert moment.time == pytest.approx(crash, abs=0.3)
     knock = min(moment.candidates, key=lambda c: abs((c.heard or -1) - hand))
     assert knock.picture_event and knock.score == 0.0
+
+
+def test_a_shout_before_the_mishap_is_not_the_mishap(tmp_path: Path) -> None:
+    """Someone shouts at 1.5 s as a bowl goes over, louder than the crash at 4.5 s where the
+    other bowl falls: the picture moves as much at both, the voice is no mishap by itself."""
+    duration, shout, crash = 7.0, 1.5, 4.5
+    t = np.arange(int(duration * RATE)) / RATE
+    noise = np.random.default_rng(6).normal(0, 1, len(t))
+    voice = np.pad(_tone(0.6, decay=0.5, rate=RATE), (int(shout * RATE), 0))[: len(t)]
+    voice = np.pad(voice, (0, len(t) - len(voice)))
+    bang = noise * np.exp(-np.maximum(t - crash, 0) * 8) * (t >= crash)
+    first = picture(duration, shout, seed=7, shaking=lambda t: False)
+    second = picture(duration, crash, seed=7, shaking=lambda t: False)
+    frames = (a if i / FPS < 3.0 else b for i, (a, b) in enumerate(zip(first, second, strict=True)))
+    path = write_clip(tmp_path / "shout.mp4", frames, 0.002 * noise + 0.3 * voice + 0.08 * bang)
+    moment = find_moment(probe(path))
+    assert moment.time == pytest.approx(crash, abs=0.3)
+    shouted = min(moment.candidates, key=lambda c: abs((c.heard or -1) - shout))
+    assert shouted.voice >= VOICE_LIKE and shouted.sound > moment.candidates[0].sound
 
 
 def test_alike_hits_with_nothing_falling_warn_and_still_place_the_window(tmp_path: Path) -> None:

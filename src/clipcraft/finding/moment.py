@@ -408,7 +408,11 @@ def _from_sound(media: MediaInfo, onsets: Onsets) -> Moment | None:
     seen = _motion_near(media, heard)
     sound = [float(z[index]) for index in peaks]
     voice = [onsets.voice(index) for index in peaks]
-    reaction = [onsets.reaction_after(index) for index in peaks]
+    # a voice's own next syllables are no reaction to it
+    reaction = [
+        talk < VOICE_LIKE and onsets.reaction_after(index)
+        for index, talk in zip(peaks, voice, strict=True)
+    ]
     weight = [
         weight_of(at, media.duration, near, talk, answered)
         for at, near, talk, answered in zip(heard, seen, voice, reaction, strict=True)
