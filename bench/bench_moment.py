@@ -1,10 +1,13 @@
-"""Time the moment finder on a 60-s 1080p clip against rendering a clip from it.
+"""Time the moment finder on a 60-s 1080p clip against rendering a clip from it, and against
+the clip's own length.
 
     python bench/bench_moment.py [--rounds 3]
 
-The clip (generated, not committed) is 60 s of 1920x1080 30-fps H.264 with a quiet room tone
-and a crash at 0:31. Prints the median analysis time, the median time of `clipcraft make` on
-the same clip with the moment given, and their ratio.
+The clips (generated, not committed) are 60 s of 1920x1080 30-fps H.264 with a quiet room tone
+and a crash at 0:31, and the same with crashes every 10 s (a busy clip: every candidate costs
+a window of picture). Prints the median analysis time of each, its share of the clip's length
+(issue #41: at most 0.2 on 2 cores), the median time of `clipcraft make` on the first clip
+with the moment given, and the finder's share of that.
 """
 
 from __future__ import annotations
@@ -22,11 +25,14 @@ from clipcraft.media.synthetic import ffmpeg, pattern_input
 
 WORK = Path(__file__).with_name("out")
 CRASH = 31.0
+BUSY = (5.0, 15.0, 25.0, 35.0, 45.0, 55.0)
+LENGTH = 60.0
 
 
-def make_source(path: Path) -> Path:
+def make_source(path: Path, crashes: tuple[float, ...] = (CRASH,)) -> Path:
     if not path.exists():
-        sound = f"0.01*(random(0)-0.5)+if(gte(t,{CRASH}),0.8*(random(1)-0.5)*exp(-(t-{CRASH})*6),0)"
+        hits = "+".join(f"if(gte(t,{at}),0.8*(random(1)-0.5)*exp(-(t-{at})*6),0)" for at in crashes)
+        sound = f"0.01*(random(0)-0.5)+{hits}"
         ffmpeg(*pattern_input((1920, 1080), 30, 60),
                "-f", "lavfi", "-i", f"aevalsrc='{sound}':s=48000:d=60",
                "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-g", "30",
@@ -41,8 +47,12 @@ def main() -> None:
     WORK.mkdir(exist_ok=True)
     source = make_source(WORK / "phone-60s-1920x1080.mp4")
     media = probe(source)
-    analysis, render = [], []
+    busy = probe(make_source(WORK / "phone-60s-1920x1080-busy.mp4", BUSY))
+    analysis, busy_analysis, render = [], [], []
     for _ in range(rounds):
+        started = time.perf_counter()
+        find_moment(busy)
+        busy_analysis.append(time.perf_counter() - started)
         started = time.perf_counter()
         moment = find_moment(media)
         analysis.append(time.perf_counter() - started)
@@ -68,7 +78,9 @@ def main() -> None:
         f"60-s 1920x1080 clip, crash at {CRASH:g} s: found {moment.time:.2f} s "
         f"(confidence {moment.confidence:.2f})"
     )
-    print(f"  analysis   {statistics.median(analysis):5.2f} s (median of {rounds})")
+    for name, times in (("analysis", analysis), ("busy", busy_analysis)):
+        spent = statistics.median(times)
+        print(f"  {name:10} {spent:5.2f} s (median of {rounds}), {spent / LENGTH:.3f}x the clip")
     print(f"  render     {statistics.median(render):5.2f} s (8-s clip, standard quality)")
     print(f"  ratio      {statistics.median(analysis) / statistics.median(render):.0%}")
 

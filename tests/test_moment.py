@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +14,7 @@ import pytest
 from clipcraft.finding.moment import (
     Candidate,
     Moment,
+    Seen,
     event_start,
     find_moment,
     first_hit,
@@ -21,6 +23,7 @@ from clipcraft.finding.moment import (
     onset_strength,
     robust_z,
     score_candidates,
+    weight_of,
 )
 from clipcraft.media.probe import probe
 
@@ -88,12 +91,26 @@ def test_the_first_hit_is_found_behind_louder_later_ones() -> None:
 
 def test_a_louder_sound_where_nothing_moves_loses() -> None:
     knock, crash = 0, 1
-    sound, edge = [30.0, 12.0], [False, False]
-    assert np.argmax(score_candidates(sound, [0.6, 15.0], edge)) == crash
+    sound, even = [30.0, 12.0], [1.0, 1.0]
+    assert np.argmax(score_candidates(sound, [0.6, 15.0], even)) == crash
     # a picture that shows nothing leaves it to the sound
-    assert np.argmax(score_candidates(sound, [0.6, 0.9], edge)) == knock
+    assert np.argmax(score_candidates(sound, [0.6, 0.9], even)) == knock
     # an onset by the end is usually the phone being put down
-    assert np.argmax(score_candidates([30.0, 20.0], [1.0, 1.0], [True, False])) == crash
+    assert np.argmax(score_candidates([30.0, 20.0], [1.0, 1.0], [0.5, 1.0])) == crash
+
+
+def test_a_voice_a_picture_event_and_a_reaction_weigh_as_they_should() -> None:
+    moved = Seen(start=4.0, rise=10.0, picture_event=False)
+    middle = 5.0
+    assert weight_of(middle, 10.0, moved, voice=0.0, reaction=False) == 1.0
+    # a hit that someone shouts at counts more; a hand knocking the lens never counts
+    assert weight_of(middle, 10.0, moved, voice=0.0, reaction=True) > 1.0
+    assert weight_of(middle, 10.0, replace(moved, picture_event=True), 0.0, False) == 0.0
+    # a shout where nothing happened first is talk; after something was seen, a reaction
+    assert weight_of(middle, 10.0, replace(moved, start=middle), 0.8, False) < 0.5
+    assert weight_of(middle, 10.0, moved, voice=0.8, reaction=False) == 1.0
+    # near the ends: the phone picked up or put down
+    assert weight_of(0.5, 10.0, replace(moved, start=0.4), 0.0, False) == 0.5
 
 
 def test_the_event_starts_with_its_motion_or_a_first_hit_just_before() -> None:
@@ -195,7 +212,7 @@ def test_probe_reports_the_moment_and_plots_it(labelled, tmp_path: Path) -> None
     case, path = labelled[0]
     facts = json.loads(clipcraft("probe", path, "--json").stdout)
     assert facts["moment"] == pytest.approx(case.event, abs=TOLERANCE)
-    assert {"duration", "width", "height", "fps", "has_audio", "confidence"} <= set(facts)
+    assert {"duration", "width", "height", "fps", "has_audio", "confidence", "clear"} <= set(facts)
     # why: the candidates weighed, best first, with their sound and motion scores
     chosen = [c for c in facts["candidates"] if c["chosen"]]
     assert chosen == facts["candidates"][:1] and chosen[0]["time"] == facts["moment"]

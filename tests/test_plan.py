@@ -120,7 +120,7 @@ def test_a_found_moment_is_used_and_an_unsure_one_is_warned_about() -> None:
     sure = plan({}, found=Moment(time=5.0, confidence=0.9, basis="sound"))
     unsure = plan({}, found=Moment(time=5.0, confidence=0.1, basis="motion"))
     assert sure.warnings == () and "found by sound" in sure.moment_basis
-    assert "not sure where the mishap is" in unsure.warnings[0]
+    assert "no clear mishap: give --at" in unsure.warnings[0] and "0:05" in unsure.warnings[0]
     with pytest.raises(UsageError, match="no moment"):
         plan({})
 

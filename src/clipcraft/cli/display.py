@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from clipcraft.finding.moment import UNCLEAR
+from clipcraft.finding.voice import VOICE_LIKE
 from clipcraft.planning.plan import Plan
 from clipcraft.settings.units import format_time
 
@@ -138,15 +140,25 @@ def describe_media(facts: dict[str, Any]) -> str:
             (
                 "moment",
                 f"{format_time(facts['moment'])} (confidence "
-                f"{facts['confidence']:.2f}, by {facts['basis']})",
+                f"{facts['confidence']:.2f}, by {facts['basis']})"
+                + ("" if facts["clear"] else f": {UNCLEAR}"),
             )
         )
         rows += [
             (
                 "weighed" if rank == 0 else "",
                 f"{format_time(candidate['time'])}  sound {candidate['sound']:g}, "
-                f"motion {candidate['motion']:g}%, score {candidate['score']:g}",
+                f"motion {candidate['motion']:g}%, score {candidate['score']:g}"
+                + _evidence(candidate),
             )
             for rank, candidate in enumerate(facts["candidates"])
         ]
     return "\n".join(f"{name:<9} {value}" for name, value in rows)
+
+
+def _evidence(candidate: dict[str, Any]) -> str:
+    """What else weighed on a candidate: a voice, a reaction after it, a picture event."""
+    said = [f"voice-like {candidate['voice']:g}"] if candidate["voice"] >= VOICE_LIKE else []
+    said += ["a reaction after"] if candidate["reaction"] else []
+    said += ["a picture event, never the moment"] if candidate["picture_event"] else []
+    return f" ({'; '.join(said)})" if said else ""

@@ -281,7 +281,9 @@ def probe_command(file: Path, as_json: bool, plot: Path | None) -> None:
     facts = media.to_dict()
     if media.kind == "video":
         moment = find_moment(media)
-        facts.update(moment=moment.time, confidence=moment.confidence, basis=moment.basis)
+        facts.update(
+            moment=moment.time, confidence=moment.confidence, clear=moment.clear, basis=moment.basis
+        )
         # why it chose: every candidate weighed, best first, the chosen one marked
         facts["candidates"] = [
             {**asdict(candidate), "chosen": rank == 0}

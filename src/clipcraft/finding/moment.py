@@ -14,6 +14,12 @@ first frame of its motion burst (or a hit just before it), so a drawer that slid
 bangs, a crash of several hits and the laughter after it all lead back to where the action
 began. When the picture shows no burst, the sound alone walks back from the loudest hit to the
 first. A clip without sound is scanned for motion alone.
+
+What people shoot adds three things (#41). A picture event (a cut, a hand over the lens) is
+the picture changing, not the scene: flattened out of the motion, never the moment. A
+voice-like onset (talk, a shout) is no mishap by itself, but a voice just after a hit says
+that something happened. And the confidence counts rivals by how alike they sound, so a busy
+clip of many alike hits says it is unsure.
 """
 
 from __future__ import annotations
@@ -23,7 +29,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from clipcraft.finding.shake import steady
+from clipcraft.finding.confidence import SHAPE_BANDS, band_levels, confidence, likeness
+from clipcraft.finding.picture import GRID, cell_changes, picture_events
+from clipcraft.finding.voice import VOICE_LIKE, voiced_share, voicing
 from clipcraft.media.ffmpeg import PREVIEW_DECODING, ffmpeg_command, read_mono, run_ffmpeg
 from clipcraft.media.probe import MediaInfo
 from clipcraft.settings.units import merged_spans
@@ -33,8 +41,6 @@ HOP = 0.02
 """Seconds per loudness value."""
 MOTION_FPS = 10
 MOTION_WIDTH = 64
-GRID = 4
-"""Motion is measured in GRID×GRID cells so that local motion can be told from shake."""
 BACKGROUND_SECONDS = 1.0
 """An onset is measured against the median loudness of this much time before it."""
 CANDIDATES, CANDIDATE_GAP = 5, 1.0
@@ -73,6 +79,16 @@ EDGE_WEIGHT = 0.5
 """Onsets this close to either end are often the phone being picked up or put down."""
 AGREE_SECONDS = 0.5
 """Candidates that start this close together are one event, not rivals for the confidence."""
+VOICE_WEIGHT = 0.3
+"""A voice-like onset (speech, a shout) is a reaction or talk, not a mishap by itself."""
+REACTION_SECONDS, REACTION_WEIGHT = (0.3, 2.5), 1.25
+"""A hit followed this soon by a voice-like onset (a shout, a scream) counts this much more."""
+UNLIKE_RIVAL = 0.2
+"""How much a rival that sounds nothing like the winner counts, against 1 for one alike."""
+CLEAR = 0.5
+"""From this confidence on, one mishap stands out; under it `make` and `probe` say to give --at."""
+EVENT_REACH = 0.3
+"""A sound this close to a picture event is taken to be part of it (the hand hits the phone)."""
 
 
 @dataclass(frozen=True)
@@ -89,7 +105,23 @@ class Candidate:
     """How far local motion rose near it (%); under MOTION_MIN the picture saw nothing."""
     score: float
     """Its share of the loudest onset, times its share of the strongest motion (when anything
-    moved), halved near the ends of the clip."""
+    moved), times its weight (`weight_of`)."""
+    picture_event: bool = False
+    """The sound came with a picture event (a cut, a hand over the lens): never the moment."""
+    voice: float = 0.0
+    """How voice-like the sound is (voice.voiced_share; voice-like from VOICE_LIKE)."""
+    reaction: bool = False
+    """A voice-like onset followed it: something just happened."""
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What the picture showed near a sound: where its burst of local motion started, how far
+    it rose (%), and whether the sound came with a picture event (a hand knocking the lens)."""
+
+    start: float
+    rise: float
+    picture_event: bool
 
 
 @dataclass(frozen=True)
@@ -100,25 +132,38 @@ class Moment:
     candidates: tuple[Candidate, ...] = ()
     """What was weighed, best first (`probe --json` lists them, `probe --plot` marks them)."""
 
+    @property
+    def clear(self) -> bool:
+        """Whether one mishap stands out (a busy clip's many alike hits do not)."""
+        return self.confidence >= CLEAR
 
-def band_energies(samples: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Loudness (dB) per HOP of the whole band and of the bright band above BRIGHT_HZ."""
+
+UNCLEAR = "no clear mishap: give --at"
+"""What `make` and `probe` say of a moment that is not clear; the best candidate is used."""
+
+
+def band_energies(samples: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Loudness (dB) per HOP of the whole band, of the bright band above BRIGHT_HZ, and of
+    each band of a sound's shape (confidence.band_levels)."""
     hop = int(HOP * AUDIO_RATE)
     count = len(samples) // hop
     if count == 0:
-        return np.full(1, FLOOR_DB), np.full(1, FLOOR_DB)
+        return np.full(1, FLOOR_DB), np.full(1, FLOOR_DB), np.full((1, SHAPE_BANDS), FLOOR_DB)
     frames = samples[: count * hop].reshape(count, hop) * np.hanning(hop)
     spectrum = np.abs(np.fft.rfft(frames, axis=1)) ** 2
-    bright = np.fft.rfftfreq(hop, 1 / AUDIO_RATE) >= BRIGHT_HZ
+    frequencies = np.fft.rfftfreq(hop, 1 / AUDIO_RATE)
     whole = 10 * np.log10(spectrum.sum(axis=1) + 1e-12)
-    high = 10 * np.log10(spectrum[:, bright].sum(axis=1) + 1e-12)
-    return np.maximum(whole, FLOOR_DB), np.maximum(high, FLOOR_DB)
+    high = 10 * np.log10(spectrum[:, frequencies >= BRIGHT_HZ].sum(axis=1) + 1e-12)
+    bands = band_levels(spectrum, frequencies)
+    return np.maximum(whole, FLOOR_DB), np.maximum(high, FLOOR_DB), np.maximum(bands, FLOOR_DB)
 
 
 def onset_strength(level_db: np.ndarray, per_second: float) -> np.ndarray:
     """How far each value rises above the median of the second before it (dB, ≥ 0)."""
     width = max(2, int(BACKGROUND_SECONDS * per_second))
-    padded = np.concatenate([np.full(width, level_db[0]), level_db])
+    # before the start, the first second as it is: the track starting is no onset (a file
+    # often opens on a frame of digital silence)
+    padded = np.concatenate([np.full(width, np.median(level_db[:width])), level_db])
     windows = np.lib.stride_tricks.sliding_window_view(padded[:-1], width)
     background = np.median(windows, axis=1)
     return np.maximum(level_db - background, 0.0)
@@ -135,23 +180,43 @@ def robust_z(values: np.ndarray) -> np.ndarray:
 @dataclass(frozen=True)
 class Onsets:
     """Per HOP: the onset score candidates are ranked by, the plain rise in dB (is there an
-    event at all?) and the bright band's rise (is it a hit rather than a voice or a thump?)."""
+    event at all?), the bright band's rise (is it a hit rather than a voice or a thump?), the
+    level (dB), the voicing (voice.voicing) and the level in bands (confidence.band_levels)."""
 
     score: np.ndarray
     rise: np.ndarray
     bright: np.ndarray
+    level: np.ndarray
+    voicing: np.ndarray
+    bands: np.ndarray
+    """(HOPs, SHAPE_BANDS): each band's level, for how alike two sounds are."""
+
+    def voice(self, index: int) -> float:
+        """How voice-like the sound from `index` is (voice.voiced_share)."""
+        return voiced_share(self.voicing, self.level, index, HOP)
+
+    def reaction_after(self, index: int) -> bool:
+        """Whether a voice-like onset (a shout, a scream, "oh no!") follows the one at `index`
+        within REACTION_SECONDS: something just happened."""
+        lo, hi = (index + round(seconds / HOP) for seconds in REACTION_SECONDS)
+        return any(
+            self.voice(int(later)) >= VOICE_LIKE
+            for later in np.flatnonzero(self.rise[lo:hi] >= MIN_ONSET_DB) + lo
+        )
 
 
 def sound_onsets(samples: np.ndarray) -> Onsets:
     """Whole-band and bright-band onsets, the bright one weighted up."""
-    whole, high = band_energies(samples)
+    whole, high, bands = band_energies(samples)
     per_second = 1 / HOP
     loud = whole - np.percentile(whole, 50)
     rise_whole, rise_high = onset_strength(whole, per_second), onset_strength(high, per_second)
     score = rise_whole + 1.5 * rise_high
     # a jump that stays quiet overall (a click in a silent room) counts for less
     score *= np.clip(loud / 20, 0.25, 1.0)
-    return Onsets(score, np.maximum(rise_whole, rise_high), rise_high)
+    voiced = voicing(samples, AUDIO_RATE, HOP)[: len(whole)]
+    voiced = np.pad(voiced, (0, len(whole) - len(voiced)))
+    return Onsets(score, np.maximum(rise_whole, rise_high), rise_high, whole, voiced, bands)
 
 
 def read_frames(
@@ -176,19 +241,35 @@ def read_frames(
     return frames[: count * height * width].reshape(count, height, width) / 255.0
 
 
-def local_motion(frames: np.ndarray) -> np.ndarray:
-    """Per frame step, once the camera's shake is taken out: the busiest cell's change minus
-    the typical cell's (a light changing everywhere cancels out too)."""
+@dataclass(frozen=True)
+class Motion:
+    """Per frame of a window (the first one 0, False): local motion, and whether the picture
+    itself changed there (picture.picture_events)."""
+
+    local: np.ndarray
+    events: np.ndarray
+
+    def without_events(self) -> np.ndarray:
+        """Local motion with the picture events flattened to the window's calm: a cut or a
+        hand over the lens is no burst of action."""
+        calm = float(np.percentile(self.local[1:], 25)) if len(self.local) > 1 else 0.0
+        return np.where(self.events, calm, self.local)
+
+
+def motion_of(frames: np.ndarray) -> Motion:
+    """Local motion per frame step, once the camera's shake is taken out (the busiest cell's
+    change minus the typical cell's: a light changing everywhere cancels out too), and the
+    picture events."""
     if len(frames) < 2:
-        return np.zeros(max(len(frames), 1))
-    earlier, later = steady(frames)
-    diff = np.abs(later - earlier)
-    count, height, width = diff.shape
-    height, width = height // GRID * GRID, width // GRID * GRID
-    cells = diff[:, :height, :width].reshape(count, GRID, height // GRID, GRID, width // GRID)
-    cells = cells.mean(axis=(2, 4)).reshape(count, -1)
+        return Motion(np.zeros(max(len(frames), 1)), np.zeros(max(len(frames), 1), dtype=bool))
+    cells = cell_changes(frames)
     local = cells.max(axis=1) - np.median(cells, axis=1)
-    return np.concatenate([[0.0], local])
+    return Motion(np.concatenate([[0.0], local]), np.concatenate([[False], picture_events(cells)]))
+
+
+def local_motion(frames: np.ndarray) -> np.ndarray:
+    """Per frame step, local motion with picture events flattened (see Motion)."""
+    return motion_of(frames).without_events()
 
 
 def motion_score(motion: np.ndarray) -> np.ndarray:
@@ -247,17 +328,31 @@ def event_start(bright: np.ndarray, heard: int, moved: float, rise: float) -> fl
     return min(first_hit(bright, heard, round((moved - SNAP_SECONDS) / HOP)) * HOP, moved)
 
 
-def score_candidates(sound: list[float], motion: list[float], edge: list[bool]) -> list[float]:
+def score_candidates(sound: list[float], motion: list[float], weight: list[float]) -> list[float]:
     """Each candidate's share of the loudest sound, times its share of the strongest motion
-    when the picture shows any: where nothing moves, a louder sound loses."""
+    when the picture shows any (where nothing moves, a louder sound loses), times its weight
+    (see `weight_of`)."""
     loudest, strongest = max(sound), max(motion)
     return [
-        (EDGE_WEIGHT if near_edge else 1.0)
-        * heard
-        / loudest
-        * (seen / strongest if strongest >= MOTION_MIN else 1.0)
-        for heard, seen, near_edge in zip(sound, motion, edge, strict=True)
+        factor * heard / loudest * (seen / strongest if strongest >= MOTION_MIN else 1.0)
+        for heard, seen, factor in zip(sound, motion, weight, strict=True)
     ]
+
+
+def weight_of(at: float, duration: float, seen: Seen, voice: float, reaction: bool) -> float:
+    """What a candidate's score is multiplied by: nothing for a sound that comes with a
+    picture event; VOICE_WEIGHT for a voice-like one, unless the picture showed something
+    happen before it; REACTION_WEIGHT for a hit that a voice reacts to; EDGE_WEIGHT near
+    either end of the clip."""
+    if seen.picture_event:
+        return 0.0
+    if voice >= VOICE_LIKE:
+        # a voice after something was seen to happen is a reaction to it, itself no mishap
+        seen_first = seen.rise >= MOTION_MIN and seen.start <= at - REACTION_SECONDS[0]
+        weight = 1.0 if seen_first else VOICE_WEIGHT
+    else:
+        weight = REACTION_WEIGHT if reaction else 1.0
+    return weight * (EDGE_WEIGHT if at < EDGE_SECONDS or at > duration - EDGE_SECONDS else 1.0)
 
 
 def _windows(times: list[float], duration: float) -> list[tuple[float, float]]:
@@ -267,14 +362,15 @@ def _windows(times: list[float], duration: float) -> list[tuple[float, float]]:
     )
 
 
-def _motion_near(media: MediaInfo, times: list[float]) -> list[tuple[float, float]]:
-    """For each time, where the burst of local motion around it started and its rise (%)."""
+def _motion_near(media: MediaInfo, times: list[float]) -> list[Seen]:
+    """For each time, what the picture showed around it."""
     windows = _windows(times, media.duration)
     with ThreadPoolExecutor(max_workers=2) as pool:  # two decoders keep both cores busy
         motions = list(
-            pool.map(lambda w: local_motion(read_frames(media, w[0], w[1] - w[0])), windows)
+            pool.map(lambda w: motion_of(read_frames(media, w[0], w[1] - w[0])), windows)
         )
     found = []
+    reach = round(EVENT_REACH * MOTION_FPS)
     for at in times:
         start, motion = next(
             (start, motion)
@@ -283,10 +379,19 @@ def _motion_near(media: MediaInfo, times: list[float]) -> list[tuple[float, floa
         )
         frame = round((at - start) * MOTION_FPS)
         first, rise = motion_burst(
-            motion, frame, round(LOOKBACK * MOTION_FPS), round(LOOKAHEAD * MOTION_FPS)
+            motion.without_events(),
+            frame,
+            round(LOOKBACK * MOTION_FPS),
+            round(LOOKAHEAD * MOTION_FPS),
         )
         # the change shows on the frame after it began
-        found.append((start + max(first - 1, 0) / MOTION_FPS, rise))
+        found.append(
+            Seen(
+                start + max(first - 1, 0) / MOTION_FPS,
+                rise,
+                bool(motion.events[max(frame - reach, 0) : frame + reach + 1].any()),
+            )
+        )
     return found
 
 
@@ -295,39 +400,63 @@ def _from_sound(media: MediaInfo, onsets: Onsets) -> Moment | None:
     z = robust_z(onsets.score)
     usable = np.where(onsets.rise >= MIN_ONSET_DB, z, 0.0)
     usable = usable[: max(len(z) - int(TAIL_SECONDS / HOP), 1)]
-    peaks = _peaks(usable, CANDIDATES, int(CANDIDATE_GAP / HOP))
+    peaks = highest_peaks(usable, CANDIDATES, int(CANDIDATE_GAP / HOP))
     peaks = [index for index in peaks if usable[index] >= KEEP_SHARE * usable[peaks[0]]]
     if not peaks:
         return None
     heard = [index * HOP for index in peaks]
     seen = _motion_near(media, heard)
     sound = [float(z[index]) for index in peaks]
-    motion = [rise for _, rise in seen]
-    edge = [at < EDGE_SECONDS or at > media.duration - EDGE_SECONDS for at in heard]
+    voice = [onsets.voice(index) for index in peaks]
+    # a voice's own next syllables are no reaction to it
+    reaction = [
+        talk < VOICE_LIKE and onsets.reaction_after(index)
+        for index, talk in zip(peaks, voice, strict=True)
+    ]
+    weight = [
+        weight_of(at, media.duration, near, talk, answered)
+        for at, near, talk, answered in zip(heard, seen, voice, reaction, strict=True)
+    ]
+    scores = score_candidates(sound, [near.rise for near in seen], weight)
     candidates = [
         Candidate(
-            time=round(event_start(onsets.bright, index, moved, rise), 2),
+            time=round(event_start(onsets.bright, index, near.start, near.rise), 2),
             heard=round(at, 2),
             sound=round(loud, 1),
-            motion=round(rise, 1),
+            motion=round(near.rise, 1),
             score=round(score, 3),
+            picture_event=near.picture_event,
+            voice=round(talk, 2),
+            reaction=answered,
         )
-        for index, at, (moved, rise), loud, score in zip(
-            peaks, heard, seen, sound, score_candidates(sound, motion, edge), strict=True
+        for index, at, near, loud, score, talk, answered in zip(
+            peaks, heard, seen, sound, scores, voice, reaction, strict=True
         )
     ]
     candidates.sort(key=lambda candidate: candidate.score, reverse=True)
     best = candidates[0]
-    # the laughter after a crash starts where the crash does: it agrees, it is no rival
-    rivals = [c.score for c in candidates if abs(c.time - best.time) > AGREE_SECONDS]
-    confidence = _confidence(best.sound, best.score, max(rivals, default=0.0))
-    return Moment(best.time, confidence, "sound and motion", tuple(candidates))
+    rivals = [rival_weight(best, other, onsets.bands) for other in candidates[1:]]
+    return Moment(best.time, confidence(best.sound, rivals), "sound and motion", tuple(candidates))
+
+
+def rival_weight(best: Candidate, other: Candidate, bands: np.ndarray) -> float:
+    """How much `other` counts against `best` being the moment (0 to 1): how close it comes
+    in score, or in loudness where something moved too, times how much it sounds like it
+    (a near tie with a sound nothing like it still counts UNLIKE_RIVAL).
+    One that starts with it (the laughter after a crash) agrees with it: no rival."""
+    if abs(other.time - best.time) <= AGREE_SECONDS or best.score <= 0 or other.heard is None:
+        return 0.0
+    close = other.score / best.score
+    if other.motion >= MOTION_MIN and not other.picture_event:
+        close = max(close, min(other.sound / max(best.sound, 1e-9), 1.0))
+    alike = likeness(bands, round((best.heard or 0.0) / HOP), round(other.heard / HOP), HOP)
+    return min(close, 1.0) * (UNLIKE_RIVAL + (1.0 - UNLIKE_RIVAL) * alike)
 
 
 def _from_motion(media: MediaInfo) -> Moment:
     motion = motion_score(local_motion(read_frames(media, 0.0, media.duration)))
     score = robust_z(motion)
-    peaks = _peaks(score, 2, int(SEPARATION * MOTION_FPS))
+    peaks = highest_peaks(score, 2, int(SEPARATION * MOTION_FPS))
     if not peaks:
         return Moment(round(media.duration * 0.5, 2), 0.0, "none")
     best = float(score[peaks[0]])
@@ -342,11 +471,11 @@ def _from_motion(media: MediaInfo) -> Moment:
         )
         for peak in peaks
     )
-    runner_up = candidates[1].score if len(candidates) > 1 else 0.0
-    return Moment(candidates[0].time, _confidence(best, 1.0, runner_up), "motion", candidates)
+    rivals = [candidate.score for candidate in candidates[1:]]
+    return Moment(candidates[0].time, confidence(best, rivals), "motion", candidates)
 
 
-def _peaks(values: np.ndarray, count: int, separation: int) -> list[int]:
+def highest_peaks(values: np.ndarray, count: int, separation: int) -> list[int]:
     """Indices of the `count` highest values at least `separation` apart, highest first."""
     order = np.argsort(values)[::-1]
     chosen: list[int] = []
@@ -356,12 +485,3 @@ def _peaks(values: np.ndarray, count: int, separation: int) -> list[int]:
         if all(abs(index - other) >= separation for other in chosen):
             chosen.append(int(index))
     return chosen
-
-
-def _confidence(strength: float, best: float, runner_up: float) -> float:
-    """High when the winner is strong (its z-score) and its score well clear of the next."""
-    if best <= 0:
-        return 0.0
-    clear = 1.0 - runner_up / best
-    strong = min(strength / 8.0, 1.0)
-    return round(float(np.clip(0.3 * strong + 0.7 * clear * strong, 0.0, 1.0)), 2)

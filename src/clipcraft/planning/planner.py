@@ -16,7 +16,7 @@ from clipcraft.captions.subtitles import Cue
 from clipcraft.errors import UsageError
 from clipcraft.finding.action import ActionTrack
 from clipcraft.finding.beats import Beats
-from clipcraft.finding.moment import Moment
+from clipcraft.finding.moment import UNCLEAR, Moment
 from clipcraft.finding.shake import CameraPath
 from clipcraft.media.probe import MediaInfo, round_even
 from clipcraft.planning.caption import OUTRO_SECONDS, plan_captions, safe_zone
@@ -53,8 +53,6 @@ from clipcraft.settings.units import format_time
 from clipcraft.sound.library import Sound
 
 OUTPUT_FPS = 30
-UNSURE = 0.3
-"""Below this confidence a found moment comes with a warning to check it."""
 PREVIEW_SCALE = 0.5
 ENCODER_SETTINGS = {
     # quality: (x264 preset, CRF), as docs/contract.md (Output) gives them
@@ -298,10 +296,10 @@ def _resolve_trim(
     if found is None:
         raise UsageError("no moment to trim around", "give --at TIME or --start/--end")
     warnings = []
-    if found.confidence < UNSURE:
+    if not found.clear:
         warnings.append(
-            f"not sure where the mishap is (confidence {found.confidence:.2f}): "
-            f"using {format_time(found.time)}; give --at to choose"
+            f"{UNCLEAR} (confidence {found.confidence:.2f}; "
+            f"placed on the best candidate, {format_time(found.time)})"
         )
     basis = f"found by {found.basis}, confidence {found.confidence:.2f}"
     return replace(trim, at=found.time), basis, warnings
