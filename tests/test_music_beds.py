@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -13,13 +14,13 @@ import pytest
 from clipcraft.render.loudness import measure
 from clipcraft.sound.library import credits_text, decode, music_library
 
-from helpers import clipcraft, plan_of
+from helpers import assert_one_clean_error, clipcraft, plan_of
 from media import make_video, read_audio
+from shared import shared_media
 
 pytestmark = pytest.mark.media
 
 ROOT = Path(__file__).resolve().parents[1]
-MUSIC = ROOT.parent / "shared" / "media" / "music"
 MOODS = {"slapstick", "quirky", "bouncy", "lo-fi", "chiptune", "chase", "wait-for-it", "groove"}
 
 
@@ -34,7 +35,8 @@ def test_the_beds_are_few_small_levelled_and_credited() -> None:
         assert bed.tempo is None or 60 <= bed.tempo <= 200, bed.name
         level = measure(bed.path)
         assert level.true_peak <= -1.0, bed.name
-        # at the beds' loudness, or held under it by its true peak (a crescendo, sharp drums)
+        # at the beds' loudness, or held a little under it by its true peak (a crescendo)
+        assert -17.5 <= level.integrated <= -15.5, bed.name
         assert abs(level.integrated + 16) <= 0.5 or level.true_peak >= -2.2, bed.name
         samples = np.abs(decode(bed.path))
         edges = samples[:48].max(), samples[-480:].max()  # its first 1 ms, its last 10 ms
@@ -55,6 +57,29 @@ def test_sounds_lists_the_beds_and_credits_them() -> None:
     assert shipped in credits and "sad-trombone" in credits
     assert '"Gold Rush" by Kevin MacLeod, licensed CC BY 4.0' in credits
     assert "https://creativecommons.org/licenses/by/4.0/" in credits
+
+
+def test_a_bed_is_no_effect_and_an_effect_no_bed(tmp_path: Path) -> None:
+    """A 24-s bed given to --sfx (or a 1-s effect to --music) is a slip, named with its flag."""
+    clip = make_video(tmp_path / "c.mp4", seconds=3)
+    slip = clipcraft("make", clip, "--at", 1, "--sfx", "gold-rush", "--dry-run")
+    assert_one_clean_error(slip, 2, "'gold-rush' is a music bed", "use --music")
+    slip = clipcraft("make", clip, "--at", 1, "--music", "ding", "--dry-run")
+    assert_one_clean_error(slip, 2, "'ding' is a sound effect", "use --sfx")
+
+
+def test_a_sound_of_yours_named_as_a_bed_is_listed_as_that_bed(tmp_path: Path) -> None:
+    funky = next(bed for bed in music_library() if bed.name == "funky-drum-loop")
+    mine = Path(os.environ["CLIPCRAFT_SOUNDS"])
+    mine.mkdir(parents=True, exist_ok=True)
+    (mine / "gold-rush.opus").write_bytes(funky.path.read_bytes())
+    listed = clipcraft("sounds").stdout
+    beds = listed[listed.index("Music beds (--music NAME):") :]
+    assert "gold-rush" in beds and "yours, used instead of the bundled one" in beds
+    clip = make_video(tmp_path / "c.mp4", seconds=3)
+    assert Path(plan_of(clip, "--at", 1, "--music", "gold-rush")["sound"]["music"]["path"]) == (
+        mine / "gold-rush.opus"
+    )
 
 
 def test_a_bed_is_named_after_music_and_plays_from_its_start(tmp_path: Path) -> None:
@@ -84,11 +109,10 @@ def test_fail_of_the_week_has_its_theme(tmp_path: Path) -> None:
 def test_a_bed_is_built_again_from_its_track(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if not MUSIC.is_dir():
-        pytest.skip("../shared/media/music is not present")
+    music = shared_media("music")
     monkeypatch.syspath_prepend(str(ROOT / "scripts"))
     script = importlib.import_module("make_music")
-    rebuilt = script.build(MUSIC, tmp_path, frozenset({"funky-drum-loop"}))
+    rebuilt = script.build(music, tmp_path, frozenset({"funky-drum-loop"}))
     shipped = json.loads((music_library()[0].path.parent / "catalogue.json").read_text())
     assert rebuilt == {"funky-drum-loop": shipped["funky-drum-loop"]}
     name = shipped["funky-drum-loop"]["file"]

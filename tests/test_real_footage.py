@@ -18,6 +18,7 @@ from clipcraft.finding.voice import VOICE_LIKE, voiced_share, voicing
 from clipcraft.media.probe import probe
 
 from helpers import clipcraft
+from shared import shared_media
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 import moment_realvideo
@@ -152,8 +153,7 @@ def test_alike_hits_with_nothing_falling_warn_and_still_place_the_window(tmp_pat
 
 @pytest.fixture(scope="module")
 def real_video() -> Path:
-    if not moment_realvideo.FOLDER.is_dir():
-        pytest.skip("../shared/media/realvideo is not present")
+    shared_media("realvideo")
     return moment_realvideo.FOLDER
 
 

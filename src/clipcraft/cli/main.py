@@ -332,9 +332,10 @@ def sounds_list(as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps([sound.facts() for sound in every], indent=2, ensure_ascii=False))
         return
-    bundled = {sound.name for sound in library()}
+    bundled = {sound.name for sound in (*library(), *music_library())}
+    heading = next((sound for sound in every if sound.kind == "music"), None)
     for sound in every:
-        if sound.kind == "music" and sound.name == music_library()[0].name:
+        if sound is heading:
             click.echo("\nMusic beds (--music NAME):")
         if sound.origin == "user":
             what = "yours, used instead of the bundled one" if sound.name in bundled else "yours"

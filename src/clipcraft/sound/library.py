@@ -17,7 +17,7 @@ import json
 import os
 import re
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -135,28 +135,44 @@ def user_sound(name: str, path: Path) -> Sound:
 
 
 def every_sound() -> list[Sound]:
-    """What `sounds` lists: the bundled effects, each replaced by the creator's own of the
-    same name, then the creator's other effects, then the music beds."""
+    """What `sounds` lists: the bundled effects, then the creator's other sounds, then the
+    music beds; a bundled one is shown as the creator's own of the same name where there is
+    one, since that is what its name plays."""
     mine = user_files()
-    bundled = [user_sound(s.name, mine[s.name]) if s.name in mine else s for s in library()]
-    names = {sound.name for sound in library()}
+
+    def as_played(sound: Sound) -> Sound:
+        if sound.name not in mine:
+            return sound
+        return replace(user_sound(sound.name, mine[sound.name]), kind=sound.kind)
+
+    names = {sound.name for sound in (*library(), *music_library())}
     own = [user_sound(name, path) for name, path in mine.items() if name not in names]
-    return bundled + own + [bed for bed in music_library() if bed.name not in mine]
+    return [*map(as_played, library()), *own, *map(as_played, music_library())]
 
 
-def find_sound(name_or_path: str, what: str = "sound effect") -> Sound:
-    """The creator's effect by name, else a bundled one, else a sound file by path; `what`
-    it is for (an effect, the music) names it in an error."""
+NOUNS = {"effect": "sound effect", "music": "music", None: "sound"}
+BUNDLED_AS = {"effect": ("a sound effect", "--sfx"), "music": ("a music bed", "--music")}
+
+
+def find_sound(name_or_path: str, kind: str | None = "effect") -> Sound:
+    """The creator's sound by name, else a bundled one of `kind` (effect, music; None: either),
+    else a sound file by path. A bundled name of the other kind is refused with the flag that
+    takes it: a 24-s bed as an effect, or a 1-s effect as the music, is a slip."""
+    what = NOUNS[kind]
     mine = user_files()
     if name_or_path in mine:
         return user_sound(name_or_path, mine[name_or_path])
     by_name = {sound.name: sound for sound in (*library(), *music_library())}
-    if name_or_path in by_name:
-        return by_name[name_or_path]
+    found = by_name.get(name_or_path)
+    if found is not None and kind in (None, found.kind):
+        return found
+    if found is not None:
+        noun, flag = BUNDLED_AS[found.kind]
+        raise UsageError(f"{name_or_path!r} is {noun}, not the {what} asked for", f"use {flag}")
     path = Path(name_or_path).expanduser()
     if os.path.lexists(path):  # a folder, an unreadable or empty file is named as such
         return Sound(path.name, path, audio_duration(path), origin="file")
-    names = [*by_name, *mine]
+    names = [name for name, sound in by_name.items() if kind in (None, sound.kind)] + [*mine]
     close = difflib.get_close_matches(name_or_path, names, n=3, cutoff=0.5)
     hint = f"did you mean {', '.join(close)}?" if close else "see `clipcraft sounds`"
     raise AssetError(f"unknown {what} {name_or_path!r} (not a sound's name or a file)", hint)
@@ -230,7 +246,7 @@ def _muxer(out: Path) -> str:
 
 def export_sound(name: str, out: Path, force: bool) -> Path:
     """Write an effect to `out` as a 16-bit WAV at 48 kHz, never over a file unless `force`."""
-    sound = find_sound(name)
+    sound = find_sound(name, None)
     target = check_output(out, [sound.path], force)
     with atomic_output(target) as temporary:
         encode(decode(sound.path), SHAPING_RATE, temporary, ["-c:a", "pcm_s16le"])
