@@ -10,6 +10,7 @@ import pytest
 from test_presets import own_folders  # noqa: F401 (each test's data and config folders)
 
 from clipcraft.errors import UsageError
+from clipcraft.settings.series import Series
 
 from helpers import assert_one_clean_error, clipcraft, plan_of
 from media import make_video
@@ -55,11 +56,13 @@ def test_a_dry_run_a_preview_and_json_write_nothing(
     before = everything_under(data, config)
     out = tmp_path / "out"
     out.mkdir()
+    empty_out = everything_under(out)
     clip = roll / "spill.mp4"
-    shown = plan_of(clip, "--at", 2, "--preset", preset, "-o", out / "a.mp4")
+    shown = plan_of(clip, "--at", 2, "--preset", preset, "-o", out / "a.mp4", "--cover")
     assert shown["captions"][0]["layout"]["text"] == expected
     dry = clipcraft("make", clip, "--at", 2, "--preset", preset, "-o", out / "a.mp4", "--dry-run")
     assert dry.exit_code == 0 and expected in dry.stdout, dry.output
+    assert everything_under(out) == empty_out, "not even a folder made to check it"
     preview = clipcraft("make", clip, "--at", 2, "--preset", preset, "-o", out / "a.mp4")
     assert preview.exit_code == 0 and (out / "a.mp4").is_file(), preview.output
     listed = clipcraft("batch", roll, "-o", out / "dry", "--preset", preset, "--dry-run")
@@ -122,8 +125,9 @@ def test_a_damaged_counter_is_named_with_how_to_mend_it(roll: Path, tmp_path: Pa
         )
         assert_one_clean_error(made, 2, str(counter), '{"next": N}', "delete it")
     assert not out.exists()
-    batch = clipcraft("batch", roll, "-o", tmp_path / "reels", "--preset", preset)
-    assert_one_clean_error(batch, 2, str(counter))
+    for extra in ([], ["--dry-run"]):
+        batch = clipcraft("batch", roll, "-o", tmp_path / "reels", "--preset", preset, *extra)
+        assert_one_clean_error(batch, 2, str(counter))
     assert not (tmp_path / "reels").exists(), "stopped before anything was made"
     assert counter.read_text() == "{not json", "left as it was for the creator to mend"
     counter.write_text('{"next": 12, "claimed": {"3": "me"}}')
@@ -133,3 +137,23 @@ def test_a_damaged_counter_is_named_with_how_to_mend_it(roll: Path, tmp_path: Pa
     assert plan_of(clip, "--at", 2, "--preset", preset)["captions"][0]["layout"]["text"] == (
         "EPISODE 12"
     ), "mended as the hint says, it counts on"
+
+
+@pytest.mark.media
+def test_a_counter_that_cannot_record_a_made_clip_is_a_warning(
+    roll: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The clip is in place when its episode is recorded: a lock held too long there is a
+    warning with how to mend the counter, not an exit 1 over a clip that exists."""
+    preset = tmp_path / "series.toml"
+    preset.write_text(FAST + SERIES)
+
+    def held(self: Series, episode: int) -> None:
+        raise TimeoutError("the lock is held by another process")
+
+    monkeypatch.setattr(Series, "record", held)
+    out = tmp_path / "a.mp4"
+    made = clipcraft("make", roll / "spill.mp4", "--at", 2, "--preset", preset, "--no-preview",
+                     "--quality", "draft", "-o", out)  # fmt: skip
+    assert made.exit_code == 0 and out.is_file(), made.output
+    assert "episode 1 is made but" in made.stderr and '{"next": 2}' in made.stderr

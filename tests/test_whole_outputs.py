@@ -117,3 +117,8 @@ def test_a_batch_captioned_from_speech_writes_each_transcript(
     heard = " ".join(cue.text for cue in parse_subtitles((out / "talk-clip.vtt").read_text()))
     assert "wizard" in heard and "curtain" in heard, heard
     assert inspect(out / "talk-clip.mp4").frames == 150
+    (out / "talk-clip.vtt").unlink()
+    again = clipcraft("batch", roll, "-o", out, "--recipe", recipe)
+    assert "1 ok, 0 skipped" in again.stdout, "a clip whose transcript is gone is made again"
+    assert (out / "talk-clip.vtt").is_file()
+    assert "0 ok, 1 skipped" in clipcraft("batch", roll, "-o", out, "--recipe", recipe).stdout

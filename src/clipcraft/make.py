@@ -44,27 +44,38 @@ PLACEHOLDERS = ("episode", "date", "stem")
 
 
 def prepare(
-    recipe: Recipe, source: Path, output: Path | None, force: bool, *, keep_index: bool = False
+    recipe: Recipe,
+    source: Path,
+    output: Path | None,
+    force: bool,
+    *,
+    dry_run: bool = False,
+    keep_index: bool = False,
 ) -> Plan:
     """Read and check everything the plan needs from disk — probe the inputs, check the
     output paths, find the sounds, read the fonts and the subtitles, find the moment — and
-    plan the clip. `keep_index`: keep the installed fonts' index in the user cache, if they
-    were read (a real render; a dry run writes nothing)."""
+    plan the clip. `dry_run`: check the outputs without writing anything to check them.
+    `keep_index`: keep the installed fonts' index in the user cache, if they were read (a
+    real render; a dry run writes nothing)."""
     media = probe(source)
     afters = tuple(probe(Path(part.path)) for part in recipe.after.parts)
     music = find_sound(recipe.sound.music.sound, "music") if recipe.sound.music else None
     inputs = [source, *(Path(after.path) for after in afters), *([music.path] if music else [])]
-    target = check_output(output or default_output(source), inputs, force)
+    target = check_output(output or default_output(source), inputs, force, dry_run=dry_run)
     cover = recipe.output.cover
     captions = recipe.captions
     sounds = {cue.sound: find_sound(cue.sound) for cue in recipe.sound.effects}
     font = font_path(captions.font, find_style(captions.style)) if captions.font else None
-    cover_at = None if cover is None else str(cover_path(cover, target, inputs, force))
+    cover_at = (
+        None if cover is None else str(cover_path(cover, target, inputs, force, dry_run=dry_run))
+    )
     speech = captions.subtitles == SPEECH
     cues = (
         tuple(read_subtitles(Path(captions.subtitles))) if captions.subtitles and not speech else ()
     )
-    transcript_at = check_output(target.with_suffix(".vtt"), inputs, force) if speech else None
+    transcript_at = (
+        check_output(target.with_suffix(".vtt"), inputs, force, dry_run=dry_run) if speech else None
+    )
     if speech and not media.has_audio:
         raise UsageError(f"--captions speech: {media.path} has no sound to transcribe")
     trim = recipe.trim
@@ -211,7 +222,7 @@ def make_clip(
     try:
         if not dry_run:
             _import_renderer()
-        plan = _plan(resolved, source, output, force or dry_run, number, keep_index=final)
+        plan = _plan(resolved, source, output, force, number, dry_run=dry_run, keep_index=final)
         plan = replace(plan, format=replace(plan.format, threads=threads or usable_cores()))
         if not dry_run:
             _render_whole(plan, stage, on_progress)
@@ -219,9 +230,11 @@ def make_clip(
         if series is not None and final and number is not None:
             series.release(number)
         raise
+    warnings = resolved.warnings + plan.warnings
     if series is not None and final and number is not None:
-        series.record(number)
-    return Made(plan, number, resolved.warnings + plan.warnings)
+        unrecorded = series.recorded(number)
+        warnings += (unrecorded,) if unrecorded else ()
+    return Made(plan, number, warnings)
 
 
 def _render_whole(
@@ -265,8 +278,9 @@ def _plan(
     force: bool,
     episode: int | None,
     *,
+    dry_run: bool,
     keep_index: bool,
 ) -> Plan:
     values = {"episode": episode, "date": datetime.date.today().isoformat(), "stem": source.stem}
     recipe = fill_placeholders(resolved.recipe, values)
-    return prepare(recipe, source, output, force, keep_index=keep_index)
+    return prepare(recipe, source, output, force, dry_run=dry_run, keep_index=keep_index)

@@ -14,7 +14,7 @@ from clipcraft.batch.tasks import Outcome
 from clipcraft.media.outputs import atomic_output
 
 MANIFEST = ".clipcraft-manifest.json"
-REMEMBERED = ("episode", "moment", "basis", "length", "story")
+REMEMBERED = ("episode", "moment", "basis", "length", "story", "transcript")
 """What the manifest keeps of each clip's outcome, for the report of a rerun that skips it."""
 
 
@@ -59,8 +59,13 @@ class Manifest:
         self.files: dict[str, Any] = files if isinstance(files, dict) else {}
 
     def up_to_date(self, output: Path, key: str) -> bool:
+        """Made from the same inputs and settings, and every file it made still there: the
+        clip, its cover and, where one was written, its transcript."""
         entry = self.outputs.get(output.name, {})
-        return output.is_file() and output.with_suffix(".jpg").is_file() and entry.get("key") == key
+        made = [output, output.with_suffix(".jpg")]
+        if entry.get("clip", {}).get("transcript"):
+            made.append(output.with_suffix(".vtt"))
+        return entry.get("key") == key and all(path.is_file() for path in made)
 
     def remember(self, outcome: Outcome, key: str) -> None:
         clip = {name: value for name, value in asdict(outcome).items() if name in REMEMBERED}

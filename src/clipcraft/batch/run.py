@@ -142,6 +142,7 @@ def plan_batch(
             plan.decided.append(skipped)
         else:
             plan.todo.append(Task(job, layers, key))
+    _number_episodes(plan.todo, claim=False)  # a counter that cannot be read stops it here
     return plan
 
 
@@ -246,11 +247,12 @@ def _open_pool(
 
 
 def _number_episodes(
-    todo: list[Task],
+    todo: list[Task], *, claim: bool = True
 ) -> tuple[dict[str, tuple[Series, int]], dict[str, int]]:
     """Episode numbers in the clips' sorted order, here (never by a worker) before any clip
     starts: the claims of final clips, to record or release, and every clip's number. A
-    preview only shows the numbers its clips would get, and claims none."""
+    preview, or a batch that is only planned (`claim` false), only shows the numbers its
+    clips would get, and claims none."""
     claims: dict[str, tuple[Series, int]] = {}
     numbers: dict[str, int] = {}
     upcoming: dict[str, int] = {}
@@ -261,8 +263,8 @@ def _number_episodes(
             if not name:
                 continue
             series = Series(name)
-            if resolved.recipe.output.preview:
-                numbers[task.job.name] = upcoming.get(name) or series.peek()
+            if resolved.recipe.output.preview or not claim:
+                numbers[task.job.name] = series.peek(upcoming.get(name))
                 upcoming[name] = numbers[task.job.name] + 1
             else:
                 claims[task.job.name] = (series, series.claim())

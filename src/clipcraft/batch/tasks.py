@@ -27,6 +27,8 @@ class Outcome:
     length: float | None = None
     output: str | None = None
     cover: str | None = None
+    transcript: str | None = None
+    """The transcript written beside the clip (captions from speech), if one was."""
     taken: str | None = None
     """When the clip's source was taken (ISO 8601), if the pairing read it."""
     story: tuple[str, ...] = ()

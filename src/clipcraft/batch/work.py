@@ -78,6 +78,7 @@ def make_one(task: Task, work: Work, episode: int | None) -> Outcome:
             story=plan.story(),
             output=plan.output,
             cover=plan.cover,
+            transcript=plan.transcript_path if plan.transcript is not None else None,
         )
     except ClipcraftError as error:
         return Outcome(name, "failed", time.perf_counter() - started, str(error))

@@ -19,8 +19,11 @@ def default_output(input_path: Path) -> Path:
     return Path.cwd() / f"{input_path.stem}{CLIP_SUFFIX}"
 
 
-def check_output(output: Path, inputs: Iterable[Path], force: bool) -> Path:
-    """The output path, refused if it would land on an input, over a file, or nowhere."""
+def check_output(
+    output: Path, inputs: Iterable[Path], force: bool, *, dry_run: bool = False
+) -> Path:
+    """The output path, refused if it would land on an input, over a file (unless `force`
+    or it is only a `dry_run`), or nowhere. A dry run writes nothing, not even to check."""
     output = output.expanduser()
     for source in inputs:
         if output.resolve() == source.resolve():
@@ -35,19 +38,24 @@ def check_output(output: Path, inputs: Iterable[Path], force: bool) -> Path:
         )
     if output.is_dir():
         raise UsageError(f"{output}: is a folder", "give a file name such as clip.mp4")
-    if output.exists() and not force:
+    if output.exists() and not (force or dry_run):
         raise UsageError(f"{output}: already exists", "add --force to replace it")
-    _check_writable(output)
+    _check_writable(output, dry_run)
     return output
 
 
-def _check_writable(output: Path) -> None:
+def _check_writable(output: Path, dry_run: bool) -> None:
     """Refuse a folder the clip cannot be written in, before any work starts: a work folder
     is made there and removed, as rendering will (permission bits alone do not tell, for root
-    or on a read-only or virtual file system)."""
+    or on a read-only or virtual file system). A dry run, which must write nothing, asks the
+    permission bits only."""
     folder = output.parent
     try:
-        os.rmdir(tempfile.mkdtemp(prefix=".clipcraft-check-", dir=folder))
+        if dry_run:
+            if not os.access(folder, os.W_OK | os.X_OK):
+                raise PermissionError(13, "Permission denied")
+        else:
+            os.rmdir(tempfile.mkdtemp(prefix=".clipcraft-check-", dir=folder))
     except OSError as error:
         raise UsageError(
             f"{output}: cannot write in the folder {folder} ({error.strerror})",
@@ -55,14 +63,16 @@ def _check_writable(output: Path) -> None:
         ) from None
 
 
-def cover_path(cover: str, clip: Path, inputs: Iterable[Path], force: bool) -> Path:
+def cover_path(
+    cover: str, clip: Path, inputs: Iterable[Path], force: bool, *, dry_run: bool = False
+) -> Path:
     """The cover JPEG's path: as given, or the clip's own name with .jpg; never the clip."""
     path = Path(cover).expanduser() if cover else clip.with_suffix(".jpg")
     if path.resolve() == clip.resolve():
         raise UsageError(f"--cover {path}: is the clip's own path", "give a .jpg path")
     if not path.parent.is_dir():
         raise UsageError(f"--cover {path}: the folder {path.parent} does not exist")
-    return check_output(path, inputs, force)
+    return check_output(path, inputs, force, dry_run=dry_run)
 
 
 class Staged:

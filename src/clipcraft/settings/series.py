@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from clipcraft.errors import UsageError
+from clipcraft.errors import ClipcraftError, UsageError
 from clipcraft.media.outputs import atomic_output
 from clipcraft.settings.folders import data_folder
 from clipcraft.settings.values import plain_name
@@ -67,11 +67,12 @@ class Series:
             with atomic_output(self.path) as temporary:
                 temporary.write_text(json.dumps(state, indent=2))
 
-    def peek(self) -> int:
-        """The number the next render would get (for a dry run or a preview): read only,
-        without the lock, so it writes nothing anywhere."""
+    def peek(self, after: int | None = None) -> int:
+        """The number the next render would get (for a dry run or a preview), or the next
+        free one from `after` (a preview batch's later clips): read only, without the lock,
+        so it writes nothing anywhere."""
         state = self._read()
-        return _free(state, state["next"])
+        return _free(state, max(state["next"], after or 0))
 
     def claim(self, wanted: int | None = None) -> int:
         """Reserve an episode number: `wanted` (from --episode) or the next free one."""
@@ -86,6 +87,19 @@ class Series:
         with self._state() as state:
             state["claimed"].pop(str(episode), None)
             state["next"] = max(state["next"], episode + 1)
+
+    def recorded(self, episode: int) -> str | None:
+        """Record `episode`, whose clip is already in place: a counter that cannot be written
+        now (a lock held too long, a full disk) is a warning saying how to mend it, not a
+        failure of a clip that exists."""
+        try:
+            self.record(episode)
+        except (OSError, ClipcraftError) as error:
+            return (
+                f"episode {episode} is made but {self.path} could not record it ({error}); "
+                f'write {{"next": {episode + 1}}} in it, or the next clip is numbered {episode} too'
+            )
+        return None
 
     def release(self, episode: int) -> None:
         """The render of `episode` failed: its number is free again."""
