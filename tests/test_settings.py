@@ -205,3 +205,10 @@ def test_an_after_parts_own_settings_are_declared_once() -> None:
         assert show_value(own.values["after"][0]).endswith(f"{name} = {show_value(settled)} }}")
         shared = layer_from_toml("t", {"after": {name: typed}, "after.file": "b"}, None)
         assert getattr(resolve([shared]).recipe.after.settled()[0], name) == settled
+
+
+def test_an_after_part_owns_only_per_part_settings() -> None:
+    """A misspelt per-part name would otherwise be dropped silently for the shared value."""
+    assert AfterPart(path="dish.jpg").with_own(caption="tada").own == {"caption": "tada"}
+    with pytest.raises(TypeError, match="captoin"):
+        AfterPart(path="dish.jpg").with_own(captoin="tada")

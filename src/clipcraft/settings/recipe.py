@@ -132,6 +132,11 @@ class AfterPart:
     path: str
     own: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
+    def __post_init__(self) -> None:
+        unknown = set(self.own) - set(PER_PART)
+        if unknown:  # a misspelt name would be silently shared instead of the part's own
+            raise TypeError(f"not a per-part setting: {', '.join(sorted(unknown))}")
+
     def with_own(self, **settings: Any) -> AfterPart:
         """This part with `settings` (PerPart names) its own as well."""
         return replace(self, own={**self.own, **settings})
