@@ -205,6 +205,9 @@ def timing(engine: WhisperEngine, beds: dict[str, np.ndarray]) -> None:
             ("held to the sound", words_heard(engine, samples)),
         ):
             moved = drift(truth, heard)
+            if not moved:
+                print(f"  {label}, {how}: no word heard right")
+                continue
             print(
                 f"  {label}, {how}: drift median {np.median(moved) * 1000:.0f} ms, 90th "
                 f"percentile {np.percentile(moved, 90) * 1000:.0f} ms ({len(moved)} words)"

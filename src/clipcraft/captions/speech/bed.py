@@ -1,7 +1,12 @@
-"""The steady noise bed under speech: the words an engine heard in it are left out.
+"""Word starts held to the sound: Whisper times the first word after a pause from the pause's
+start (its "He" at 0.0 s for a voice starting at 0.3 s), so a karaoke would light it early.
 
-A tap, a fan or an extractor hood is the same sound all along; the recording's quietest fifth
-is its level, and a word that does not rise above it is the bed the decoder filled with words.
+Each word's start moves to the first 10 ms of it that rise RISE_DB over the recording's
+quietest fifth (the bed: a tap, a fan, the room). Measured against speech with known word
+boundaries (bench/bench_speech.py): median drift 109 → 92 ms clean, 194 → 118 ms under a
+running tap at 10 dB. Words are no longer dropped for not rising over the bed: Whisper with
+its voice filter invents nothing from the beds, and under a bed at 0 dB that rule dropped real
+words (word errors 22% → 38%).
 """
 
 from __future__ import annotations
@@ -16,15 +21,13 @@ from clipcraft.captions.speech.words import SPEECH_RATE, SpokenWord
 QUIETEST = 20
 """Percent of frames, the quietest, whose level is the bed's."""
 RISE_DB = 6.0
-"""A word's loudest 10 ms stand at least this far over the bed, or it is the bed (a tap, a
-fan) that the decoder heard words in."""
+"""A word's sound starts where it stands this far over the bed."""
 TICK = 0.01
 
 
-def above_bed(words: Sequence[SpokenWord], samples: np.ndarray) -> list[SpokenWord]:
-    """The words whose loudest moment rises RISE_DB over the recording's quietest fifth, each
-    starting where its sound first does: Whisper times the first word after a pause from the
-    pause's start (its "He" at 0.0 s for a voice starting at 0.3 s)."""
+def held_to_sound(words: Sequence[SpokenWord], samples: np.ndarray) -> list[SpokenWord]:
+    """The words, each starting at its first tick that rises RISE_DB over the bed (where it
+    has one; never later than its end)."""
     tick = round(TICK * SPEECH_RATE)
     count = len(samples) // tick
     if count == 0:
@@ -33,11 +36,10 @@ def above_bed(words: Sequence[SpokenWord], samples: np.ndarray) -> list[SpokenWo
         np.mean(samples[: count * tick].reshape(count, tick) ** 2, axis=1) + 1e-12
     )
     over = level - np.percentile(level, QUIETEST) >= RISE_DB
-    kept = []
+    held = []
     for word in words:
         first = int(word.start / TICK)
         loud = np.flatnonzero(over[first : max(int(word.end / TICK), first + 1)])
-        if len(loud):
-            start = max(word.start, (first + int(loud[0])) * TICK)
-            kept.append(replace(word, start=round(min(start, word.end), 3)))
-    return kept
+        start = max(word.start, (first + int(loud[0])) * TICK) if len(loud) else word.start
+        held.append(replace(word, start=round(min(start, word.end), 3)))
+    return held

@@ -13,7 +13,7 @@ from typing import Protocol
 
 import numpy as np
 
-from clipcraft.captions.speech.bed import above_bed
+from clipcraft.captions.speech.bed import held_to_sound
 from clipcraft.captions.speech.models import model_folder
 from clipcraft.captions.speech.transcript import group_words
 from clipcraft.captions.speech.whisper import WhisperEngine
@@ -48,11 +48,11 @@ two hundred times, Whisper once did), not speech: the run is cut to this many.""
 
 
 def words_heard(engine: Engine, samples: np.ndarray) -> list[SpokenWord]:
-    """What `engine` hears in `samples`, but for the words that are only the noise bed and
-    the end of a looping run."""
+    """What `engine` hears in `samples`, each word's start held to its sound, but for the end
+    of a looping run."""
     kept: list[SpokenWord] = []
     run = 0
-    for word in above_bed(engine.transcribe(samples), samples):
+    for word in held_to_sound(engine.transcribe(samples), samples):
         same = bool(kept) and _bare(kept[-1].text) == _bare(word.text)
         run = run + 1 if same else 1
         if run <= MOST_REPEATS:

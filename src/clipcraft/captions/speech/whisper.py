@@ -19,8 +19,13 @@ from clipcraft.captions.speech.words import SpokenWord
 from clipcraft.errors import UsageError
 
 NOT_SPEECH = 0.6
-"""A segment Whisper itself thinks more likely than this to hold no speech is left out: its
-"Thank you." over a cough or a knock (0.76–0.85 on the shared events; real speech 0.01)."""
+"""A segment Whisper itself thinks more likely than this to hold no speech is left out."""
+DOUBTFUL_SPEECH, UNSURE_LOGPROB = 0.3, -0.6
+"""…and one it is unsure of both ways: this likely to hold no speech, and words this unlikely
+(mean log-probability of its tokens). This is Whisper's own rule for silence (0.6 and −1.0),
+tighter: its "Thank you." over a cough, a knock or laughter, "Come on.", "Yuck!", "Okay." over
+a clearing throat scored 0.35–0.85 and −0.67 to −1.38; real speech, clean, at most 0.06 and
+at least −0.49."""
 THREADS = min(4, os.cpu_count() or 1)
 """faster-whisper's own default, 4, or fewer where the machine has fewer cores."""
 
@@ -60,7 +65,12 @@ class WhisperEngine:
         return [
             SpokenWord(word.word.strip(), round(word.start, 3), round(word.end, 3))
             for segment in segments
-            if segment.no_speech_prob <= NOT_SPEECH
+            if not _not_speech(segment)
             for word in segment.words or ()
             if word.word.strip()
         ]
+
+
+def _not_speech(segment: Any) -> bool:
+    unsure = segment.no_speech_prob >= DOUBTFUL_SPEECH and segment.avg_logprob <= UNSURE_LOGPROB
+    return bool(segment.no_speech_prob > NOT_SPEECH or unsure)
