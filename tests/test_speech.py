@@ -342,3 +342,23 @@ def test_coughs_knocks_and_a_clearing_throat_give_no_words(real_sounds: Path) ->
     for name in ("cough047.wav", "cough040.wav", "knock018.wav", "clearthroat014.wav"):
         samples = read_mono(str(real_sounds / "events" / name), SPEECH_RATE)
         assert words_heard(engine, samples) == [], name
+
+
+@pytest.mark.media
+def test_hearing_opens_no_connection(talk: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The README's promise: nothing is sent anywhere, no model fetched (#39)."""
+    import socket
+
+    from clipcraft.captions.speech import whisper
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"a connection was opened: {args}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    whisper.loaded.cache_clear()  # the model is loaded here, not kept from another test
+    try:
+        plan = plan_of(talk, "--start", 0, "--end", 5, "--captions", "speech")
+    finally:
+        whisper.loaded.cache_clear()
+    assert "wizard" in plan["transcript"]

@@ -60,6 +60,7 @@ class WhisperEngine:
             word_timestamps=True,
             vad_filter=True,  # else the first word after a silence is timed from 0
             compression_ratio_threshold=None,  # "it's fine, it's fine…" is not a loop
+            temperature=0.0,  # no sampling when unsure: the same words every time
             condition_on_previous_text=False,
         )
         return [
