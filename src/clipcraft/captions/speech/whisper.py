@@ -20,12 +20,15 @@ from clipcraft.errors import UsageError
 
 NOT_SPEECH = 0.6
 """A segment Whisper itself thinks more likely than this to hold no speech is left out."""
-DOUBTFUL_SPEECH, UNSURE_LOGPROB = 0.3, -0.6
-"""…and one it is unsure of both ways: this likely to hold no speech, and words this unlikely
-(mean log-probability of its tokens). This is Whisper's own rule for silence (0.6 and −1.0),
-tighter: its "Thank you." over a cough, a knock or laughter, "Come on.", "Yuck!", "Okay." over
-a clearing throat scored 0.35–0.85 and −0.67 to −1.38; real speech, clean, at most 0.06 and
-at least −0.49."""
+DOUBTFUL_SPEECH, UNSURE_LOGPROB, LOOPING = 0.3, -0.6, 2.4
+"""…and one it doubts (this likely to hold no speech) with words either unlikely (their
+tokens' mean log-probability this low) or looping (compressing this well, Whisper's own
+line). This is Whisper's own rule for silence (0.6 and −1.0), tighter: its "Thank you." over
+a cough, a knock or laughter, "Come on.", "Yuck!" over a clearing throat scored 0.35–0.85 and
+−0.67 to −1.38; base's "We're going to be going to be…" (226 words in a second of a clearing
+throat) 0.44 and a ratio of 28; real speech, clean, at most 0.06 and at least −0.49."""
+
+
 THREADS = min(4, os.cpu_count() or 1)
 """faster-whisper's own default, 4, or fewer where the machine has fewer cores."""
 
@@ -73,5 +76,7 @@ class WhisperEngine:
 
 
 def _not_speech(segment: Any) -> bool:
-    unsure = segment.no_speech_prob >= DOUBTFUL_SPEECH and segment.avg_logprob <= UNSURE_LOGPROB
-    return bool(segment.no_speech_prob > NOT_SPEECH or unsure)
+    if segment.no_speech_prob > NOT_SPEECH:
+        return True
+    odd = segment.avg_logprob <= UNSURE_LOGPROB or segment.compression_ratio > LOOPING
+    return bool(segment.no_speech_prob >= DOUBTFUL_SPEECH and odd)
