@@ -373,3 +373,23 @@ def test_hearing_opens_no_connection(talk: Path, monkeypatch: pytest.MonkeyPatch
     finally:
         whisper.loaded.cache_clear()
     assert "wizard" in plan["transcript"]
+
+
+def test_a_packaged_model_is_hashed_once_a_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """75 MB hashed for every clip of a batch would cost more than hearing it."""
+    import hashlib
+
+    from clipcraft.captions.speech import models
+
+    hashed: list[object] = []
+    real = hashlib.sha256
+
+    def counted() -> object:
+        hashed.append(True)
+        return real()
+
+    monkeypatch.setattr(models, "_SUMS", {})
+    monkeypatch.setattr(hashlib, "sha256", counted)
+    first = models.model_folder("tiny.en", "en")
+    assert models.model_folder(None, "en") == first and (first / "model.bin").is_file()
+    assert len(hashed) == 1
