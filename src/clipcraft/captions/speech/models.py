@@ -179,17 +179,19 @@ def _reinstall(model: Packaged) -> str:
 
 
 def _join(parts: list[Path], joined: Path) -> None:
-    """model.bin's pieces joined into `joined`, with the first part's other files: whole or
-    not at all (written aside, then renamed)."""
+    """model.bin's pieces joined into `joined`, with the first part's other files, each whole
+    or not at all (written aside, then renamed), so batch workers joining at once read none
+    half-written."""
     joined.mkdir(parents=True, exist_ok=True)
-    for file in (*MODEL_FILES[1:], "vocabulary.txt"):
-        shutil.copyfile(parts[0] / file, joined / file)
-    aside = joined / f"model.bin.{os.getpid()}.partial"
-    try:
-        with aside.open("wb") as write:
-            for index, part in enumerate(parts, 1):
-                with (part / f"model.bin.part{index}").open("rb") as read:
-                    shutil.copyfileobj(read, write, CHUNK)
-        os.replace(aside, joined / "model.bin")
-    finally:
-        aside.unlink(missing_ok=True)
+    sources = {file: [parts[0] / file] for file in (*MODEL_FILES[1:], "vocabulary.txt")}
+    sources["model.bin"] = [part / f"model.bin.part{i}" for i, part in enumerate(parts, 1)]
+    for file, pieces in sources.items():
+        aside = joined / f"{file}.{os.getpid()}.partial"
+        try:
+            with aside.open("wb") as write:
+                for piece in pieces:
+                    with piece.open("rb") as read:
+                        shutil.copyfileobj(read, write, CHUNK)
+            os.replace(aside, joined / file)
+        finally:
+            aside.unlink(missing_ok=True)
