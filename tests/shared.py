@@ -24,9 +24,16 @@ def shared_media(name: str) -> Path:
     """The folder `../shared/media/NAME` (`real`, `sounds/beds`, …): the test skips where it
     is absent, or fails in one line under CI=true."""
     folder = SHARED_MEDIA / name
-    if folder.is_dir():
-        return folder
-    missing = f"../shared/media/{name} is not present"
+    required(folder.is_dir(), f"../shared/media/{name} is not present")
+    return folder
+
+
+def required(present: bool, missing: str) -> None:
+    """Skip the test where what it needs is `missing` (a folder of real media, a speech model
+    the test extra installs); under CI=true fail it in one line, so a CI without them cannot
+    pass without the tests that use them."""
+    if present:
+        return
     if IN_CI:
-        pytest.fail(f"{missing}; CI=true runs every test of real media", pytrace=False)
+        pytest.fail(f"{missing}; CI=true runs every test", pytrace=False)
     pytest.skip(missing)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from clipcraft.captions.faces import read_ahead
 from clipcraft.captions.font_book import FontBook
-from clipcraft.captions.speech.engines import hear
+from clipcraft.captions.speech.engines import Engine, find_engine, hear
 from clipcraft.captions.speech.transcript import to_vtt
 from clipcraft.captions.subtitles import Cue, read_subtitles
 from clipcraft.captions.text import font_path
@@ -78,6 +78,8 @@ def prepare(
     )
     if speech and not media.has_audio:
         raise UsageError(f"--captions speech: {media.path} has no sound to transcribe")
+    # the model is checked and loaded before anything is measured or rendered
+    engine = find_engine(captions.speech_model, captions.speech_lang) if speech else None
     trim = recipe.trim
     needs_moment = trim.at is None and trim.start is None and trim.end is None
     found = find_moment(media) if needs_moment and media.kind == "video" else None
@@ -101,8 +103,8 @@ def prepare(
                 paths[span] = measured.path
         read = replace(read, tracks=tracks, paths=paths)
         plan = build_plan(recipe, read, target)
-    if transcript_at is not None:
-        plan, fonts = _with_speech(plan, recipe, read, transcript_at)
+    if transcript_at is not None and engine is not None:
+        plan, fonts = _with_speech(plan, recipe, read, transcript_at, engine)
     if keep_index:
         fonts.keep_index()
     return plan
@@ -119,7 +121,7 @@ def read_fonts(recipe: Recipe, font: Path | None, cues: tuple[Cue, ...]) -> Font
 
 
 def _with_speech(
-    plan: Plan, recipe: Recipe, read: Inputs, transcript_at: Path
+    plan: Plan, recipe: Recipe, read: Inputs, transcript_at: Path, engine: Engine
 ) -> tuple[Plan, FontBook]:
     """The plan again with what is said in the fail's window as its timed captions, and the
     transcript to write beside the clip (none when nothing was said); and the fonts read for
@@ -127,8 +129,7 @@ def _with_speech(
     fail = [segment for segment in plan.segments if segment.role == "fail"]
     start = min(segment.source_start for segment in fail)
     end = max(segment.source_end for segment in fail)
-    captions = recipe.captions
-    cues = tuple(hear(read.media.path, start, end, captions.speech_model, captions.speech_lang))
+    cues = tuple(hear(engine, read.media.path, start, end))
     if not cues:
         heard = f"no words were heard from {start:.1f} to {end:.1f} s; no captions from speech"
         return replace(plan, warnings=(*plan.warnings, heard)), read.fonts

@@ -1,5 +1,6 @@
 """Where clipcraft keeps what it remembers for a creator: the platform's data folder
-(`CLIPCRAFT_DATA_DIR` overrides it), holding the series counters and the creator's sounds."""
+(`CLIPCRAFT_DATA_DIR` overrides it), holding the series counters and the creator's sounds; and
+what it can make again, in the platform's cache folder."""
 
 from __future__ import annotations
 
@@ -12,3 +13,12 @@ def data_folder() -> Path:
 
     override = os.environ.get("CLIPCRAFT_DATA_DIR")
     return Path(override) if override else Path(user_data_dir("clipcraft"))
+
+
+def cache_folder() -> Path:
+    """What clipcraft can make again (the joined multilingual speech model):
+    `CLIPCRAFT_CACHE_DIR` overrides the platform's cache folder."""
+    from platformdirs import user_cache_dir
+
+    override = os.environ.get("CLIPCRAFT_CACHE_DIR")
+    return Path(override) if override else Path(user_cache_dir("clipcraft"))

@@ -198,8 +198,9 @@ SETTINGS = _table(
         default=None,
         flag="--speech-model",
         metavar="PATH|NAME",
-        help="With --captions speech: a Whisper model for faster-whisper (its folder, or a "
-        "name that library fetches once) [default: pocketsphinx's English].",
+        help="With --captions speech: the Whisper model, never downloaded: tiny.en (English, "
+        "the speech extra), base (any language, the speech-all extra) or a faster-whisper "
+        "model's folder [default: tiny.en for English, base for any other].",
     ),
     Setting(
         key="captions.speech_lang",
@@ -208,7 +209,8 @@ SETTINGS = _table(
         default="en",
         flag="--speech-lang",
         metavar="CODE",
-        help="With --captions speech: the language spoken (en, de, fr, …).",
+        help="With --captions speech: the language spoken, as Whisper's two-letter code "
+        "(en, de, fr, …).",
     ),
     Setting(
         key="captions.outro",
