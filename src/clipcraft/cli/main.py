@@ -26,11 +26,12 @@ from clipcraft.batch.report import check_report_path, describe_plan, write_repor
 from clipcraft.batch.report import table as batch_table
 from clipcraft.batch.run import BY_NAME_THEN_TIME, default_workers, plan_batch, run_batch
 from clipcraft.batch.tasks import Outcome
-from clipcraft.cli.display import describe, describe_media
+from clipcraft.captions.speech.models import model_facts
+from clipcraft.cli.display import describe, describe_media, describe_models
 from clipcraft.cli.options import SettingType, setting_options, settings_files, talk, with_talk
 from clipcraft.cli.parts import TypedInOrder, with_parts
 from clipcraft.cli.plot import plot_moment
-from clipcraft.errors import ClipcraftError, Interrupted
+from clipcraft.errors import ClipcraftError, Interrupted, UsageError
 from clipcraft.finding.moment import find_moment
 from clipcraft.make import make_clip
 from clipcraft.media.outputs import check_output
@@ -260,23 +261,36 @@ def settings_layers(preset: str | None, recipe: Path | None) -> list[Layer]:
 
 
 @main.command("probe")
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path), required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print the facts as JSON.")
+@click.option(
+    "--speech",
+    is_flag=True,
+    help="Instead of a file: the speech models --captions speech can use, and which are "
+    "installed here.",
+)
 @click.option(
     "--plot",
     type=click.Path(path_type=Path),
     metavar="PNG",
     help="Draw loudness and motion over time, the moment and the window.",
 )
-def probe_command(file: Path, as_json: bool, plot: Path | None) -> None:
+def probe_command(file: Path | None, as_json: bool, speech: bool, plot: Path | None) -> None:
     """Say what FILE is — duration, size as displayed, frame rate, audio — and where the
-    mishap is.
+    mishap is; or, with --speech, which speech models are installed.
 
     \b
     Example:
       clipcraft probe IMG_0421.MOV --json
       clipcraft probe IMG_0421.MOV --plot where.png
+      clipcraft probe --speech
     """
+    if speech:
+        models = model_facts()
+        click.echo(json.dumps(models, indent=2) if as_json else describe_models(models))
+        return
+    if file is None:
+        raise UsageError("probe needs a FILE (or --speech)", "see `clipcraft probe --help`")
     media = probe(file)
     facts = media.to_dict()
     if media.kind == "video":

@@ -200,7 +200,8 @@ SETTINGS = _table(
         metavar="PATH|NAME",
         help="With --captions speech: the Whisper model, never downloaded: tiny.en (English, "
         "the speech extra), base (any language, the speech-all extra) or a faster-whisper "
-        "model's folder [default: tiny.en for English, base for any other].",
+        "model's folder [default: tiny.en for English, base for any other]; `clipcraft probe "
+        "--speech` lists those installed.",
     ),
     Setting(
         key="captions.speech_lang",

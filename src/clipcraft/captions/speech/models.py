@@ -107,6 +107,23 @@ def installed() -> list[str]:
     ]
 
 
+def model_facts() -> list[dict[str, object]]:
+    """What `probe --speech` says of each packaged model: its languages, the extra that
+    installs it, and whether it (and faster-whisper, which runs it) is installed here."""
+    runs = importlib.util.find_spec("faster_whisper") is not None
+    here = installed()
+    return [
+        {
+            "model": name,
+            "languages": "English" if packaged.english_only else "99 languages",
+            "default_for": "English" if name == FOR_ENGLISH else "every other language",
+            "installed": runs and name in here,
+            "install": install(packaged.extra),
+        }
+        for name, packaged in PACKAGED.items()
+    ]
+
+
 def _check_language(language: str) -> None:
     # faster-whisper keeps Whisper's languages in a private tuple: the one list there is
     from faster_whisper.tokenizer import _LANGUAGE_CODES
