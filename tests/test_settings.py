@@ -118,6 +118,7 @@ def test_every_setting_lands_in_its_own_recipe_field() -> None:
         "FilePath": "x.txt",
         "CaptionsSource": "x.vtt",
         "Text": "x",
+        "Words": "x",
         "PlainName": "x",
         "ListOf": (),
         "Number": 3.0,

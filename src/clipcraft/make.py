@@ -114,7 +114,7 @@ def read_fonts(recipe: Recipe, font: Path | None, cues: tuple[Cue, ...]) -> Font
     """Every face the recipe's captions and `cues` may be measured with, read for planning."""
     captions, after = recipe.captions, recipe.after
     texts = [
-        *captions.texts, captions.lesson, captions.outro, after.caption,
+        *captions.texts, captions.hook, captions.lesson, captions.outro, after.caption,
         *(part.own.get("caption") for part in after.parts), *(cue.text for cue in cues),
     ]  # fmt: skip
     return read_ahead(caption_faces(captions, font), [text for text in texts if text])
@@ -174,6 +174,7 @@ def fill_placeholders(recipe: Recipe, values: Mapping[str, object]) -> Recipe:
         captions=replace(
             captions,
             texts=tuple(fill(text) or "" for text in captions.texts),
+            hook=fill(captions.hook),
             lesson=fill(captions.lesson),
             outro=fill(captions.outro),
         ),

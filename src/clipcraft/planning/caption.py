@@ -25,6 +25,12 @@ from clipcraft.settings.platforms import Platform
 from clipcraft.settings.recipe import WORD_ANIMATIONS, Animation, CaptionSettings
 from clipcraft.settings.styles import CaptionStyle, Position, find_style
 
+HOOK_CLEARS = 0.3
+"""The hook is gone this long before the moment: the eye is free when the thing happens."""
+HOOK_SHORTEST = 0.8
+"""Less build-up than this before the moment leaves no time to read a hook: it is left out."""
+HOOK_SCALE = 1.2
+"""A hook's letters are this much bigger than its style's: the first thing read."""
 OUTRO_SECONDS = 1.5
 """The closing card's length: long enough to read a question, short enough to loop."""
 LABEL_CAP_HEIGHT = 0.045
@@ -92,6 +98,13 @@ def label_style() -> CaptionStyle:
     return replace(find_style("banner"), name="label", cap_height=LABEL_CAP_HEIGHT)
 
 
+def hook_span(first: int, moment_frame: int, fps: int) -> tuple[int, int] | None:
+    """The frames a hook shows on: from the clip's first frame until HOOK_CLEARS before the
+    moment, or None where that leaves less than HOOK_SHORTEST to read it."""
+    last = moment_frame - round(HOOK_CLEARS * fps)
+    return (first, last) if last - first >= round(HOOK_SHORTEST * fps) else None
+
+
 def caption_faces(settings: CaptionSettings, font: Path | None) -> tuple[str, str]:
     """The faces captions are set in: the caption's own (`font`, a face the recipe names, or
     its style's) and the labels'."""
@@ -108,11 +121,12 @@ def plan_captions(
     cues: Sequence[Cue],
     font: Path | None,
     book: FontBook,
+    moment_frame: int,
     after_texts: Sequence[str | None] = (),
 ) -> tuple[PlannedCaption, ...]:
-    """Every caption laid out and placed: over the fail in turn, timed cues, each after part's
-    (`after_texts`, in order), the lesson and outro cards, and the BEFORE/AFTER labels and
-    REPLAY tag; measured with the faces in `book`."""
+    """Every caption laid out and placed: the hook before the moment, over the fail in turn
+    after it, timed cues, each after part's (`after_texts`, in order), the lesson and outro
+    cards, and the BEFORE/AFTER labels and REPLAY tag; measured with the faces in `book`."""
     style = find_style(settings.style)
     face, label_face = caption_faces(settings, font)
     position = settings.position or style.position
@@ -130,7 +144,7 @@ def plan_captions(
     ) -> None:
         if last <= first:
             return
-        own_face = face if look is style else label_face
+        own_face = label_face if look.name == "label" else face
         layout = layout_caption(text, look, own_face, zone.width, zone.height, fmt.width, book)
         x, y = (
             where if isinstance(where, tuple) else place(layout.width, layout.height, zone, where)
@@ -156,11 +170,15 @@ def plan_captions(
         )
 
     if before:
-        spans = share_time(
-            len(settings.texts), before[0].start_frame, before[-1].end_frame - before[0].start_frame
-        )
-        for text, (first, last) in zip(settings.texts, spans, strict=True):
-            add("fail", text, first, last, position)
+        first, end = before[0].start_frame, before[-1].end_frame
+        hook = hook_span(first, moment_frame, fmt.fps) if settings.hook else None
+        if settings.hook and hook:
+            big = replace(style, cap_height=style.cap_height * HOOK_SCALE)
+            add("hook", settings.hook, *hook, position, big)
+            first = hook[1]
+        spans = share_time(len(settings.texts), first, end - first)
+        for text, span in zip(settings.texts, spans, strict=True):
+            add("fail", text, *span, position)
     for segment in (s for s in segments if s.role == "fail"):
         for cue in retime(cues, segment.source_start, segment.source_end):
             first = segment.start_frame + round(cue.start * fmt.fps)

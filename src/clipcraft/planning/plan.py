@@ -25,7 +25,7 @@ Shows = Literal["footage", "frame", "photo"]
 Look = tuple[float, float]
 """A caption's (scale, opacity) on one frame of its entrance."""
 Region = Literal["full", "top", "bottom"]
-CaptionRole = Literal["fail", "subtitle", "after", "lesson", "outro", "label", "tag"]
+CaptionRole = Literal["hook", "fail", "subtitle", "after", "lesson", "outro", "label", "tag"]
 Span = tuple[str, float, float]
 """A source file and a window on it (start, end seconds)."""
 

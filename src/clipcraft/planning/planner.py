@@ -19,7 +19,13 @@ from clipcraft.finding.beats import Beats
 from clipcraft.finding.moment import UNCLEAR, Moment
 from clipcraft.finding.shake import CameraPath
 from clipcraft.media.probe import MediaInfo, round_even
-from clipcraft.planning.caption import OUTRO_SECONDS, plan_captions, safe_zone
+from clipcraft.planning.caption import (
+    HOOK_CLEARS,
+    HOOK_SHORTEST,
+    OUTRO_SECONDS,
+    plan_captions,
+    safe_zone,
+)
 from clipcraft.planning.fitting import Fitting, stored_as
 from clipcraft.planning.music import BeatCut, choose_cut, plan_music
 from clipcraft.planning.plan import (
@@ -192,6 +198,23 @@ def build_plan(recipe: Recipe, inputs: Inputs, output: Path) -> Plan:
             segments.append(_card(last, role, frames, full.size))
     if media.unreadable_audio and not media.has_audio:
         warnings.append(f"{media.path}: its audio track cannot be read; the clip uses silence")
+    planned = plan_captions(
+        recipe.captions,
+        fmt,
+        safe_zone(PLATFORMS[recipe.output.platform], fmt.width, fmt.height),
+        segments,
+        cues=inputs.cues,
+        font=inputs.font,
+        book=inputs.fonts,
+        moment_frame=round(moment * fmt.fps),
+        after_texts=captions,
+    )
+    if recipe.captions.hook and not any(caption.role == "hook" for caption in planned):
+        warnings.append(
+            f"the hook needs {HOOK_SHORTEST + HOOK_CLEARS:g} s before the moment to be read, "
+            f"and the clip has {moment:.1f} s; it is left out (start the window earlier with "
+            "--start, or a longer --duration)"
+        )
     return Plan(
         output=str(output),
         format=fmt,
@@ -200,16 +223,7 @@ def build_plan(recipe: Recipe, inputs: Inputs, output: Path) -> Plan:
         moment=moment,
         moment_basis=basis,
         sound=_sound(recipe, inputs, segments, moment, cut),
-        captions=plan_captions(
-            recipe.captions,
-            fmt,
-            safe_zone(PLATFORMS[recipe.output.platform], fmt.width, fmt.height),
-            segments,
-            cues=inputs.cues,
-            font=inputs.font,
-            book=inputs.fonts,
-            after_texts=captions,
-        ),
+        captions=planned,
         transitions=tuple(transitions),
         warnings=tuple(warnings),
         unmeasured=tuple(fitting.unmeasured),

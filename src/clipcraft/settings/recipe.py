@@ -83,6 +83,8 @@ class CaptionSettings:
     """Text on the clip: captions over the fail, timed captions, the after's, the outro card."""
 
     texts: tuple[str, ...]
+    hook: str | None
+    """A caption over the build-up, gone before the moment: why to keep watching."""
     subtitles: str | None
     """A captions file, or "speech": what is said, transcribed."""
     speech_model: str | None

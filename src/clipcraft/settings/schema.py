@@ -31,6 +31,7 @@ from clipcraft.settings.values import (
     Seconds,
     Speed,
     Text,
+    Words,
 )
 
 
@@ -180,6 +181,15 @@ SETTINGS = _table(
         default=(),
         flag="--caption",
         help="Caption over the fail; repeat for several, shown one after another.",
+    ),
+    Setting(
+        key="captions.hook",
+        field="captions.hook",
+        kind=Words(),
+        default=None,
+        flag="--hook",
+        help="A caption over the build-up, bigger than the others and gone 0.3 s before the "
+        'moment, e.g. "Wait for it…"; the captions over the fail follow it.',
     ),
     Setting(
         key="captions.file",

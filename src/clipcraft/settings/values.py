@@ -154,6 +154,19 @@ class Text(Kind):
         return "text"
 
 
+class Words(Text):
+    """Text that must say something: a hook of only spaces would be a caption of nothing."""
+
+    def read(self, value: Any) -> str:
+        text = super().read(value)
+        if not text.strip():
+            raise UsageError("an empty text", "give the words to show, or leave the setting out")
+        return text
+
+    def accepts(self) -> str:
+        return "text, not empty"
+
+
 PLAIN_NAME = re.compile(r"[\w-](?:[\w -]{0,62}[\w-])?")
 """Letters, digits, `-`, `_` and spaces inside, at most 64: a name that is only a file's name."""
 
