@@ -18,27 +18,33 @@ from pathlib import Path
 
 from clipcraft.captions.faces import read_ahead
 from clipcraft.captions.font_book import FontBook
-from clipcraft.captions.speech.engines import Engine, find_engine, hear
+from clipcraft.captions.speech.engines import Engine, find_engine, hear, words_heard
 from clipcraft.captions.speech.transcript import to_vtt
+from clipcraft.captions.speech.words import SPEECH_RATE
 from clipcraft.captions.subtitles import Cue, read_subtitles
 from clipcraft.captions.text import font_path
 from clipcraft.errors import UsageError
 from clipcraft.finding.beats import Beats, read_beats
 from clipcraft.finding.measure import measure
 from clipcraft.finding.moment import find_moment
+from clipcraft.finding.reaction import measure_reaction
+from clipcraft.media.ffmpeg import read_mono
 from clipcraft.media.outputs import check_output, cover_path, default_output, staged_outputs
-from clipcraft.media.probe import probe
+from clipcraft.media.probe import MediaInfo, probe
+from clipcraft.planning.auto import Evidence, Heard, decide, layer_values
 from clipcraft.planning.caption import caption_faces
 from clipcraft.planning.music import may_cut_on_beat
-from clipcraft.planning.plan import Plan
+from clipcraft.planning.plan import Decision, Plan
 from clipcraft.planning.planner import Inputs, build_plan
 from clipcraft.planning.story import ELAPSED, ELAPSED_FIELD
+from clipcraft.settings.folders import data_folder
 from clipcraft.settings.layers import Layer, Resolved, resolve, without_orphans
 from clipcraft.settings.recipe import Recipe
+from clipcraft.settings.schema import SETTINGS
 from clipcraft.settings.series import Series
 from clipcraft.settings.styles import find_style
 from clipcraft.settings.values import SPEECH
-from clipcraft.sound.library import Sound, find_sound
+from clipcraft.sound.library import SOUND_SUFFIXES, Sound, find_sound, library, music_library
 
 PLACEHOLDERS = ("episode", "date", "stem")
 
@@ -207,14 +213,19 @@ def make_clip(
     threads: int = 0,
     on_progress: Callable[[int, int], None] | None = None,
     stage: Path | None = None,
+    turn: int | None = None,
 ) -> Made:
     """Resolve, plan and (unless `dry_run`) render one clip; a series counts only finals.
 
     `threads` is how many cores the clip may use; 0 means all this process may run on. The
     clip, its cover and its transcript are written in `stage` (a folder on the output's disk)
     or hidden beside each, and appear together once all are written (see `_render_whole`).
+    With `--auto`, `turn` is the clip's place in its batch (planning/auto.py).
     """
     resolved = without_orphans(resolve(layers))
+    decisions: tuple[Decision, ...] = ()
+    if resolved.recipe.auto:
+        resolved, decisions = _decided(source, layers, resolved, turn)
     name = resolved.recipe.series
     series = Series(name) if name else None
     final = not dry_run and not resolved.recipe.output.preview
@@ -225,7 +236,11 @@ def make_clip(
         if not dry_run:
             _import_renderer()
         plan = _plan(resolved, source, output, force, number, dry_run=dry_run, keep_index=final)
-        plan = replace(plan, format=replace(plan.format, threads=threads or usable_cores()))
+        plan = replace(
+            plan,
+            format=replace(plan.format, threads=threads or usable_cores()),
+            decisions=decisions,
+        )
         if not dry_run:
             _render_whole(plan, stage, on_progress)
     except BaseException:
@@ -237,6 +252,75 @@ def make_clip(
         unrecorded = series.recorded(number)
         warnings += (unrecorded,) if unrecorded else ()
     return Made(plan, number, warnings)
+
+
+def _decided(
+    source: Path, layers: list[Layer], resolved: Resolved, turn: int | None
+) -> tuple[Resolved, tuple[Decision, ...]]:
+    """`--auto`: the settings not given, decided from the footage, as a layer under every one
+    the creator gave; and the decisions, with why."""
+    recipe = resolved.recipe
+    evidence = read_evidence(source, recipe, turn)
+    decisions = decide(
+        set(resolved.values), evidence, recipe.captions.hooks, recipe.captions.prompts
+    )
+    values = {key: SETTINGS[key].kind.read(raw) for key, raw in layer_values(decisions).items()}
+    return without_orphans(resolve([Layer("auto", values), *layers])), decisions
+
+
+def read_evidence(source: Path, recipe: Recipe, turn: int | None) -> Evidence:
+    """What `--auto` decides from: the moment, the reaction after it, the words said around
+    it (when a speech model is installed), the effects and beds that suit a fail, and the
+    creator's own default bed."""
+    media = probe(source)
+    moment = find_moment(media) if media.kind == "video" else None
+    at = moment.time if moment is not None else None
+    reaction = measure_reaction(media, at) if at is not None else None
+    library_tags = [(sound.name, set(sound.tags)) for sound in library()]
+    bed_tags = [(bed.name, set(bed.tags)) for bed in music_library()]
+    return Evidence(
+        name=source.name,
+        footage=media.duration,
+        moment=at,
+        confidence=moment.confidence if moment is not None else 0.0,
+        clear=moment is not None and moment.clear,
+        settle=reaction.settle if reaction else None,
+        loud_reaction=reaction.loudness_db if reaction else None,
+        words=_words_near(media, at, recipe) if at is not None else None,
+        effects=tuple(name for name, tags in library_tags if tags == {"comedy"}),
+        beds=tuple(name for name, tags in bed_tags if "comedy" in tags),
+        chill_beds=tuple(name for name, tags in bed_tags if "chill" in tags),
+        own_music=_own_music(),
+        turn=turn,
+    )
+
+
+def _words_near(media: MediaInfo, moment: float, recipe: Recipe) -> tuple[Heard, ...] | None:
+    """The words said from 4 s before the moment to 6 s after it, or None where no speech
+    model is installed (or the footage has no sound to hear)."""
+    if not media.has_audio:
+        return ()
+    try:
+        engine = find_engine(recipe.captions.speech_model, recipe.captions.speech_lang)
+    except UsageError:
+        return None
+    start = max(0.0, moment - 4.0)
+    samples = read_mono(
+        str(media.path), SPEECH_RATE, start, min(media.duration, moment + 6.0) - start
+    )
+    return tuple(
+        Heard(word.text, start + word.start, start + word.end)
+        for word in words_heard(engine, samples)
+    )
+
+
+def _own_music() -> str | None:
+    """The creator's default bed: the first sound file in their data folder's `music`."""
+    folder = data_folder() / "music"
+    if not folder.is_dir():
+        return None
+    beds = sorted(p for p in folder.iterdir() if p.suffix.lower() in SOUND_SUFFIXES)
+    return str(beds[0]) if beds else None
 
 
 def _render_whole(

@@ -121,7 +121,7 @@ def plan_batch(
     if not roll.jobs:
         raise UsageError(f"{folder}: has no videos or photos", "see `clipcraft batch --help`")
     plan = BatchPlan(roll)
-    for job in roll.jobs:
+    for turn, job in enumerate(roll.jobs):
         facts = _job_facts(job, roll)
         try:
             layers = job_layers(job, folder, base_layers)
@@ -141,7 +141,7 @@ def plan_batch(
             skipped = Outcome(job.name, "skipped", 0.0, "up to date", **known, **paths, **facts)
             plan.decided.append(skipped)
         else:
-            plan.todo.append(Task(job, layers, key))
+            plan.todo.append(Task(job, layers, key, turn))
     _number_episodes(plan.todo, claim=False)  # a counter that cannot be read stops it here
     return plan
 

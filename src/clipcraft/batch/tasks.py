@@ -43,3 +43,5 @@ class Task:
     job: Job
     layers: list[Layer]
     key: str
+    turn: int = 0
+    """The clip's place in the roll: with --auto, clips in a row take turns (effects, hooks)."""

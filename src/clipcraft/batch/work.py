@@ -64,6 +64,7 @@ def make_one(task: Task, work: Work, episode: int | None) -> Outcome:
             threads=work.threads if isinstance(work.threads, int) else _share(work.threads),
             on_progress=_stop_check(work.stopped),
             stage=stage,
+            turn=task.turn,
         )
         plan = made.plan
         return Outcome(

@@ -12,6 +12,7 @@ from typing import Any
 from clipcraft.finding.moment import UNCLEAR
 from clipcraft.finding.voice import VOICE_LIKE
 from clipcraft.planning.plan import Plan
+from clipcraft.settings.layers import show_value
 from clipcraft.settings.units import format_time
 
 
@@ -108,6 +109,11 @@ def describe(plan: Plan) -> str:
         f"{'sound':<8}original {original}; mix at {plan.sound.loudness_lufs:g} LUFS, "
         f"peaks ≤ {plan.sound.true_peak_db:g} dBTP"
     )
+    if plan.decisions:
+        lines += ["", "decided by --auto (a flag, recipe or preset you give wins):"]
+        for decision in plan.decisions:
+            value = "left as it is" if decision.value is None else show_value(decision.value)
+            lines.append(f"  {decision.setting} = {value}    # {decision.why}")
     if plan.transcript is not None:
         lines += ["", f"what was said, written to {plan.transcript_path} with the clip:", ""]
         lines += plan.transcript.rstrip("\n").splitlines()

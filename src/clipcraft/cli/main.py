@@ -529,6 +529,12 @@ def presets_new(name: str, base: str | None) -> None:
     "--dry-run", is_flag=True, help="Print the pairing and each clip's settings; make nothing."
 )
 @click.option(
+    "--auto",
+    is_flag=True,
+    help="Decide each clip's settings not given from its footage, as `make --auto` does; "
+    "clips in a row take different effects and hooks.",
+)
+@click.option(
     "--report",
     type=click.Path(path_type=Path),
     metavar="FILE.html|FILE.json",
@@ -547,6 +553,7 @@ def batch(
     pair_by: PairBy,
     pair_window: float,
     dry_run: bool,
+    auto: bool,
     report: Path | None,
     quiet: bool,
     verbose: bool,
@@ -565,7 +572,7 @@ def batch(
       clipcraft batch ~/CameraRoll -o reels --pair-by time --dry-run
       clipcraft batch /shared/roll -o /shared/reels --scheduler tcp://10.0.0.5:8786
     """
-    layers = settings_layers(preset, recipe)
+    layers = settings_layers(preset, recipe) + ([Layer("flag", {"auto": True})] if auto else [])
     pairing = Pairing(pair_by, timedelta(minutes=pair_window))
     if dry_run:
         plan = plan_batch(folder, out, layers, Manifest(out), force=force, pairing=pairing)

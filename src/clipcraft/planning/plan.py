@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from pathlib import PurePath
-from typing import Literal
+from typing import Any, Literal
 
 from clipcraft.captions.text import CaptionLayout
 from clipcraft.planning.music import PlannedMusic
@@ -28,6 +28,15 @@ Region = Literal["full", "top", "bottom"]
 CaptionRole = Literal["hook", "fail", "subtitle", "after", "lesson", "outro", "label", "tag"]
 Span = tuple[str, float, float]
 """A source file and a window on it (start, end seconds)."""
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A setting `--auto` decided (or left as it was, `value` None), and why."""
+
+    setting: str
+    value: Any
+    why: str
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -173,6 +182,8 @@ class Plan:
     transcript: str | None = None
     """With --captions speech: what was heard, as the WebVTT written to `transcript_path`."""
     transcript_path: str | None = None
+    decisions: tuple[Decision, ...] = ()
+    """With --auto: each setting decided from the footage, and why (planning/auto.py)."""
 
     def story(self) -> tuple[str, ...]:
         """The parts in order as a creator reads them: "after cleanup.mp4 2.5 s x48" (the

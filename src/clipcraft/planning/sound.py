@@ -44,22 +44,20 @@ def place_effects(
         sound = sounds[cue.sound]
         length = sound.duration
         if cue.when == "end":
-            start = max(total - length, 0.0)
+            start = max(total - length, 0.0) + cue.offset
         elif isinstance(cue.when, str):
             point = points.get(cue.when)
             if point is None:
                 raise UsageError(
-                    f"--sfx {cue.sound}@{cue.when}: this clip has no {cue.when} part",
+                    f"--sfx {cue.sound}@{cue.place}: this clip has no {cue.when} part",
                     "add --after FILE, or place the effect elsewhere",
                 )
-            start = point
+            start = point + cue.offset
         else:
             start = cue.when
-        if start >= total:
-            raise UsageError(
-                f"--sfx {cue.sound}@{cue.when}: starts at {start:.2f} s, after the clip ends"
-                f" ({total:.2f} s)"
-            )
+        if not 0.0 <= start < total:
+            side = f"after the clip ends ({total:.2f} s)" if start > 0 else "before the clip starts"
+            raise UsageError(f"--sfx {cue.sound}@{cue.place}: starts at {start:.2f} s, {side}")
         placed.append(
             PlacedEffect(
                 sound.name,

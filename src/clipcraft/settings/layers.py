@@ -195,7 +195,8 @@ def show_value(value: Any) -> str:
     if isinstance(value, tuple):
         return "[" + ", ".join(show_value(item) for item in value) + "]"
     if isinstance(value, EffectCue):
-        return f"{{ sound = {json.dumps(value.sound)}, at = {json.dumps(value.when)} }}"
+        at = json.dumps(value.place if isinstance(value.when, str) else value.when)
+        return f"{{ sound = {json.dumps(value.sound)}, at = {at} }}"
     if isinstance(value, MusicCue):
         return f"{{ file = {json.dumps(value.sound)}, start = {value.start:g} }}"
     if isinstance(value, AfterPart):

@@ -49,6 +49,15 @@ class EffectCue:
 
     sound: str
     when: float | str = "moment"
+    offset: float = 0.0
+    """Seconds after (or, negative, before) a named point: `bonk@moment+0.1`."""
+
+    @property
+    def place(self) -> str:
+        """Where it plays, as typed after the `@`."""
+        if isinstance(self.when, str) and self.offset:
+            return f"{self.when}{self.offset:+g}"
+        return str(self.when)
 
 
 @dataclass(frozen=True)
@@ -83,6 +92,8 @@ class CaptionSettings:
     """Text on the clip: captions over the fail, timed captions, the after's, the outro card."""
 
     texts: tuple[str, ...]
+    hooks: tuple[str, ...]
+    prompts: tuple[str, ...]
     hook: str | None
     """A caption over the build-up, gone before the moment: why to keep watching."""
     subtitles: str | None
@@ -191,3 +202,5 @@ class Recipe:
     after: AfterSettings
     beats: BeatSettings
     series: str | None
+    auto: bool
+    """Decide what the creator did not give from the footage (planning/auto.py)."""

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from clipcraft.settings.banks import HOOKS, PROMPTS
 from clipcraft.settings.platforms import PLATFORMS
 from clipcraft.settings.recipe import ANIMATIONS, FITS, LAYOUTS, PER_PART, QUALITIES, TRANSITIONS
 from clipcraft.settings.styles import POSITIONS, STYLES
@@ -85,6 +86,16 @@ def _table(*settings: Setting) -> dict[str, Setting]:
 
 
 SETTINGS = _table(
+    Setting(
+        key="auto",
+        field="auto",
+        kind=Flag(),
+        default=False,
+        flag="--auto/--no-auto",
+        help="Decide every setting not given from the footage — the window and length, "
+        "captions (the words said, else a hook), an effect on the moment, a closing prompt, a "
+        "music bed — and say why in --dry-run; flags, recipes and presets always win.",
+    ),
     Setting(
         key="trim.at",
         field="trim.at",
@@ -190,6 +201,20 @@ SETTINGS = _table(
         flag="--hook",
         help="A caption over the build-up, bigger than the others and gone 0.3 s before the "
         'moment, e.g. "Wait for it…"; the captions over the fail follow it.',
+    ),
+    Setting(
+        key="captions.hooks",
+        field="captions.hooks",
+        kind=ListOf(Words()),
+        default=HOOKS,
+        help="The hooks --auto chooses from when no words are said (the same clip, the same hook).",
+    ),
+    Setting(
+        key="captions.prompts",
+        field="captions.prompts",
+        kind=ListOf(Words()),
+        default=PROMPTS,
+        help="The share prompts --auto closes a clip with when there is room.",
     ),
     Setting(
         key="captions.file",

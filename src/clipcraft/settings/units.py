@@ -38,8 +38,13 @@ def format_time(seconds: float) -> str:
     return f"{int(minutes)}:{rest:05.2f}"
 
 
+NEAR_POINT = re.compile(rf"({'|'.join(NAMED_POINTS)})([+-]\d+(?:\.\d+)?)?")
+"""A named point, and seconds off it: `moment`, `moment+0.1`, `end-0.5`."""
+
+
 def parse_effect_cue(text: str) -> EffectCue:
-    """`ding`, `ding@2.5`, `boing@end` or `~/sfx/oops.mp3@moment` → EffectCue.
+    """`ding`, `ding@2.5`, `boing@end`, `bonk@moment+0.1` or `~/sfx/oops.mp3@moment` →
+    EffectCue.
 
     The part after the last `@` is a place only if it reads as one, so a file name with an
     `@` in it still works.
@@ -47,8 +52,9 @@ def parse_effect_cue(text: str) -> EffectCue:
     sound, at, when = text.rpartition("@")
     if not at:
         return EffectCue(text)
-    if when in NAMED_POINTS:
-        return EffectCue(sound, when)
+    named = NEAR_POINT.fullmatch(when)
+    if named:
+        return EffectCue(sound, named.group(1), float(named.group(2) or 0.0))
     try:
         return EffectCue(sound, parse_time(when))
     except UsageError:

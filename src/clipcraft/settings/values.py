@@ -18,7 +18,7 @@ from typing import Any
 
 from clipcraft.errors import UsageError
 from clipcraft.settings.recipe import NAMED_POINTS, AfterPart, EffectCue, MusicCue
-from clipcraft.settings.units import parse_effect_cue, parse_music_cue, parse_time
+from clipcraft.settings.units import NEAR_POINT, parse_effect_cue, parse_music_cue, parse_time
 
 
 class Kind:
@@ -351,16 +351,19 @@ class Cue(Kind):
         if isinstance(value, str):
             return parse_effect_cue(value)
         table = _table(value, ("sound", "at"), 'each [[sfx]] needs sound = "NAME" (and at = ...)')
-        when = _seconds_in(table, "at", "moment", NAMED_POINTS)
-        return EffectCue(Text().read(table["sound"]), when)
+        sound = Text().read(table["sound"])
+        near = NEAR_POINT.fullmatch(str(table.get("at", "moment")))
+        if near:
+            return EffectCue(sound, near.group(1), float(near.group(2) or 0.0))
+        return EffectCue(sound, _seconds_in(table, "at", "moment"))
 
     def beside(self, value: Any, folder: Path) -> Any:
         """A sound named by a relative path in a recipe file is looked for beside the file."""
         candidate = folder / value.sound
-        return EffectCue(str(candidate), value.when) if candidate.is_file() else value
+        return replace(value, sound=str(candidate)) if candidate.is_file() else value
 
     def accepts(self) -> str:
-        return f"a sound at seconds on the clip or at {' | '.join(NAMED_POINTS)}"
+        return f"a sound at seconds on the clip or at {' | '.join(NAMED_POINTS)}[+-SECONDS]"
 
 
 class Music(Kind):

@@ -1,0 +1,200 @@
+"""`--auto`: the settings a creator did not give, decided from the footage, each with its
+reason (pure: the evidence is read by make.py; what is decided becomes a layer under the
+creator's own, so a flag, a recipe or a preset always wins).
+
+The decisions are a creator's first edit: the window from the build-up to when the reaction
+has settled, the words said as karaoke captions (else a hook from the bank), an effect on the
+moment that never lands on a word, a share prompt at the end when there is room, and a music
+bed. The same clip gets the same choices every time: where a bank offers several, the clip's
+`turn` picks (its place in a batch, so clips in a row take different ones; else a number from
+its name).
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Sequence, Set
+from dataclasses import dataclass
+from typing import Any
+
+from clipcraft.finding.reaction import LOUD_REACTION_DB
+from clipcraft.planning.caption import OUTRO_SECONDS
+from clipcraft.planning.plan import Decision
+from clipcraft.planning.trim import LEAD_IN
+
+SHORTEST, LONGEST = 5.0, 10.0
+"""A reel that says its joke: 5–10 s (the whole footage when it is shorter)."""
+BUILD_UP = 2.0
+"""The least time before the moment: enough to see it coming."""
+TAIL = 0.5
+"""Kept after the reaction has settled, so the clip does not cut on a breath."""
+MOST_REACTION = 5.0
+"""A reaction longer than this (a crowd that keeps laughing) is cut there."""
+LEAST_WORDS = 2
+"""Fewer words than this in the window (a lone "oh") are not worth captions."""
+EFFECT_SPAN = 0.35
+"""How long an effect's attack takes: no word may be spoken over it."""
+EFFECT_SHIFT = 0.4
+"""The effect moves at most this far off the moment into a pause, or is left out."""
+SOFTER_DB = -6.0
+"""An effect over a loud reaction of the footage's own is this much softer: it is not the joke."""
+
+
+@dataclass(frozen=True)
+class Heard:
+    """A word said in the footage, timed on the source."""
+
+    text: str
+    start: float
+    end: float
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the footage says, read by make.py for `--auto`."""
+
+    name: str
+    footage: float
+    moment: float | None
+    """The mishap found (None: a photo, or footage too short to look in)."""
+    confidence: float
+    clear: bool
+    settle: float | None
+    """Seconds after the moment when the sound is back to the scene's own (None: no sound)."""
+    loud_reaction: float | None
+    """How far the footage's reaction rises over the scene's level, in dB (None: no sound)."""
+    words: tuple[Heard, ...] | None
+    """The words said in the window (None: no speech engine installed)."""
+    effects: tuple[str, ...]
+    """Effects whose tags suit a mishap (comedy), in the library's order."""
+    beds: tuple[str, ...]
+    """Bundled music beds whose mood suits a fail (comedy), in the library's order."""
+    chill_beds: tuple[str, ...]
+    """Bundled beds that sit low under speech."""
+    own_music: str | None
+    """The creator's own default bed (a file in their data folder's `music`), if any."""
+    turn: int | None = None
+    """The clip's place in its batch; None: one clip, turned by its name."""
+
+
+def decide(
+    given: Set[str],
+    evidence: Evidence,
+    hooks: Sequence[str],
+    prompts: Sequence[str],
+) -> tuple[Decision, ...]:
+    """Every setting not in `given` that `--auto` decides, with why; a decision whose value
+    is None says what was left as it is, and why."""
+    turn = evidence.turn if evidence.turn is not None else zlib.crc32(evidence.name.encode())
+    decisions: list[Decision] = []
+    moment = evidence.moment
+    length = _length(evidence)
+    outro = "captions.outro" not in given and length + OUTRO_SECONDS <= LONGEST
+    if moment is not None and not given & {"trim.at", "trim.start", "trim.end"}:
+        decisions.append(_window(evidence, moment))
+    if moment is not None and "duration" not in given and not given & {"trim.start", "trim.end"}:
+        total = min(length + (OUTRO_SECONDS if outro else 0.0), evidence.footage)
+        decisions.append(Decision("duration", round(total, 1), _length_why(evidence, length)))
+    spoken = [word for word in evidence.words or () if word.text.strip()]
+    captions_given = given & {"caption", "captions.file", "captions.hook"}
+    speech = len(spoken) >= LEAST_WORDS and not captions_given
+    if speech:
+        said = " ".join(word.text for word in spoken[:6])
+        decisions.append(Decision("captions.file", "speech", f"{len(spoken)} words said: {said}…"))
+        if "captions.animation" not in given:
+            decisions.append(Decision("captions.animation", "karaoke", "each word lit as said"))
+    elif not captions_given and hooks:
+        why = (
+            "no speech engine installed" if evidence.words is None else "no words said"
+        ) + f": hook {turn % len(hooks) + 1} of {len(hooks)} from the bank"
+        decisions.append(Decision("captions.hook", hooks[turn % len(hooks)], why))
+    if moment is not None and "sfx" not in given and evidence.effects:
+        decisions += _effect(evidence, moment, turn, spoken, given)
+    if outro and prompts:
+        prompt = prompts[turn % len(prompts)]
+        decisions.append(Decision("captions.outro", prompt, "a share prompt: the budget has room"))
+    elif "captions.outro" not in given:
+        decisions.append(Decision("captions.outro", None, "no room for a closing card"))
+    if "music" not in given:
+        decisions.append(_music(evidence, turn, speech))
+    if "output.stabilize" not in given:
+        decisions.append(Decision("output.stabilize", None, "not decided by --auto yet"))
+    return tuple(decisions)
+
+
+def _window(evidence: Evidence, moment: float) -> Decision:
+    if evidence.clear:
+        why = f"the mishap found at {moment:.2f} s (confidence {evidence.confidence:.2f})"
+        return Decision("trim.at", round(moment, 2), why)
+    return Decision(
+        "trim.at",
+        None,
+        f"the finder is unsure (confidence {evidence.confidence:.2f}): the window stays on its "
+        f"best guess at {moment:.2f} s; give --at",
+    )
+
+
+def _length(evidence: Evidence) -> float:
+    """From the build-up to the reaction's end: the moment LEAD_IN into the window, at least
+    BUILD_UP before it, the settled reaction and a TAIL after it; 5–10 s."""
+    after = min(evidence.settle if evidence.settle is not None else 3.0, MOST_REACTION) + TAIL
+    length = max(after / (1 - LEAD_IN), BUILD_UP / LEAD_IN, SHORTEST)
+    return min(length, LONGEST, evidence.footage)
+
+
+def _length_why(evidence: Evidence, length: float) -> str:
+    if evidence.settle is None:
+        return f"{length:.1f} s around the moment (no sound to hear the reaction in)"
+    return f"the build-up and the reaction, settled {evidence.settle:.1f} s after the moment"
+
+
+def _effect(
+    evidence: Evidence,
+    moment: float,
+    turn: int,
+    spoken: Sequence[Heard],
+    given: Set[str],
+) -> list[Decision]:
+    """An effect on the moment, moved into the nearest pause when a word is said there."""
+    sound = evidence.effects[turn % len(evidence.effects)]
+    at = _pause_near(moment, spoken)
+    if at is None:
+        return [Decision("sfx", None, f"words are said all around the moment: no {sound}")]
+    if abs(at - moment) < 0.01:
+        when, where = "moment", "on the moment"
+    else:
+        when, where = f"moment{at - moment:+.2f}", f"moved {at - moment:+.2f} s off a word"
+    decisions = [Decision("sfx", [f"{sound}@{when}"], f"{sound} {where} (comedy, in turn)")]
+    loud = evidence.loud_reaction
+    if loud is not None and loud >= LOUD_REACTION_DB and "sound.sfx_volume" not in given:
+        why = f"the footage's own reaction is loud (+{loud:.0f} dB): the effect steps back"
+        decisions.append(Decision("sound.sfx_volume", SOFTER_DB, why))
+    return decisions
+
+
+def _pause_near(moment: float, spoken: Sequence[Heard]) -> float | None:
+    """The time nearest `moment`, at most EFFECT_SHIFT off, whose effect no word overlaps."""
+    steps = [moment + sign * step / 20 for step in range(9) for sign in (1, -1)]
+    for at in steps[1:] if steps[0] == steps[1] else steps:
+        if abs(at - moment) <= EFFECT_SHIFT + 1e-9 and not any(
+            word.start < at + EFFECT_SPAN and at < word.end for word in spoken
+        ):
+            return at
+    return None
+
+
+def _music(evidence: Evidence, turn: int, speech: bool) -> Decision:
+    if evidence.own_music:
+        return Decision("music", evidence.own_music, "your default bed (your data folder's music)")
+    if speech and evidence.chill_beds:
+        bed = evidence.chill_beds[0]
+        return Decision("music", bed, f"{bed}: a chill bed that sits under the words")
+    if not evidence.beds:
+        return Decision("music", None, "no bed to choose from")
+    bed = evidence.beds[turn % len(evidence.beds)]
+    return Decision("music", bed, f"{bed}: a comic bed for a fail, in turn")
+
+
+def layer_values(decisions: Sequence[Decision]) -> dict[str, Any]:
+    """The decided settings (those with a value), as a layer's raw values."""
+    return {choice.setting: choice.value for choice in decisions if choice.value is not None}

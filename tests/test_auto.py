@@ -1,0 +1,123 @@
+"""--auto: the settings not given, decided from the footage with a reason each (pure), and a
+made clip planned and rendered with them: a flag typed always wins."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from clipcraft.finding.reaction import reaction_of
+from clipcraft.planning.auto import Evidence, Heard, decide
+from clipcraft.settings.banks import HOOKS, PROMPTS
+
+from helpers import assert_one_clean_error, clipcraft, plan_of
+from media import inspect, make_video, read_frame
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+from moment_set import Case, make_case
+
+CLEAR = Evidence(
+    name="spill.mp4", footage=20.0, moment=9.0, confidence=0.9, clear=True, settle=2.0,
+    loud_reaction=6.0, words=(), effects=("bonk", "boing", "honk"),
+    beds=("gold-rush", "fluffing-a-duck"), chill_beds=("cat-caffe",), own_music=None, turn=0,
+)  # fmt: skip
+
+
+def decided(evidence: Evidence = CLEAR, given: frozenset[str] = frozenset()) -> dict:
+    return {d.setting: (d.value, d.why) for d in decide(given, evidence, HOOKS, PROMPTS)}
+
+
+def test_a_clear_mishap_gets_a_window_a_hook_an_effect_an_ending_and_a_bed() -> None:
+    made = decided()
+    assert made["trim.at"][0] == 9.0 and "found at 9.00 s" in made["trim.at"][1]
+    length = made["duration"][0]
+    assert 5 <= length <= 10 and "settled 2.0 s after" in made["duration"][1]
+    assert made["captions.hook"][0] in HOOKS and "no words said" in made["captions.hook"][1]
+    assert made["sfx"][0] == ["bonk@moment"]
+    assert made["captions.outro"][0] in PROMPTS and made["music"][0] == "gold-rush"
+    assert "sound.sfx_volume" not in made, "a quiet reaction leaves the effect as it is"
+    assert made["output.stabilize"][0] is None, "said, not decided"
+    assert decided() == made, "the same clip, the same choices"
+
+
+def test_what_the_creator_gave_is_never_decided() -> None:
+    given = frozenset({"trim.at", "duration", "caption", "sfx", "captions.outro", "music"})
+    assert not set(decided(given=given)) & given
+
+
+def test_clips_in_a_row_take_different_effects_hooks_and_beds() -> None:
+    first, second = decided(), decided(replace(CLEAR, turn=1))
+    for setting in ("sfx", "captions.hook", "music"):
+        assert first[setting][0] != second[setting][0], setting
+
+
+def test_an_unsure_finder_keeps_the_default_placement_and_says_so() -> None:
+    made = decided(replace(CLEAR, confidence=0.3, clear=False))
+    assert made["trim.at"][0] is None and "unsure (confidence 0.30)" in made["trim.at"][1]
+
+
+def test_words_said_become_karaoke_and_the_effect_moves_off_them() -> None:
+    words = (Heard("oh", 8.2, 8.6), Heard("no", 8.7, 9.1), Heard("look", 9.6, 9.9))
+    made = decided(replace(CLEAR, words=words))
+    assert made["captions.file"][0] == "speech" and made["captions.animation"][0] == "karaoke"
+    assert "captions.hook" not in made and made["music"][0] == "cat-caffe"
+    assert made["sfx"][0] == ["bonk@moment+0.10"], "into the pause after 'no'"
+    assert "moved +0.10 s off a word" in made["sfx"][1]
+    spoken_over = tuple(Heard(w, 8.4 + i * 0.1, 8.5 + i * 0.1) for i, w in enumerate("abcdefghijk"))
+    said = decided(replace(CLEAR, words=spoken_over))
+    assert said["sfx"][0] is None and "words are said all around" in said["sfx"][1]
+
+
+def test_a_loud_reaction_softens_the_effect_and_no_engine_is_said() -> None:
+    made = decided(replace(CLEAR, loud_reaction=20.0, words=None))
+    assert made["sound.sfx_volume"][0] == -6.0 and "+20 dB" in made["sound.sfx_volume"][1]
+    assert "no speech engine installed" in made["captions.hook"][1]
+
+
+def test_a_reaction_settles_when_the_level_is_back_for_a_while() -> None:
+    before = [-40.0] * 25
+    after = [-10.0] * 3 + [-20.0] * 12 + [-39.0] * 20
+    reaction = reaction_of(np.array(before), np.array(after))
+    assert reaction.settle == 1.5 and reaction.loudness_db == 20.0 and reaction.loud
+
+
+@pytest.mark.media
+def test_auto_on_a_made_clip_decides_renders_and_never_overrides_a_flag(tmp_path: Path) -> None:
+    case = Case("spill", 12.0, 7.0, "room", False, True, "crash", 24.0, 7)
+    clip = make_case(case, tmp_path / "spill.mp4")
+    plan = plan_of(clip, "--auto", "--music", "cat-caffe", "-o", tmp_path / "x.mp4")
+    decisions = {d["setting"]: d for d in plan["decisions"]}
+    assert all(d["why"] for d in plan["decisions"]), "every decision says why"
+    assert decisions["trim.at"]["value"] == pytest.approx(7.0, abs=0.5)
+    assert "music" not in decisions and plan["sound"]["music"]["name"] == "cat-caffe"
+    hook = next(c for c in plan["captions"] if c["role"] == "hook")
+    assert hook["layout"]["text"] == decisions["captions.hook"]["value"]
+    out = tmp_path / "auto.mp4"
+    made = clipcraft("make", clip, "--auto", "--music", "cat-caffe", "--preview", "-o", out)
+    assert made.exit_code == 0, made.output
+    assert inspect(out).frames == round(decisions["duration"]["value"] * 30)
+    top = read_frame(out, 0.5)[120:320].astype(int)
+    assert (top.max(axis=2) > 240).mean() > 0.01, "the hook's white letters in the first second"
+    shown = clipcraft("make", clip, "--auto", "--dry-run").stdout
+    assert "decided by --auto" in shown and "captions.hook = " in shown
+    again = json.loads(clipcraft("make", clip, "--auto", "--dry-run", "--json").stdout)
+    assert [d for d in again["decisions"] if d["setting"] != "music"] == [
+        d for d in plan["decisions"]
+    ], "the same clip, the same decisions; only the bed the flag gave is decided now"
+
+
+@pytest.mark.media
+def test_an_effect_a_little_off_a_named_point(tmp_path: Path) -> None:
+    """What --auto writes when it moves an effect off a word, and a creator may type too."""
+    clip = make_video(tmp_path / "c.mp4", seconds=4)
+    plan = plan_of(clip, "--at", 2, "--sfx", "bonk@moment+0.2", "--sfx", "ding@end-0.5")
+    bonk, ding = plan["sound"]["effects"]
+    assert bonk["start"] == pytest.approx(plan["moment"] + 0.2, abs=0.001)
+    assert ding["start"] == pytest.approx(plan["duration"] - ding["duration"] - 0.5, abs=0.05)
+    slip = clipcraft("make", clip, "--at", 2, "--sfx", "bonk@moment-9", "--dry-run")
+    assert_one_clean_error(slip, 2, "bonk@moment-9", "before the clip starts")
