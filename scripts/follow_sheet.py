@@ -56,7 +56,6 @@ def make(source: Path, out: Path, *extra: str) -> tuple[float, float]:
 
 
 def main(out: Path) -> None:
-    font = ImageFont.truetype(str(asset_dir("fonts") / "BebasNeue-Bold.otf"), 26)
     rows: list[tuple[str, list[Image.Image]]] = []
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
@@ -79,6 +78,12 @@ def main(out: Path) -> None:
             "--fit follow --stabilize: the shake taken out as well",
             [frame_at(work / "steady.mp4", t) for t in times],
         ))  # fmt: skip
+    draw_rows(rows, out)
+
+
+def draw_rows(rows: list[tuple[str, list[Image.Image]]], out: Path) -> None:
+    """Rows of tiles under their labels, as one PNG at `out`."""
+    font = ImageFont.truetype(str(asset_dir("fonts") / "BebasNeue-Bold.otf"), 26)
     width = max(sum(tile.width + GAP for tile in tiles) for _, tiles in rows) + GAP
     sheet = Image.new("RGB", (width, len(rows) * (TILE_HEIGHT + LABEL + GAP) + GAP), "white")
     draw = ImageDraw.Draw(sheet)

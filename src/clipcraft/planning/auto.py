@@ -12,6 +12,7 @@ its name).
 
 from __future__ import annotations
 
+import math
 import zlib
 from collections.abc import Sequence, Set
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from typing import Any
 from clipcraft.finding.reaction import LOUD_REACTION_DB
 from clipcraft.planning.caption import OUTRO_SECONDS
 from clipcraft.planning.plan import Decision
-from clipcraft.planning.trim import LEAD_IN
+from clipcraft.planning.trim import LEAD_IN, place_window
 
 SHORTEST, LONGEST = 5.0, 10.0
 """A reel that says its joke: 5–10 s (the whole footage when it is shorter)."""
@@ -93,9 +94,10 @@ def decide(
     if moment is not None and not given & {"trim.at", "trim.start", "trim.end"}:
         decisions.append(_window(evidence, moment))
     if moment is not None and "duration" not in given and not given & {"trim.start", "trim.end"}:
-        total = min(length + (OUTRO_SECONDS if outro else 0.0), evidence.footage)
-        decisions.append(Decision("duration", round(total, 1), _length_why(evidence, length)))
-    spoken = [word for word in evidence.words or () if word.text.strip()]
+        total = length + (OUTRO_SECONDS if outro else 0.0)  # the card holds the last frame
+        tenths = math.floor(total * 10 + 1e-6) / 10  # never a window past the footage's end
+        decisions.append(Decision("duration", tenths, _length_why(evidence, length)))
+    spoken = _said_in_window(evidence, length)
     captions_given = given & {"caption", "captions.file", "captions.hook"}
     speech = len(spoken) >= LEAST_WORDS and not captions_given
     if speech:
@@ -104,9 +106,8 @@ def decide(
         if "captions.animation" not in given:
             decisions.append(Decision("captions.animation", "karaoke", "each word lit as said"))
     elif not captions_given and hooks:
-        why = (
-            "no speech engine installed" if evidence.words is None else "no words said"
-        ) + f": hook {turn % len(hooks) + 1} of {len(hooks)} from the bank"
+        unheard = "no speech engine installed" if evidence.words is None else "no words said"
+        why = f"{unheard} in the window: hook {turn % len(hooks) + 1} of {len(hooks)} from the bank"
         decisions.append(Decision("captions.hook", hooks[turn % len(hooks)], why))
     if moment is not None and "sfx" not in given and evidence.effects:
         decisions += _effect(evidence, moment, turn, spoken, given)
@@ -120,6 +121,18 @@ def decide(
     if "output.stabilize" not in given:
         decisions.append(Decision("output.stabilize", None, "not decided by --auto yet"))
     return tuple(decisions)
+
+
+def _said_in_window(evidence: Evidence, length: float) -> list[Heard]:
+    """The words said inside the window the clip will show (heard over a wider span)."""
+    if evidence.moment is None:
+        return []
+    window = place_window(evidence.footage, length, at=evidence.moment).window
+    return [
+        word
+        for word in evidence.words or ()
+        if word.text.strip() and window.start <= word.start and word.end <= window.end
+    ]
 
 
 def _window(evidence: Evidence, moment: float) -> Decision:

@@ -49,7 +49,7 @@ def place_window(
         raise UsageError(
             f"--at {format_time(at)} is after the end of the footage ({format_time(footage)})"
         )
-    if length >= footage:
+    if length > footage:
         return Placement(Window(0.0, footage), (_shorter(footage, length),))
     first = min(max(at - LEAD_IN * length, 0.0), footage - length)
     return Placement(Window(first, first + length))
