@@ -61,6 +61,15 @@ def test_the_fail_pushes_in_at_the_moment_holds_and_eases_out() -> None:
     assert view.y == pytest.approx(1 - 0.5 / 1.2, abs=1e-3)
 
 
+def test_only_the_moment_is_measured_unless_a_follow_measures_the_window() -> None:
+    (near,) = plan({"trim.at": 7.0, "beats.punch_in": 1.2}).unmeasured
+    assert near == ("/in/spill.mov", 6.4, 7.6)
+    landscape = video(width=1920, height=1080)
+    followed = plan({"trim.at": 7.0, "beats.punch_in": 1.2, "output.fit": "follow"}, landscape)
+    (whole,) = followed.unmeasured
+    assert whole[2] - whole[1] == pytest.approx(8.0)
+
+
 def test_a_still_scene_punches_in_on_the_middle_and_no_punch_leaves_the_fail_whole() -> None:
     made = measured({"trim.at": 7.0, "beats.punch_in": 1.3}, at_right=False)
     (punched,) = pushed(made)

@@ -45,6 +45,7 @@ from clipcraft.planning.punch import (
     PunchTiming,
     View,
     action_at,
+    aim_span,
     on_frame,
     punch_timing,
     scale_at,
@@ -365,10 +366,8 @@ def _before_part(
 
     moment_frame = min(max(round((moment - window.start) * fps), 0), frames)
     timing = punch_timing(moment_frame, frames, fps)
-    aim = (0.5, 0.5)
-    if punch > 1.0:
-        aim = on_frame(reframe, action_at(fitting.action(media, span, reframe), moment), moment)
-    else:
+    aim = _aim(media, fitting, span, reframe, moment) if punch > 1.0 else (0.5, 0.5)
+    if punch == 1.0:
         timing = PunchTiming(frames, frames, frames, frames)
     cuts = sorted(
         {0, timing.start, timing.end, frames} | ({moment_frame} if budget.freeze else set())
@@ -397,6 +396,17 @@ def _before_part(
         count = min(budget.replay, round((end - start) / REPLAY_SPEED * fps))
         segments.append(footage("replay", start, end, segments[-1].end_frame, count))
     return segments, round(moment_frame / fps, 3)
+
+
+def _aim(
+    media: MediaInfo, fitting: Fitting, span: Span, reframe: Reframe, moment: float
+) -> tuple[float, float]:
+    """Where on the fitted frame the punch-in aims: the action at the moment, from the track
+    a follow measures over the window, or else from one of just the moment's (far cheaper)."""
+    measured = span
+    if span not in fitting.tracks and span not in fitting.unmeasured:
+        measured = (media.path, *aim_span(moment, span[1], span[2]))
+    return on_frame(reframe, action_at(fitting.action(media, measured, reframe), moment), moment)
 
 
 def _freeze(

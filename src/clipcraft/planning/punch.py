@@ -27,6 +27,9 @@ EASE_OUT_SECONDS = 0.5
 """Eased back out to the whole frame over this long: slower out than in."""
 AIM_SECONDS = 0.3
 """The action's centre is read over the steps this close to the moment."""
+MEASURED_SECONDS = 0.6
+"""Without a follow (which measures the whole window), the action is measured this far
+either side of the moment only: enough steps around it for the shake to be taken out."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,13 @@ def views(scales: list[float], aim: tuple[float, float]) -> tuple[View, ...]:
             *(round(float(np.clip(at, 0.5 / scale, 1 - 0.5 / scale)), 4) for at in aim),
         )
         for scale in scales
+    )
+
+
+def aim_span(moment: float, start: float, end: float) -> tuple[float, float]:
+    """The part of a window [start, end] whose action the punch-in is aimed by."""
+    return round(max(moment - MEASURED_SECONDS, start), 3), round(
+        min(moment + MEASURED_SECONDS, end), 3
     )
 
 
