@@ -17,21 +17,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ab import compare
-
-from clipcraft.media.synthetic import GRAIN, ffmpeg, pattern_input
+from ab import compare, grain_clip
 
 WORK = Path(__file__).with_name("out")
 EXAMPLE = Path(__file__).parents[1] / "examples" / "make_example.py"
-
-
-def phone_source(path: Path) -> Path:
-    if not path.exists():
-        ffmpeg(*pattern_input((1080, 1920), 30, 12, GRAIN),
-               "-f", "lavfi", "-i", "anoisesrc=c=pink:a=0.05:r=48000:d=12",
-               "-c:v", "libx264", "-preset", "veryfast", "-b:v", "16M", "-g", "30",
-               "-pix_fmt", "yuv420p", "-c:a", "aac", path)  # fmt: skip
-    return path
 
 
 def example_source(path: Path) -> Path:
@@ -53,7 +42,7 @@ def main() -> None:
     WORK.mkdir(exist_ok=True)
     sources = (
         (example_source(WORK / "pancake.mp4"), "7"),
-        (phone_source(WORK / "portrait-12s-1080x1920.mp4"), "6"),
+        (grain_clip(WORK / "portrait-12s-1080x1920.mp4", (1080, 1920)), "6"),
     )
     for source, at in sources:
         print(source.name)
