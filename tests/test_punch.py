@@ -177,3 +177,16 @@ def test_the_rendered_picture_is_larger_after_the_moment_than_before(
     assert before > 100, "the disc is 60 of 180 px: a third of the frame's width"
     assert after / before == pytest.approx(1.25, abs=0.04), (before, after)
     assert later == pytest.approx(before, abs=2), "eased back out"
+
+
+def test_a_rendered_freeze_holds_the_pushed_in_frame_and_pushes_on(tmp_path: Path) -> None:
+    clip = ring_clip(tmp_path / "ring.mp4", 0)
+    out = tmp_path / "out.mp4"
+    args = (clip, "--at", "2", "--duration", "3", "--punch-in", "1.25", "--freeze", "1")
+    assert clipcraft("make", *args, "--preview", "-o", out).exit_code == 0
+    moment = plan_of(*args)["moment"]
+    before = disc_width(read_frame(out, moment - PUSH_SECONDS - 0.1))
+    frozen = disc_width(read_frame(out, moment + 0.02))
+    pushed_on = disc_width(read_frame(out, moment + 0.95))
+    assert frozen / before == pytest.approx(1.25, abs=0.04), (before, frozen)
+    assert pushed_on / before == pytest.approx(1.25 * 1.06, abs=0.05), (before, pushed_on)
