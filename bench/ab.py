@@ -9,6 +9,9 @@ import statistics
 import subprocess
 import time
 from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from clipcraft.media.synthetic import GRAIN, ffmpeg, pattern_input
 
 
 def timed(command: Sequence[str]) -> tuple[float, float]:
@@ -35,3 +38,14 @@ def compare(commands: Mapping[str, Sequence[str]], rounds: int) -> None:
     first, second = runs
     print(f"{second} / {first}: {wall[second] / wall[first]:.3f} wall, "
           f"{cpu[second] / cpu[first]:.3f} CPU")  # fmt: skip
+
+
+def grain_clip(path: Path, size: tuple[int, int]) -> Path:
+    """12 s of `size` 30-fps H.264 with grain at a phone's bit rate, and pink noise: the
+    source a comparison renders (made once, kept in bench/out)."""
+    if not path.exists():
+        ffmpeg(*pattern_input(size, 30, 12, GRAIN),
+               "-f", "lavfi", "-i", "anoisesrc=c=pink:a=0.05:r=48000:d=12",
+               "-c:v", "libx264", "-preset", "veryfast", "-b:v", "16M", "-g", "30",
+               "-pix_fmt", "yuv420p", "-c:a", "aac", path)  # fmt: skip
+    return path

@@ -14,20 +14,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from ab import compare
-
-from clipcraft.media.synthetic import GRAIN, ffmpeg, pattern_input
+from ab import compare, grain_clip
 
 WORK = Path(__file__).with_name("out")
-
-
-def make_source(path: Path) -> Path:
-    if not path.exists():
-        ffmpeg(*pattern_input((1920, 1080), 30, 12, GRAIN),
-               "-f", "lavfi", "-i", "anoisesrc=c=pink:a=0.05:r=48000:d=12",
-               "-c:v", "libx264", "-preset", "veryfast", "-b:v", "16M", "-g", "30",
-               "-pix_fmt", "yuv420p", "-c:a", "aac", path)  # fmt: skip
-    return path
 
 
 def command(source: Path, fit: str) -> list[str]:
@@ -41,7 +30,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     rounds = parser.parse_args().rounds
     WORK.mkdir(exist_ok=True)
-    source = make_source(WORK / "landscape-12s-1920x1080.mp4")
+    source = grain_clip(WORK / "landscape-12s-1920x1080.mp4", (1920, 1080))
     compare({fit: command(source, fit) for fit in ("crop", "follow")}, rounds)
 
 

@@ -43,6 +43,8 @@ def describe(plan: Plan) -> str:
         else:
             source = f"{format_time(segment.source_start)}–{format_time(segment.source_end)}"
             source += f" ×{segment.speed:g}" if segment.speed != 1.0 else ""
+            if segment.views:
+                source += f", punch-in {max(view.scale for view in segment.views):g}x"
         where = f" ({segment.region})" if segment.region != "full" else ""
         lines.append(
             f"{segment.role:<8}{span(segment.start_frame, segment.end_frame):<19}{source:<34}"

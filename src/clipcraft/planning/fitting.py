@@ -59,12 +59,8 @@ class Fitting:
         if fit not in ("auto", "follow") or (fit == "auto" and not _much_wider(base)):
             return base
         box = base.crop_box()[:2]
-        track = self.tracks.get(span)
-        if track is not None and steadying is not None:
-            margin = steadying.margin
-            track = track.within(margin[0] / media.width, margin[1] / media.height)
+        track = self.action(media, span, base)
         if track is None:
-            self.unmeasured.append(span)
             return replace(base, mode="follow") if fit == "follow" else base
         window = (box[0] / shown[0], box[1] / shown[1])
         if fit == "auto" and not is_clear(track, window, moment):
@@ -72,6 +68,19 @@ class Fitting:
         path = follow_path(track, shown, box, moment)
         why = "follow: the action stays in one window" if fit == "auto" else ""
         return replace(base, mode="follow", path=path, why=why)
+
+    def action(self, media: MediaInfo, span: Span, reframe: Reframe) -> ActionTrack | None:
+        """The action's track over `span` as `reframe`'s picture shows it (less a steadied
+        picture's margin); None, and asked for, when it was not measured."""
+        track = self.tracks.get(span)
+        if track is None:
+            if span not in self.unmeasured:
+                self.unmeasured.append(span)
+            return None
+        if reframe.steady is not None:
+            margin = reframe.steady.margin
+            track = track.within(margin[0] / media.width, margin[1] / media.height)
+        return track
 
 
 def _much_wider(reframe: Reframe) -> bool:

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from clipcraft.captions.text import CaptionLayout
 from clipcraft.planning.music import PlannedMusic
+from clipcraft.planning.punch import View
 from clipcraft.planning.reframe import Reframe
 from clipcraft.planning.sound import PlacedEffect
 from clipcraft.settings.recipe import Animation, Transition
@@ -75,7 +76,7 @@ class CardLook:
 class Segment:
     """What shows on frames [start_frame, end_frame) of one region of the output: `source`
     from `source_start` to `source_end` at `speed`, or held there zooming from the first to
-    the second `zoom`."""
+    the second `zoom`; pushed in on each frame as its `views` say, when it has them."""
 
     role: Role
     shows: Shows
@@ -92,6 +93,9 @@ class Segment:
     card: CardLook | None = None
     """How a card's picture is dimmed; None: shown as it is."""
     region: Region = "full"
+    views: tuple[View, ...] = ()
+    """The punch-in: what each frame shows of the fitted picture (its reframe's target,
+    decoded at the deepest view's size so it stays sharp); empty: all of it."""
 
     @property
     def still(self) -> bool:

@@ -7,6 +7,7 @@ finds the moment and checks the output paths first, and hands them over as Input
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -39,6 +40,16 @@ from clipcraft.planning.plan import (
     Shows,
     SoundPlan,
     Span,
+)
+from clipcraft.planning.punch import (
+    PunchTiming,
+    View,
+    action_at,
+    aim_span,
+    on_frame,
+    punch_timing,
+    scale_at,
+    views,
 )
 from clipcraft.planning.reframe import Reframe, choose_reframe
 from clipcraft.planning.sequence import (
@@ -162,7 +173,7 @@ def build_plan(recipe: Recipe, inputs: Inputs, output: Path) -> Plan:
     before = Frame((fmt.width, fmt.height // 2), "top") if split else full
     fitting = Fitting(inputs.tracks, inputs.paths, recipe.output.stabilize)
     segments, moment = _before_part(
-        media, trim, budget, before, (recipe.output.fit, fitting), warnings
+        media, trim, budget, before, (recipe.output.fit, fitting, recipe.beats.punch_in), warnings
     )
     transitions: list[PlannedTransition] = []
     # an after is never cropped blind (the dish may be at its edge): `crop` is `auto` there
@@ -324,13 +335,16 @@ def _before_part(
     trim: TrimSettings,
     budget: Budget,
     where: Frame,
-    fitted: tuple[Fit, Fitting],
+    fitted: tuple[Fit, Fitting, float],
     warnings: list,
 ) -> tuple[list[Segment], float]:
-    """The fail (split by a freeze, followed by a replay) and the moment's output time."""
+    """The fail (split by a freeze and around a punch-in, followed by a replay) and the
+    moment's output time."""
     fps = OUTPUT_FPS
-    fit, fitting = fitted
+    fit, fitting, punch = fitted
     if media.kind == "photo":
+        if punch > 1.0:
+            warnings.append(f"{media.path} is a photo: it zooms slowly already, with no punch-in")
         return [_photo(media, "fail", 0, budget.fail, where, fit)], 0.0
     placement = place_window(
         media.duration, budget.fail / fps, at=trim.at, start=trim.start, end=trim.end
@@ -350,27 +364,31 @@ def _before_part(
         speed = REPLAY_SPEED if replay else 1.0
         return _playing(media, role, (start, end), first, count, reframe, where, sound, speed)
 
-    if not budget.freeze:
-        segments = [footage("fail", window.start, window.end, 0, frames)]
-        moment_frame = round((moment - window.start) * fps)
-    else:
-        lead = min(max(round((moment - window.start) * fps), 0), frames)
-        segments = [footage("fail", window.start, moment, 0, lead)] if lead else []
-        freeze = _held(
-            media,
-            "freeze",
-            "frame",
-            at=moment,
-            first=lead,
-            count=budget.freeze,
-            where=where,
-            reframe=reframe,
-            zoom=(1.0, FREEZE_ZOOM),
+    moment_frame = min(max(round((moment - window.start) * fps), 0), frames)
+    timing = punch_timing(moment_frame, frames, fps)
+    aim = _aim(media, fitting, span, reframe, moment) if punch > 1.0 else (0.5, 0.5)
+    if punch == 1.0:
+        timing = PunchTiming(frames, frames, frames, frames)
+    cuts = sorted(
+        {0, timing.start, timing.end, frames} | ({moment_frame} if budget.freeze else set())
+    )
+    segments: list[Segment] = []
+    for first, last in itertools.pairwise(cuts):
+        if first == last:
+            continue
+        start = window.start + first / fps
+        end = window.end if last == frames else window.start + last / fps
+        shift = budget.freeze if budget.freeze and first >= moment_frame else 0
+        piece = footage("fail", start, end, first + shift, last - first)
+        if timing.start <= first < timing.end:
+            scales = [scale_at(timing, frame, punch) for frame in range(first, last)]
+            piece = _pushed(piece, views(scales, aim), where)
+        segments.append(piece)
+    if budget.freeze:
+        segments.append(
+            _freeze(media, moment, moment_frame, budget.freeze, where, reframe, (punch, aim))
         )
-        segments.append(freeze)
-        if frames - lead:
-            segments.append(footage("fail", moment, window.end, freeze.end_frame, frames - lead))
-        moment_frame = lead
+        segments.sort(key=lambda segment: segment.start_frame)
     if budget.replay:
         half = REPLAY_SOURCE_SECONDS / 2
         start = min(max(moment - half, 0.0), max(media.duration - REPLAY_SOURCE_SECONDS, 0.0))
@@ -378,6 +396,54 @@ def _before_part(
         count = min(budget.replay, round((end - start) / REPLAY_SPEED * fps))
         segments.append(footage("replay", start, end, segments[-1].end_frame, count))
     return segments, round(moment_frame / fps, 3)
+
+
+def _aim(
+    media: MediaInfo, fitting: Fitting, span: Span, reframe: Reframe, moment: float
+) -> tuple[float, float]:
+    """Where on the fitted frame the punch-in aims: the action at the moment, from the track
+    a follow measures over the window, or else from one of just the moment's (far cheaper)."""
+    measured = span
+    if span not in fitting.tracks and span not in fitting.unmeasured:
+        measured = (media.path, *aim_span(moment, span[1], span[2]))
+    return on_frame(reframe, action_at(fitting.action(media, measured, reframe), moment), moment)
+
+
+def _freeze(
+    media: MediaInfo,
+    at: float,
+    first: int,
+    count: int,
+    where: Frame,
+    reframe: Reframe,
+    punched: tuple[float, tuple[float, float]],
+) -> Segment:
+    """The moment held still, pushing in from where the punch-in (if any) has brought it."""
+    scale, aim = punched
+    zoom = (scale, scale * FREEZE_ZOOM)
+    held = _held(
+        media,
+        "freeze",
+        "frame",
+        at=at,
+        first=first,
+        count=count,
+        where=where,
+        reframe=reframe,
+        zoom=zoom,
+    )
+    if scale == 1.0:
+        return held
+    scales = [zoom[0] + (zoom[1] - zoom[0]) * i / max(count - 1, 1) for i in range(count)]
+    return replace(held, views=views(scales, aim))
+
+
+def _pushed(segment: Segment, pushed: tuple[View, ...], where: Frame) -> Segment:
+    """Footage pushed in frame by frame, decoded at its deepest view's size (sharp, not
+    a full-size frame scaled up)."""
+    deepest = max(view.scale for view in pushed)
+    target = (round_even(where.size[0] * deepest), round_even(where.size[1] * deepest))
+    return replace(segment, reframe=_resized(segment.reframe, target), views=pushed)
 
 
 def _playing(

@@ -29,6 +29,7 @@ from clipcraft.media.ffmpeg import FfmpegProcess, ffmpeg_process, run_ffmpeg, wi
 from clipcraft.media.outputs import atomic_output
 from clipcraft.media.probe import open_photo
 from clipcraft.planning.plan import OutputFormat, Plan, Segment
+from clipcraft.planning.punch import View
 from clipcraft.render.argv import (
     cover_command,
     encode_command,
@@ -73,8 +74,10 @@ class MovingFrames:
     ends a frame early still fills its segment.
     """
 
-    def __init__(self, segment: Segment, fmt: OutputFormat, stack: ExitStack) -> None:
-        self.segment, self.fmt, self.stack = segment, fmt, stack
+    def __init__(
+        self, segment: Segment, fmt: OutputFormat, stack: ExitStack, size: tuple[int, int]
+    ) -> None:
+        self.segment, self.fmt, self.stack, self.size = segment, fmt, stack, size
         self.shape = frame_shape(*segment.reframe.target)
         self.decoder: FfmpegProcess | None = None
         self.next_index = 0
@@ -95,6 +98,8 @@ class MovingFrames:
         while self.next_index <= index:
             self._read_one()
         assert self.last is not None
+        if self.segment.views:  # pushed in: decoded larger, shown in part
+            return viewed(list(planes(self.last)), self.size, self.segment.views[index])
         return self.last
 
     def _read_one(self) -> None:
@@ -112,12 +117,8 @@ class MovingFrames:
 
 
 class StillFrames:
-    """One picture, decoded once at its deepest zoom's size, zoomed smoothly over the frames.
-
-    At zoom z the centre 1/z of the picture fills the region. OpenCV's affine warp samples it
-    at fractional positions, so the push-in moves by sub-pixel steps with no jitter (and at
-    the deepest zoom it is 1:1); each plane is warped on its own, the chroma on its half grid.
-    """
+    """One picture, decoded once at its deepest zoom's size, zoomed smoothly over the frames
+    (by its zoom, centred, or as its views say)."""
 
     def __init__(
         self, segment: Segment, size: tuple[int, int], picture: Future[np.ndarray]
@@ -132,33 +133,49 @@ class StillFrames:
         first, last = self.segment.zoom
         if first == last and self.held is not None:
             return self.held
-        zoom = first + (last - first) * index / max(self.segment.frames - 1, 1)
-        frame = from_planes(
-            *(
-                self._warp(plane, scale, zoom)
-                for plane, scale in zip(self.planes, (1, 2, 2), strict=True)
-            )
-        )
-        frame.setflags(write=False)
+        if self.segment.views:
+            view = self.segment.views[index]
+        else:
+            view = View(first + (last - first) * index / max(self.segment.frames - 1, 1), 0.5, 0.5)
+        frame = viewed(self.planes, self.size, view)
         if first == last:
             self.held = frame
         return frame
 
-    def _warp(self, plane: np.ndarray, scale: int, zoom: float) -> np.ndarray:
-        width, height = self.size[0] // scale, self.size[1] // scale
-        step = plane.shape[1] / zoom / width  # source pixels per output pixel
-        left = (plane.shape[1] - plane.shape[1] / zoom) / 2
-        top = (plane.shape[0] - plane.shape[0] / zoom) / 2
-        to_source = np.array(
-            [[step, 0, left + 0.5 * step - 0.5], [0, step, top + 0.5 * step - 0.5]], np.float32
+
+def viewed(picture: list[np.ndarray], size: tuple[int, int], view: View) -> np.ndarray:
+    """The `view` of a picture (its I420 planes) at `size`, as a read-only I420 frame.
+
+    The part of the picture 1/scale as wide, centred on the view's middle, fills `size`.
+    OpenCV's affine warp samples it at fractional positions, so a push-in moves by sub-pixel
+    steps with no jitter (a picture decoded at the deepest scale's size is 1:1 there); each
+    plane is warped on its own, the chroma on its half grid.
+    """
+    frame = from_planes(
+        *(
+            _warp(plane, (size[0] // scale, size[1] // scale), view)
+            for plane, scale in zip(picture, (1, 2, 2), strict=True)
         )
-        return cv2.warpAffine(
-            plane,
-            to_source,
-            (width, height),
-            flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
-            borderMode=cv2.BORDER_REPLICATE,
-        )
+    )
+    frame.setflags(write=False)
+    return frame
+
+
+def _warp(plane: np.ndarray, size: tuple[int, int], view: View) -> np.ndarray:
+    (width, height), zoom = size, view.scale
+    step = plane.shape[1] / zoom / width  # source pixels per output pixel
+    left = plane.shape[1] * (view.x - 0.5 / zoom)
+    top = plane.shape[0] * (view.y - 0.5 / zoom)
+    to_source = np.array(
+        [[step, 0, left + 0.5 * step - 0.5], [0, step, top + 0.5 * step - 0.5]], np.float32
+    )
+    return cv2.warpAffine(
+        plane,
+        to_source,
+        (width, height),
+        flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+        borderMode=cv2.BORDER_REPLICATE,
+    )
 
 
 def decode_still(segment: Segment, fmt: OutputFormat) -> np.ndarray:
@@ -234,7 +251,7 @@ class Timeline:
                     segment, self.sizes[segment.region], stills.submit(decode_still, segment, fmt)
                 )
                 if segment.still
-                else MovingFrames(segment, fmt, stack),
+                else MovingFrames(segment, fmt, stack, self.sizes[segment.region]),
             )
             for segment in plan.segments
         ]

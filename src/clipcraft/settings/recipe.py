@@ -184,9 +184,11 @@ class AfterSettings(PerPart):
 
 @dataclass(frozen=True, kw_only=True)
 class BeatSettings:
-    """Freeze-frame at the moment (seconds, 0 for none) and a slow-motion replay of it."""
+    """Freeze-frame at the moment (seconds, 0 for none), a push-in on the action there (its
+    scale, 1 for none) and a slow-motion replay of it."""
 
     freeze: float
+    punch_in: float
     replay: bool
 
 

@@ -431,6 +431,17 @@ SETTINGS = _table(
         help="Freeze-frame at the moment with a slight push-in (alone: 1 s; 0: none).",
     ),
     Setting(
+        key="beats.punch_in",
+        field="beats.punch_in",
+        kind=Number(1, 2, "x"),
+        default=1.0,
+        flag="--punch-in",
+        flag_value=1.2,
+        metavar="[SCALE]",
+        help="At the moment, push in on the action to this scale in 0.15 s, hold through the "
+        "hit, ease back out (alone: 1.2x; 1: none).",
+    ),
+    Setting(
         key="beats.replay",
         field="beats.replay",
         kind=Flag(),
