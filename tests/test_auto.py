@@ -42,6 +42,7 @@ def test_a_clear_mishap_gets_a_window_a_hook_an_effect_an_ending_and_a_bed() -> 
     assert made["captions.outro"][0] in PROMPTS and made["music"][0] == "gold-rush"
     assert "sound.sfx_volume" not in made, "a quiet reaction leaves the effect as it is"
     assert made["output.stabilize"][0] is None, "said, not decided"
+    assert made["beats.punch_in"][0] == 1.2
     assert decided() == made, "the same clip, the same choices"
 
 
@@ -59,6 +60,7 @@ def test_clips_in_a_row_take_different_effects_hooks_and_beds() -> None:
 def test_an_unsure_finder_keeps_the_default_placement_and_says_so() -> None:
     made = decided(replace(CLEAR, confidence=0.3, clear=False))
     assert made["trim.at"][0] is None and "unsure (confidence 0.30)" in made["trim.at"][1]
+    assert made["beats.punch_in"][0] is None, "no push-in on a guess"
 
 
 def test_words_said_become_karaoke_and_the_effect_moves_off_them() -> None:

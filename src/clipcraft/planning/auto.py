@@ -3,11 +3,11 @@ reason (pure: the evidence is read by make.py; what is decided becomes a layer u
 creator's own, so a flag, a recipe or a preset always wins).
 
 The decisions are a creator's first edit: the window from the build-up to when the reaction
-has settled, the words said as karaoke captions (else a hook from the bank), an effect on the
-moment that never lands on a word, a share prompt at the end when there is room, and a music
-bed. The same clip gets the same choices every time: where a bank offers several, the clip's
-`turn` picks (its place in a batch, so clips in a row take different ones; else a number from
-its name).
+has settled, the words said as karaoke captions (else a hook from the bank), a push-in and an
+effect on the moment (the effect never over a word), a share prompt at the end when there is
+room, and a music bed. The same clip gets the same choices every time: where a bank offers
+several, the clip's `turn` picks (its place in a batch, so clips in a row take different
+ones; else a number from its name).
 """
 
 from __future__ import annotations
@@ -37,6 +37,8 @@ EFFECT_SPAN = 0.35
 """How long an effect's attack takes: no word may be spoken over it."""
 EFFECT_SHIFT = 0.4
 """The effect moves at most this far off the moment into a pause, or is left out."""
+PUNCH_IN = 1.2
+"""The scale of the push-in on the moment: felt, not a jump cut."""
 SOFTER_DB = -6.0
 """An effect over a loud reaction of the footage's own is this much softer: it is not the joke."""
 
@@ -109,6 +111,8 @@ def decide(
         unheard = "no speech engine installed" if evidence.words is None else "no words said"
         why = f"{unheard} in the window: hook {turn % len(hooks) + 1} of {len(hooks)} from the bank"
         decisions.append(Decision("captions.hook", hooks[turn % len(hooks)], why))
+    if moment is not None and "beats.punch_in" not in given:
+        decisions.append(_punch_in(evidence))
     if moment is not None and "sfx" not in given and evidence.effects:
         decisions += _effect(evidence, moment, turn, spoken, given)
     if outro and prompts:
@@ -121,6 +125,14 @@ def decide(
     if "output.stabilize" not in given:
         decisions.append(Decision("output.stabilize", None, "not decided by --auto yet"))
     return tuple(decisions)
+
+
+def _punch_in(evidence: Evidence) -> Decision:
+    """A push-in on the mishap, when the finder is sure where it is: on a guess it would
+    point at the wrong second."""
+    if not evidence.clear:
+        return Decision("beats.punch_in", None, "the finder is unsure: no push-in on a guess")
+    return Decision("beats.punch_in", PUNCH_IN, "a push-in on the action at the moment")
 
 
 def _said_in_window(evidence: Evidence, length: float) -> list[Heard]:
