@@ -10,10 +10,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from test_speech import talk  # noqa: F401 (a real voice, the speech tests' clip)
 
+from clipcraft.batch.manifest import Manifest
+from clipcraft.batch.run import plan_batch
 from clipcraft.finding.reaction import reaction_of
+from clipcraft.make import make_clip
 from clipcraft.planning.auto import Evidence, Heard, decide
 from clipcraft.settings.banks import HOOKS, PROMPTS
+from clipcraft.settings.layers import Layer
 
 from helpers import assert_one_clean_error, clipcraft, plan_of
 from media import inspect, make_video, read_frame
@@ -123,3 +128,45 @@ def test_an_effect_a_little_off_a_named_point(tmp_path: Path) -> None:
     assert ding["start"] == pytest.approx(plan["duration"] - ding["duration"] - 0.5, abs=0.05)
     slip = clipcraft("make", clip, "--at", 2, "--sfx", "bonk@moment-9", "--dry-run")
     assert_one_clean_error(slip, 2, "bonk@moment-9", "before the clip starts")
+
+
+@pytest.mark.media
+def test_a_bank_that_is_not_a_list_of_texts_is_refused(tmp_path: Path) -> None:
+    clip = make_video(tmp_path / "c.mp4", seconds=2)
+    for bank in ("[1, 2]", '["ok", ""]', "{ text = 1 }"):
+        recipe = tmp_path / "r.toml"
+        recipe.write_text(f"auto = true\n[captions]\nhooks = {bank}\n")
+        slip = clipcraft("make", clip, "--recipe", recipe, "--dry-run")
+        assert_one_clean_error(slip, 2, "captions.hooks")
+
+
+@pytest.mark.media
+def test_clips_in_a_row_of_a_batch_take_turns(tmp_path: Path) -> None:
+    """batch --auto hands each clip its place in the roll; two in a row differ."""
+    case = Case("spill", 8.0, 4.0, "room", False, True, "crash", 24.0, 3)
+    roll = tmp_path / "roll"
+    roll.mkdir()
+    for name in ("a", "b"):
+        make_case(case, roll / f"{name}.mp4")
+    auto = [Layer("flag", {"auto": True})]
+    plan = plan_batch(roll, tmp_path / "out", auto, Manifest(tmp_path / "out"), force=False)
+    assert [(task.job.name, task.turn) for task in plan.todo] == [("a", 0), ("b", 1)]
+    chosen = [
+        {d.setting: d.value for d in make_clip(roll / f"{task.job.name}.mp4", None, task.layers,
+                                               dry_run=True, turn=task.turn).plan.decisions}
+        for task in plan.todo
+    ]  # fmt: skip
+    assert chosen[0]["sfx"] != chosen[1]["sfx"] and chosen[0]["music"] != chosen[1]["music"]
+
+
+@pytest.mark.media
+def test_the_words_of_a_real_voice_become_the_clip_s_captions_under_auto(
+    talk: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    plan = plan_of(talk, "--auto", "-o", tmp_path / "t.mp4")
+    decided = {d["setting"]: d["value"] for d in plan["decisions"]}
+    assert decided["captions.file"] == "speech" and decided["captions.animation"] == "karaoke"
+    said = " ".join(c["layout"]["text"] for c in plan["captions"] if c["role"] == "subtitle")
+    assert "wizard" in said.lower() and "curtain" in said.lower(), said
+    assert "WEBVTT" in plan["transcript"] and "wizard" in plan["transcript"]
