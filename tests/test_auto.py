@@ -16,6 +16,7 @@ from clipcraft.batch.manifest import Manifest
 from clipcraft.batch.run import plan_batch
 from clipcraft.finding.reaction import reaction_of
 from clipcraft.make import make_clip
+from clipcraft.media.synthetic import Handheld, handheld_clip
 from clipcraft.planning.auto import Evidence, Heard, decide
 from clipcraft.settings.banks import HOOKS, PROMPTS
 from clipcraft.settings.layers import Layer
@@ -30,6 +31,7 @@ CLEAR = Evidence(
     name="spill.mp4", footage=20.0, moment=9.0, confidence=0.9, clear=True, settle=2.0,
     loud_reaction=6.0, words=(), effects=("bonk", "boing", "honk"),
     beds=("gold-rush", "fluffing-a-duck"), chill_beds=("cat-caffe",), own_music=None, turn=0,
+    jitter=0.0004,
 )  # fmt: skip
 
 
@@ -46,7 +48,10 @@ def test_a_clear_mishap_gets_a_window_a_hook_an_effect_an_ending_and_a_bed() -> 
     assert made["sfx"][0] == ["bonk@moment"]
     assert made["captions.outro"][0] in PROMPTS and made["music"][0] == "gold-rush"
     assert "sound.sfx_volume" not in made, "a quiet reaction leaves the effect as it is"
-    assert made["output.stabilize"][0] is None, "said, not decided"
+    assert (
+        made["output.stabilize"][0] is None and "0.04% of its width" in made["output.stabilize"][1]
+    )
+    assert decided(replace(CLEAR, jitter=0.004))["output.stabilize"][0] is True
     assert made["beats.punch_in"][0] == 1.2
     assert decided() == made, "the same clip, the same choices"
 
@@ -170,3 +175,16 @@ def test_the_words_of_a_real_voice_become_the_clip_s_captions_under_auto(
     said = " ".join(c["layout"]["text"] for c in plan["captions"] if c["role"] == "subtitle")
     assert "wizard" in said.lower() and "curtain" in said.lower(), said
     assert "WEBVTT" in plan["transcript"] and "wizard" in plan["transcript"]
+
+
+@pytest.mark.media
+def test_only_a_shaking_hand_is_steadied(tmp_path: Path) -> None:
+    """A tripod and a smooth walk past the counter are never steadied; a hand's tremor is."""
+    hands = {"tripod": Handheld(tremor=0, walk=0), "walk": Handheld(tremor=0, walk=10),
+             "tremor": Handheld(tremor=3, walk=0)}  # fmt: skip
+    steadied = {}
+    for name, hand in hands.items():
+        clip = handheld_clip(tmp_path / f"{name}.mp4", centre=0.5, hand=hand)
+        decisions = plan_of(clip, "--auto", "-o", tmp_path / "x.mp4")["decisions"]
+        steadied[name] = next(d["value"] for d in decisions if d["setting"] == "output.stabilize")
+    assert steadied == {"tripod": None, "walk": None, "tremor": True}

@@ -25,7 +25,7 @@ from clipcraft.captions.subtitles import Cue, read_subtitles
 from clipcraft.captions.text import font_path
 from clipcraft.errors import UsageError
 from clipcraft.finding.beats import Beats, read_beats
-from clipcraft.finding.measure import measure
+from clipcraft.finding.measure import jitter_share, measure
 from clipcraft.finding.moment import find_moment
 from clipcraft.finding.reaction import measure_reaction
 from clipcraft.media.ffmpeg import read_mono
@@ -292,6 +292,7 @@ def read_evidence(source: Path, recipe: Recipe, turn: int | None) -> Evidence:
         chill_beds=tuple(name for name, tags in bed_tags if "chill" in tags),
         own_music=_own_music(),
         turn=turn,
+        jitter=jitter_share(media, max(0.0, at - 1.5), at + 1.5) if at is not None else None,
     )
 
 

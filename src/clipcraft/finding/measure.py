@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from clipcraft.finding.action import ActionTrack, action_track
 from clipcraft.finding.moment import MOTION_WIDTH, read_frames
-from clipcraft.finding.shake import CameraPath, camera_path
+from clipcraft.finding.shake import CameraPath, camera_path, residual_shake
 from clipcraft.media.probe import MediaInfo
 
 PATH_FPS = 30
@@ -35,3 +35,11 @@ def measure(media: MediaInfo, start: float, end: float, *, action: bool, camera:
         frames = read_frames(media, start, max(end - start, 1 / PATH_FPS), PATH_FPS, PATH_WIDTH)
         path = camera_path(frames, start, PATH_FPS, (media.width, media.height))
     return Measured(action_track(media, start, end) if action else None, path)
+
+
+def jitter_share(media: MediaInfo, start: float, end: float) -> float:
+    """How much the picture jitters over `start`–`end`: its mean frame-to-frame move that is
+    not part of a smooth pan, as a share of its width (a tripod 0, a pan about 0, a hand
+    0.3% and more)."""
+    frames = read_frames(media, start, max(end - start, 3 / PATH_FPS), PATH_FPS, PATH_WIDTH)
+    return residual_shake(frames, 1.0 / frames.shape[2]) if len(frames) else 0.0
