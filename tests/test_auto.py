@@ -29,7 +29,7 @@ from moment_set import Case, make_case
 
 CLEAR = Evidence(
     name="spill.mp4", footage=20.0, moment=9.0, confidence=0.9, clear=True, settle=2.0,
-    loud_reaction=6.0, words=(), effects=("bonk", "boing", "honk"),
+    loud_reaction=6.0, words=(), effects=(("bonk", 0.4), ("boing", 1.6), ("honk", 0.6)),
     beds=("gold-rush", "fluffing-a-duck"), chill_beds=("cat-caffe",), own_music=None, turn=0,
     jitter=0.0004,
 )  # fmt: skip
@@ -175,6 +175,18 @@ def test_the_words_of_a_real_voice_become_the_clip_s_captions_under_auto(
     said = " ".join(c["layout"]["text"] for c in plan["captions"] if c["role"] == "subtitle")
     assert "wizard" in said.lower() and "curtain" in said.lower(), said
     assert "WEBVTT" in plan["transcript"] and "wizard" in plan["transcript"]
+    words = [
+        (word["start_frame"] / 30, word["end_frame"] / 30)
+        for caption in plan["captions"]
+        if caption["role"] == "subtitle"
+        for word in caption["words"]
+    ]
+    for effect in plan["sound"]["effects"]:  # moved into a pause, or (here) left out
+        loud = (effect["start"], effect["start"] + min(effect["duration"], 0.8))
+        assert not [w for w in words if w[0] < loud[1] and loud[0] < w[1]], (effect, words)
+    assert plan["sound"]["effects"] or any(
+        "words are said all around" in d["why"] for d in plan["decisions"]
+    )
 
 
 @pytest.mark.media

@@ -276,7 +276,7 @@ def read_evidence(source: Path, recipe: Recipe, turn: int | None) -> Evidence:
     moment = find_moment(media) if media.kind == "video" else None
     at = moment.time if moment is not None else None
     reaction = measure_reaction(media, at) if at is not None else None
-    library_tags = [(sound.name, set(sound.tags)) for sound in library()]
+    comic = tuple((sound.name, sound.duration) for sound in library() if sound.tags == ("comedy",))
     bed_tags = [(bed.name, set(bed.tags)) for bed in music_library()]
     return Evidence(
         name=source.name,
@@ -287,7 +287,7 @@ def read_evidence(source: Path, recipe: Recipe, turn: int | None) -> Evidence:
         settle=reaction.settle if reaction else None,
         loud_reaction=reaction.loudness_db if reaction else None,
         words=_words_near(media, at, recipe) if at is not None else None,
-        effects=tuple(name for name, tags in library_tags if tags == {"comedy"}),
+        effects=comic,
         beds=tuple(name for name, tags in bed_tags if "comedy" in tags),
         chill_beds=tuple(name for name, tags in bed_tags if "chill" in tags),
         own_music=_own_music(),

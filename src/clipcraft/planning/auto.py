@@ -33,8 +33,9 @@ MOST_REACTION = 5.0
 """A reaction longer than this (a crowd that keeps laughing) is cut there."""
 LEAST_WORDS = 2
 """Fewer words than this in the window (a lone "oh") are not worth captions."""
-EFFECT_SPAN = 0.35
-"""How long an effect's attack takes: no word may be spoken over it."""
+LOUDEST_PART = 0.8
+"""An effect's first 0.8 s (all of a short one) is what a word must not be said under: the
+mix ducks the footage there, so a word under it is lost; a long one's tail is quiet."""
 EFFECT_SHIFT = 0.4
 """The effect moves at most this far off the moment into a pause, or is left out."""
 HANDHELD = 0.006
@@ -74,8 +75,8 @@ class Evidence:
     """How far the footage's reaction rises over the scene's level, in dB (None: no sound)."""
     words: tuple[Heard, ...] | None
     """The words said in the window (None: no speech engine installed)."""
-    effects: tuple[str, ...]
-    """Effects whose tags suit a mishap (comedy), in the library's order."""
+    effects: tuple[tuple[str, float], ...]
+    """Effects whose tags suit a mishap (comedy), with their lengths, in the library's order."""
     beds: tuple[str, ...]
     """Bundled music beds whose mood suits a fail (comedy), in the library's order."""
     chill_beds: tuple[str, ...]
@@ -198,8 +199,8 @@ def _effect(
     given: Set[str],
 ) -> list[Decision]:
     """An effect on the moment, moved into the nearest pause when a word is said there."""
-    sound = evidence.effects[turn % len(evidence.effects)]
-    at = _pause_near(moment, spoken)
+    sound, length = evidence.effects[turn % len(evidence.effects)]
+    at = _pause_near(moment, min(length, LOUDEST_PART), spoken)
     if at is None:
         return [Decision("sfx", None, f"words are said all around the moment: no {sound}")]
     if abs(at - moment) < 0.01:
@@ -214,12 +215,13 @@ def _effect(
     return decisions
 
 
-def _pause_near(moment: float, spoken: Sequence[Heard]) -> float | None:
-    """The time nearest `moment`, at most EFFECT_SHIFT off, whose effect no word overlaps."""
+def _pause_near(moment: float, span: float, spoken: Sequence[Heard]) -> float | None:
+    """The time nearest `moment`, at most EFFECT_SHIFT off, where an effect's first `span`
+    seconds overlap no word."""
     steps = [moment + sign * step / 20 for step in range(9) for sign in (1, -1)]
     for at in steps[1:] if steps[0] == steps[1] else steps:
         if abs(at - moment) <= EFFECT_SHIFT + 1e-9 and not any(
-            word.start < at + EFFECT_SPAN and at < word.end for word in spoken
+            word.start < at + span and at < word.end for word in spoken
         ):
             return at
     return None
