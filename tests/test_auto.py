@@ -22,7 +22,7 @@ from clipcraft.settings.banks import HOOKS, PROMPTS
 from clipcraft.settings.layers import Layer
 
 from helpers import assert_one_clean_error, clipcraft, plan_of
-from media import inspect, make_video, read_frame
+from media import inspect, make_video, read_frame, write_sound
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from moment_set import Case, make_case
@@ -200,3 +200,17 @@ def test_only_a_shaking_hand_is_steadied(tmp_path: Path) -> None:
         decisions = plan_of(clip, "--auto", "-o", tmp_path / "x.mp4")["decisions"]
         steadied[name] = next(d["value"] for d in decisions if d["setting"] == "output.stabilize")
     assert steadied == {"tripod": None, "walk": None, "shaking": True}
+
+
+@pytest.mark.media
+def test_the_creators_own_bed_comes_before_the_bundled_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CLIPCRAFT_DATA_DIR", str(tmp_path / "data"))
+    music = tmp_path / "data" / "music"
+    music.mkdir(parents=True)
+    (music / ".theme.wav").write_bytes(b"an editor's hidden copy, never a bed")
+    theme = write_sound(music / "theme.wav", 2.0)
+    clip = make_video(tmp_path / "c.mp4", seconds=4)
+    decided = {d["setting"]: d for d in plan_of(clip, "--auto")["decisions"]}
+    assert decided["music"]["value"] == str(theme) and "your default bed" in decided["music"]["why"]

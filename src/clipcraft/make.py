@@ -37,14 +37,13 @@ from clipcraft.planning.music import may_cut_on_beat
 from clipcraft.planning.plan import Decision, Plan
 from clipcraft.planning.planner import Inputs, build_plan
 from clipcraft.planning.story import ELAPSED, ELAPSED_FIELD
-from clipcraft.settings.folders import data_folder
 from clipcraft.settings.layers import Layer, Resolved, resolve, without_orphans
 from clipcraft.settings.recipe import Recipe
 from clipcraft.settings.schema import SETTINGS
 from clipcraft.settings.series import Series
 from clipcraft.settings.styles import find_style
 from clipcraft.settings.values import SPEECH
-from clipcraft.sound.library import SOUND_SUFFIXES, Sound, find_sound, library, music_library
+from clipcraft.sound.library import Sound, find_sound, library, music_library, own_music_bed
 
 PLACEHOLDERS = ("episode", "date", "stem")
 
@@ -278,6 +277,7 @@ def read_evidence(source: Path, recipe: Recipe, turn: int | None) -> Evidence:
     reaction = measure_reaction(media, at) if at is not None else None
     comic = tuple((sound.name, sound.duration) for sound in library() if sound.tags == ("comedy",))
     bed_tags = [(bed.name, set(bed.tags)) for bed in music_library()]
+    own_bed = own_music_bed()
     return Evidence(
         name=source.name,
         footage=media.duration,
@@ -290,7 +290,7 @@ def read_evidence(source: Path, recipe: Recipe, turn: int | None) -> Evidence:
         effects=comic,
         beds=tuple(name for name, tags in bed_tags if "comedy" in tags),
         chill_beds=tuple(name for name, tags in bed_tags if "chill" in tags),
-        own_music=_own_music(),
+        own_music=str(own_bed) if own_bed else None,
         turn=turn,
         jitter=jitter_share(media, max(0.0, at - 1.5), at + 1.5) if at is not None else None,
     )
@@ -313,15 +313,6 @@ def _words_near(media: MediaInfo, moment: float, recipe: Recipe) -> tuple[Heard,
         Heard(word.text, start + word.start, start + word.end)
         for word in words_heard(engine, samples)
     )
-
-
-def _own_music() -> str | None:
-    """The creator's default bed: the first sound file in their data folder's `music`."""
-    folder = data_folder() / "music"
-    if not folder.is_dir():
-        return None
-    beds = sorted(p for p in folder.iterdir() if p.suffix.lower() in SOUND_SUFFIXES)
-    return str(beds[0]) if beds else None
 
 
 def _render_whole(

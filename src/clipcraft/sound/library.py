@@ -119,7 +119,18 @@ def user_folder() -> Path:
 
 def user_files() -> dict[str, Path]:
     """The creator's sound files by name (the file name without its suffix), sorted."""
-    folder = user_folder()
+    return sound_files(user_folder())
+
+
+def own_music_bed() -> Path | None:
+    """The creator's default bed for `--auto`: the first sound file in their data folder's
+    `music`, if any."""
+    beds = sound_files(data_folder() / "music")
+    return next(iter(beds.values()), None)
+
+
+def sound_files(folder: Path) -> dict[str, Path]:
+    """The sound files in `folder` by name (the file name without its suffix), sorted."""
     if not folder.is_dir():
         return {}
     found: dict[str, Path] = {}
