@@ -42,6 +42,13 @@ NEAR_POINT = re.compile(rf"({'|'.join(NAMED_POINTS)})([+-]\d+(?:\.\d+)?)?")
 """A named point, and seconds off it: `moment`, `moment+0.1`, `end-0.5`."""
 
 
+def near_point(sound: str, place: str) -> EffectCue | None:
+    """`sound` at a named point and any seconds off it (`moment`, `moment+0.1`), or None
+    where `place` names no point."""
+    named = NEAR_POINT.fullmatch(place)
+    return EffectCue(sound, named.group(1), float(named.group(2) or 0.0)) if named else None
+
+
 def parse_effect_cue(text: str) -> EffectCue:
     """`ding`, `ding@2.5`, `boing@end`, `bonk@moment+0.1` or `~/sfx/oops.mp3@moment` →
     EffectCue.
@@ -52,9 +59,9 @@ def parse_effect_cue(text: str) -> EffectCue:
     sound, at, when = text.rpartition("@")
     if not at:
         return EffectCue(text)
-    named = NEAR_POINT.fullmatch(when)
+    named = near_point(sound, when)
     if named:
-        return EffectCue(sound, named.group(1), float(named.group(2) or 0.0))
+        return named
     try:
         return EffectCue(sound, parse_time(when))
     except UsageError:

@@ -18,7 +18,7 @@ from typing import Any
 
 from clipcraft.errors import UsageError
 from clipcraft.settings.recipe import NAMED_POINTS, AfterPart, EffectCue, MusicCue
-from clipcraft.settings.units import NEAR_POINT, parse_effect_cue, parse_music_cue, parse_time
+from clipcraft.settings.units import near_point, parse_effect_cue, parse_music_cue, parse_time
 
 
 class Kind:
@@ -329,13 +329,11 @@ def _table(value: Any, keys: tuple[str, str], missing: str) -> dict[str, Any]:
     return value
 
 
-def _seconds_in(
-    table: dict[str, Any], key: str, default: float | str, named: tuple[str, ...] = ()
-) -> float | str:
-    """A table's time (or one of the `named` places), its key named in an error."""
+def _seconds_in(table: dict[str, Any], key: str, default: float) -> float:
+    """A table's time, its key named in an error."""
     value = table.get(key, default)
     try:
-        return value if value in named else Seconds().read(value)
+        return float(Seconds().read(value))
     except UsageError as error:
         raise UsageError(f"{key}: {error.message}", error.hint) from None
 
@@ -352,10 +350,8 @@ class Cue(Kind):
             return parse_effect_cue(value)
         table = _table(value, ("sound", "at"), 'each [[sfx]] needs sound = "NAME" (and at = ...)')
         sound = Text().read(table["sound"])
-        near = NEAR_POINT.fullmatch(str(table.get("at", "moment")))
-        if near:
-            return EffectCue(sound, near.group(1), float(near.group(2) or 0.0))
-        return EffectCue(sound, _seconds_in(table, "at", "moment"))
+        named = near_point(sound, str(table.get("at", "moment")))
+        return named or EffectCue(sound, _seconds_in(table, "at", 0.0))
 
     def beside(self, value: Any, folder: Path) -> Any:
         """A sound named by a relative path in a recipe file is looked for beside the file."""
