@@ -29,9 +29,9 @@ from typing import BinaryIO, NamedTuple
 from fontTools.ttLib import TTFont
 
 from clipcraft.media.outputs import atomic_output
+from clipcraft.settings.folders import cache_folder
 
 FONT_DIRS_VARIABLE = "CLIPCRAFT_FONT_DIRS"
-CACHE_DIR_VARIABLE = "CLIPCRAFT_CACHE_DIR"
 COLLECTIONS = (".ttc", ".otc")
 SUFFIXES = (".ttf", ".otf", *COLLECTIONS)
 INDEX_VERSION = 2
@@ -144,12 +144,7 @@ def font_dirs() -> list[Path]:
 
 
 def index_path() -> Path:
-    override = os.environ.get(CACHE_DIR_VARIABLE)
-    if override:
-        return Path(override) / "fonts.json"
-    from platformdirs import user_cache_dir  # only a run that needs system fonts pays for it
-
-    return Path(user_cache_dir("clipcraft")) / "fonts.json"
+    return cache_folder() / "fonts.json"
 
 
 class SystemFont(NamedTuple):

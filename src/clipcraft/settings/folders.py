@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+CACHE_DIR_VARIABLE = "CLIPCRAFT_CACHE_DIR"
+
 
 def data_folder() -> Path:
     from platformdirs import user_data_dir  # only a run that looks there pays for it
@@ -20,5 +22,5 @@ def cache_folder() -> Path:
     `CLIPCRAFT_CACHE_DIR` overrides the platform's cache folder."""
     from platformdirs import user_cache_dir
 
-    override = os.environ.get("CLIPCRAFT_CACHE_DIR")
+    override = os.environ.get(CACHE_DIR_VARIABLE)
     return Path(override) if override else Path(user_cache_dir("clipcraft"))
