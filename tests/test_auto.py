@@ -14,10 +14,12 @@ from test_speech import talk  # noqa: F401 (a real voice, the speech tests' clip
 
 from clipcraft.batch.manifest import Manifest
 from clipcraft.batch.run import plan_batch
+from clipcraft.captions.speech.whisper import WhisperEngine
+from clipcraft.captions.speech.words import SpokenWord
 from clipcraft.finding.reaction import reaction_of
 from clipcraft.make import make_clip
 from clipcraft.media.synthetic import Handheld, handheld_clip
-from clipcraft.planning.auto import Evidence, Heard, decide
+from clipcraft.planning.auto import Evidence, decide
 from clipcraft.settings.banks import HOOKS, PROMPTS
 from clipcraft.settings.layers import Layer
 
@@ -74,13 +76,15 @@ def test_an_unsure_finder_keeps_the_default_placement_and_says_so() -> None:
 
 
 def test_words_said_become_karaoke_and_the_effect_moves_off_them() -> None:
-    words = (Heard("oh", 8.2, 8.6), Heard("no", 8.7, 9.1), Heard("look", 9.6, 9.9))
+    words = (SpokenWord("oh", 8.2, 8.6), SpokenWord("no", 8.7, 9.1), SpokenWord("look", 9.6, 9.9))
     made = decided(replace(CLEAR, words=words))
     assert made["captions.file"][0] == "speech" and made["captions.animation"][0] == "karaoke"
     assert "captions.hook" not in made and made["music"][0] == "cat-caffe"
     assert made["sfx"][0] == ["bonk@moment+0.10"], "into the pause after 'no'"
     assert "moved +0.10 s off a word" in made["sfx"][1]
-    spoken_over = tuple(Heard(w, 8.4 + i * 0.1, 8.5 + i * 0.1) for i, w in enumerate("abcdefghijk"))
+    spoken_over = tuple(
+        SpokenWord(w, 8.4 + i * 0.1, 8.5 + i * 0.1) for i, w in enumerate("abcdefghijk")
+    )
     said = decided(replace(CLEAR, words=spoken_over))
     assert said["sfx"][0] is None and "words are said all around" in said["sfx"][1]
 
@@ -106,6 +110,7 @@ def test_auto_on_a_made_clip_decides_renders_and_never_overrides_a_flag(tmp_path
     decisions = {d["setting"]: d for d in plan["decisions"]}
     assert all(d["why"] for d in plan["decisions"]), "every decision says why"
     assert decisions["trim.at"]["value"] == pytest.approx(7.0, abs=0.5)
+    assert plan["moment_basis"].startswith("found by"), "the finder's moment, not a typed one"
     assert "music" not in decisions and plan["sound"]["music"]["name"] == "cat-caffe"
     hook = next(c for c in plan["captions"] if c["role"] == "hook")
     assert hook["layout"]["text"] == decisions["captions.hook"]["value"]
@@ -168,8 +173,17 @@ def test_clips_in_a_row_of_a_batch_take_turns(tmp_path: Path) -> None:
 def test_the_words_of_a_real_voice_become_the_clip_s_captions_under_auto(
     talk: Path,  # noqa: F811
     tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    heard = []
+    listen = WhisperEngine.transcribe
+    monkeypatch.setattr(
+        WhisperEngine,
+        "transcribe",
+        lambda engine, samples: heard.append(1) or listen(engine, samples),
+    )
     plan = plan_of(talk, "--auto", "-o", tmp_path / "t.mp4")
+    assert len(heard) == 1, "what --auto heard around the moment is the captions' words"
     decided = {d["setting"]: d["value"] for d in plan["decisions"]}
     assert decided["captions.file"] == "speech" and decided["captions.animation"] == "karaoke"
     said = " ".join(c["layout"]["text"] for c in plan["captions"] if c["role"] == "subtitle")

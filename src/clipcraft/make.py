@@ -19,19 +19,19 @@ from pathlib import Path
 from clipcraft.captions.faces import read_ahead
 from clipcraft.captions.font_book import FontBook
 from clipcraft.captions.speech.engines import Engine, find_engine, hear, words_heard
-from clipcraft.captions.speech.transcript import to_vtt
-from clipcraft.captions.speech.words import SPEECH_RATE
+from clipcraft.captions.speech.transcript import group_words, to_vtt
+from clipcraft.captions.speech.words import SPEECH_RATE, SpokenWord
 from clipcraft.captions.subtitles import Cue, read_subtitles
 from clipcraft.captions.text import font_path
 from clipcraft.errors import UsageError
 from clipcraft.finding.beats import Beats, read_beats
 from clipcraft.finding.measure import jitter_share, measure
-from clipcraft.finding.moment import find_moment
+from clipcraft.finding.moment import Moment, find_moment
 from clipcraft.finding.reaction import measure_reaction
 from clipcraft.media.ffmpeg import read_mono
 from clipcraft.media.outputs import check_output, cover_path, default_output, staged_outputs
 from clipcraft.media.probe import MediaInfo, probe
-from clipcraft.planning.auto import Evidence, Heard, decide, layer_values
+from clipcraft.planning.auto import Evidence, decide, layer_values
 from clipcraft.planning.caption import caption_faces
 from clipcraft.planning.music import may_cut_on_beat
 from clipcraft.planning.plan import Decision, Plan
@@ -48,6 +48,17 @@ from clipcraft.sound.library import Sound, find_sound, library, music_library, o
 PLACEHOLDERS = ("episode", "date", "stem")
 
 
+@dataclass(frozen=True)
+class Looked:
+    """What `--auto` has read of the footage already, so the plan does not read it again."""
+
+    media: MediaInfo
+    found: Moment | None
+    words: tuple[SpokenWord, ...] | None = None
+    """The words said from `heard[0]` to `heard[1]`, timed on the source (None: not heard)."""
+    heard: tuple[float, float] = (0.0, 0.0)
+
+
 def prepare(
     recipe: Recipe,
     source: Path,
@@ -56,13 +67,14 @@ def prepare(
     *,
     dry_run: bool = False,
     keep_index: bool = False,
+    looked: Looked | None = None,
 ) -> Plan:
     """Read and check everything the plan needs from disk — probe the inputs, check the
     output paths, find the sounds, read the fonts and the subtitles, find the moment — and
     plan the clip. `dry_run`: check the outputs without writing anything to check them.
     `keep_index`: keep the installed fonts' index in the user cache, if they were read (a
-    real render; a dry run writes nothing)."""
-    media = probe(source)
+    real render; a dry run writes nothing). `looked`: what `--auto` read already."""
+    media = looked.media if looked else probe(source)
     afters = tuple(probe(Path(part.path)) for part in recipe.after.parts)
     music = find_sound(recipe.sound.music.sound, "music") if recipe.sound.music else None
     inputs = [source, *(Path(after.path) for after in afters), *([music.path] if music else [])]
@@ -87,7 +99,9 @@ def prepare(
     engine = find_engine(captions.speech_model, captions.speech_lang) if speech else None
     trim = recipe.trim
     needs_moment = trim.at is None and trim.start is None and trim.end is None
-    found = find_moment(media) if needs_moment and media.kind == "video" else None
+    found = None
+    if needs_moment and media.kind == "video":
+        found = looked.found if looked else find_moment(media)
     fonts = read_fonts(recipe, font, cues)
     read = Inputs(
         media=media, afters=afters, sounds=sounds, cues=cues, found=found, font=font,
@@ -109,7 +123,7 @@ def prepare(
         read = replace(read, tracks=tracks, paths=paths)
         plan = build_plan(recipe, read, target)
     if transcript_at is not None and engine is not None:
-        plan, fonts = _with_speech(plan, recipe, read, transcript_at, engine)
+        plan, fonts = _with_speech(plan, recipe, read, transcript_at, engine, looked)
     if keep_index:
         fonts.keep_index()
     return plan
@@ -126,15 +140,24 @@ def read_fonts(recipe: Recipe, font: Path | None, cues: tuple[Cue, ...]) -> Font
 
 
 def _with_speech(
-    plan: Plan, recipe: Recipe, read: Inputs, transcript_at: Path, engine: Engine
+    plan: Plan,
+    recipe: Recipe,
+    read: Inputs,
+    transcript_at: Path,
+    engine: Engine,
+    looked: Looked | None,
 ) -> tuple[Plan, FontBook]:
     """The plan again with what is said in the fail's window as its timed captions, and the
     transcript to write beside the clip (none when nothing was said); and the fonts read for
-    its words."""
+    its words. Words `--auto` heard over the whole window already are not heard again."""
     fail = [segment for segment in plan.segments if segment.role == "fail"]
     start = min(segment.source_start for segment in fail)
     end = max(segment.source_end for segment in fail)
-    cues = tuple(hear(engine, read.media.path, start, end))
+    if looked and looked.words is not None and looked.heard[0] <= start and end <= looked.heard[1]:
+        said = [word for word in looked.words if start <= (word.start + word.end) / 2 <= end]
+        cues = tuple(group_words(said))
+    else:
+        cues = tuple(hear(engine, read.media.path, start, end))
     if not cues:
         heard = f"no words were heard from {start:.1f} to {end:.1f} s; no captions from speech"
         return replace(plan, warnings=(*plan.warnings, heard)), read.fonts
@@ -223,8 +246,9 @@ def make_clip(
     """
     resolved = without_orphans(resolve(layers))
     decisions: tuple[Decision, ...] = ()
+    looked = None
     if resolved.recipe.auto:
-        resolved, decisions = _decided(source, layers, resolved, turn)
+        resolved, decisions, looked = _decided(source, layers, resolved, turn)
     name = resolved.recipe.series
     series = Series(name) if name else None
     final = not dry_run and not resolved.recipe.output.preview
@@ -234,7 +258,16 @@ def make_clip(
     try:
         if not dry_run:
             _import_renderer()
-        plan = _plan(resolved, source, output, force, number, dry_run=dry_run, keep_index=final)
+        plan = _plan(
+            resolved,
+            source,
+            output,
+            force,
+            number,
+            dry_run=dry_run,
+            keep_index=final,
+            looked=looked,
+        )
         plan = replace(
             plan,
             format=replace(plan.format, threads=threads or usable_cores()),
@@ -255,30 +288,32 @@ def make_clip(
 
 def _decided(
     source: Path, layers: list[Layer], resolved: Resolved, turn: int | None
-) -> tuple[Resolved, tuple[Decision, ...]]:
+) -> tuple[Resolved, tuple[Decision, ...], Looked]:
     """`--auto`: the settings not given, decided from the footage, as a layer under every one
-    the creator gave; and the decisions, with why."""
+    the creator gave; the decisions, with why; and what was read to decide them."""
     recipe = resolved.recipe
-    evidence = read_evidence(source, recipe, turn)
+    evidence, looked = read_evidence(source, recipe, turn)
     decisions = decide(
         set(resolved.values), evidence, recipe.captions.hooks, recipe.captions.prompts
     )
     values = {key: SETTINGS[key].kind.read(raw) for key, raw in layer_values(decisions).items()}
-    return without_orphans(resolve([Layer("auto", values), *layers])), decisions
+    return without_orphans(resolve([Layer("auto", values), *layers])), decisions, looked
 
 
-def read_evidence(source: Path, recipe: Recipe, turn: int | None) -> Evidence:
+def read_evidence(source: Path, recipe: Recipe, turn: int | None) -> tuple[Evidence, Looked]:
     """What `--auto` decides from: the moment, the reaction after it, the words said around
     it (when a speech model is installed), the effects and beds that suit a fail, and the
-    creator's own default bed."""
+    creator's own default bed; and the footage, moment and words, for the plan."""
     media = probe(source)
     moment = find_moment(media) if media.kind == "video" else None
     at = moment.time if moment is not None else None
     reaction = measure_reaction(media, at) if at is not None else None
+    heard = (max(0.0, at - 4.0), min(media.duration, at + 6.0)) if at is not None else (0.0, 0.0)
+    words = _words_in(media, heard, recipe) if at is not None else None
     comic = tuple((sound.name, sound.duration) for sound in library() if sound.tags == ("comedy",))
     bed_tags = [(bed.name, set(bed.tags)) for bed in music_library()]
     own_bed = own_music_bed()
-    return Evidence(
+    evidence = Evidence(
         name=source.name,
         footage=media.duration,
         moment=at,
@@ -286,7 +321,7 @@ def read_evidence(source: Path, recipe: Recipe, turn: int | None) -> Evidence:
         clear=moment is not None and moment.clear,
         settle=reaction.settle if reaction else None,
         loud_reaction=reaction.loudness_db if reaction else None,
-        words=_words_near(media, at, recipe) if at is not None else None,
+        words=words,
         effects=comic,
         beds=tuple(name for name, tags in bed_tags if "comedy" in tags),
         chill_beds=tuple(name for name, tags in bed_tags if "chill" in tags),
@@ -294,23 +329,24 @@ def read_evidence(source: Path, recipe: Recipe, turn: int | None) -> Evidence:
         turn=turn,
         jitter=jitter_share(media, max(0.0, at - 1.5), at + 1.5) if at is not None else None,
     )
+    return evidence, Looked(media, moment, words, heard)
 
 
-def _words_near(media: MediaInfo, moment: float, recipe: Recipe) -> tuple[Heard, ...] | None:
-    """The words said from 4 s before the moment to 6 s after it, or None where no speech
-    model is installed (or the footage has no sound to hear)."""
+def _words_in(
+    media: MediaInfo, span: tuple[float, float], recipe: Recipe
+) -> tuple[SpokenWord, ...] | None:
+    """The words said over `span` (the longest window around the moment: 4 s before it to
+    6 s after), timed on the source; None where no speech model is installed."""
     if not media.has_audio:
         return ()
     try:
         engine = find_engine(recipe.captions.speech_model, recipe.captions.speech_lang)
     except UsageError:
         return None
-    start = max(0.0, moment - 4.0)
-    samples = read_mono(
-        str(media.path), SPEECH_RATE, start, min(media.duration, moment + 6.0) - start
-    )
+    start, end = span
+    samples = read_mono(str(media.path), SPEECH_RATE, start, end - start)
     return tuple(
-        Heard(word.text, start + word.start, start + word.end)
+        SpokenWord(word.text, start + word.start, start + word.end)
         for word in words_heard(engine, samples)
     )
 
@@ -358,7 +394,10 @@ def _plan(
     *,
     dry_run: bool,
     keep_index: bool,
+    looked: Looked | None,
 ) -> Plan:
     values = {"episode": episode, "date": datetime.date.today().isoformat(), "stem": source.stem}
     recipe = fill_placeholders(resolved.recipe, values)
-    return prepare(recipe, source, output, force, dry_run=dry_run, keep_index=keep_index)
+    return prepare(
+        recipe, source, output, force, dry_run=dry_run, keep_index=keep_index, looked=looked
+    )

@@ -18,6 +18,7 @@ from collections.abc import Sequence, Set
 from dataclasses import dataclass
 from typing import Any
 
+from clipcraft.captions.speech.words import SpokenWord
 from clipcraft.finding.reaction import LOUD_REACTION_DB
 from clipcraft.planning.caption import OUTRO_SECONDS
 from clipcraft.planning.plan import Decision
@@ -51,15 +52,6 @@ SOFTER_DB = -6.0
 
 
 @dataclass(frozen=True)
-class Heard:
-    """A word said in the footage, timed on the source."""
-
-    text: str
-    start: float
-    end: float
-
-
-@dataclass(frozen=True)
 class Evidence:
     """What the footage says, read by make.py for `--auto`."""
 
@@ -73,8 +65,9 @@ class Evidence:
     """Seconds after the moment when the sound is back to the scene's own (None: no sound)."""
     loud_reaction: float | None
     """How far the footage's reaction rises over the scene's level, in dB (None: no sound)."""
-    words: tuple[Heard, ...] | None
-    """The words said in the window (None: no speech engine installed)."""
+    words: tuple[SpokenWord, ...] | None
+    """The words said around the moment, timed on the source (None: no speech engine
+    installed)."""
     effects: tuple[tuple[str, float], ...]
     """Effects whose tags suit a mishap (comedy), with their lengths, in the library's order."""
     beds: tuple[str, ...]
@@ -153,7 +146,7 @@ def _punch_in(evidence: Evidence) -> Decision:
     return Decision("beats.punch_in", PUNCH_IN, "a push-in on the action at the moment")
 
 
-def _said_in_window(evidence: Evidence, length: float) -> list[Heard]:
+def _said_in_window(evidence: Evidence, length: float) -> list[SpokenWord]:
     """The words said inside the window the clip will show (heard over a wider span)."""
     if evidence.moment is None:
         return []
@@ -195,7 +188,7 @@ def _effect(
     evidence: Evidence,
     moment: float,
     turn: int,
-    spoken: Sequence[Heard],
+    spoken: Sequence[SpokenWord],
     given: Set[str],
 ) -> list[Decision]:
     """An effect on the moment, moved into the nearest pause when a word is said there."""
@@ -215,7 +208,7 @@ def _effect(
     return decisions
 
 
-def _pause_near(moment: float, span: float, spoken: Sequence[Heard]) -> float | None:
+def _pause_near(moment: float, span: float, spoken: Sequence[SpokenWord]) -> float | None:
     """The time nearest `moment`, at most EFFECT_SHIFT off, where an effect's first `span`
     seconds overlap no word."""
     steps = [moment + sign * step / 20 for step in range(9) for sign in (1, -1)]
@@ -240,5 +233,10 @@ def _music(evidence: Evidence, turn: int, speech: bool) -> Decision:
 
 
 def layer_values(decisions: Sequence[Decision]) -> dict[str, Any]:
-    """The decided settings (those with a value), as a layer's raw values."""
-    return {choice.setting: choice.value for choice in decisions if choice.value is not None}
+    """The decided settings (those with a value), as a layer's raw values; but the window's
+    moment, which is the finder's: the plan takes it as found (and says so), not as given."""
+    return {
+        choice.setting: choice.value
+        for choice in decisions
+        if choice.value is not None and choice.setting != "trim.at"
+    }
