@@ -95,6 +95,20 @@ def test_a_loud_reaction_softens_the_effect_and_no_engine_is_said() -> None:
     assert "no speech engine installed" in made["captions.hook"][1]
 
 
+def test_the_window_ends_before_the_picture_breaks_while_a_reel_is_left() -> None:
+    """A hand over the lens (a cut, the phone swung away) after the reaction: the window
+    ends on the scene, not the palm; unless that would leave under 5 s."""
+    long = replace(CLEAR, settle=4.0)  # 4.5 s after the moment: a 7.5-s window
+    seconds = decided(replace(long, picture_break=3.3))["duration"]
+    assert seconds[0] - 1.5 == pytest.approx(3.3 / 0.6, abs=0.1)  # 1.5: the closing card
+    assert "ends before the picture's break 3.3 s after it" in seconds[1]
+    near_start = decided(replace(long, moment=2.0, picture_break=3.3))["duration"]
+    assert near_start[0] - 1.5 == pytest.approx(5.3, abs=0.1), "held back by the footage's start"
+    soon = decided(replace(long, picture_break=1.5))["duration"]
+    assert soon[0] - 1.5 == 5.0 and "ends into" in soon[1]
+    assert decided(long)["duration"][0] - 1.5 == pytest.approx(7.5, abs=0.1)
+
+
 def test_a_reaction_settles_when_the_level_is_back_for_a_while() -> None:
     before = [-40.0] * 25
     after = [-10.0] * 3 + [-20.0] * 12 + [-39.0] * 20
@@ -175,13 +189,14 @@ def test_the_words_of_a_real_voice_become_the_clip_s_captions_under_auto(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    heard = []
+    heard: list[float] = []
     listen = WhisperEngine.transcribe
-    monkeypatch.setattr(
-        WhisperEngine,
-        "transcribe",
-        lambda engine, samples: heard.append(1) or listen(engine, samples),
-    )
+
+    def counted(engine: WhisperEngine, samples: np.ndarray) -> list[SpokenWord]:
+        heard.append(len(samples) / 16000)
+        return listen(engine, samples)
+
+    monkeypatch.setattr(WhisperEngine, "transcribe", counted)
     plan = plan_of(talk, "--auto", "-o", tmp_path / "t.mp4")
     assert len(heard) == 1, "what --auto heard around the moment is the captions' words"
     decided = {d["setting"]: d["value"] for d in plan["decisions"]}

@@ -106,6 +106,26 @@ def test_a_hand_over_the_lens_is_never_the_moment(tmp_path: Path) -> None:
     assert knock.picture_event and knock.score == 0.0
 
 
+def test_auto_ends_the_reel_before_a_hand_covers_the_lens(tmp_path: Path) -> None:
+    """The crash at 2.5 s, a commotion until 6.5 s, a hand over the lens from 5.8 s: --auto
+    would keep the whole commotion, but the reel ends on the scene, not on the palm."""
+    duration, crash, hand = 9.0, 2.5, 5.8
+    t = np.arange(int(duration * RATE)) / RATE
+    noise = np.random.default_rng(4).normal(0, 1, len(t))
+    commotion = (t > crash + 0.1) & (t < 6.5)
+    bang = noise * np.exp(-np.maximum(t - crash, 0) * 8) * (t >= crash)
+    sound = 0.002 * noise + 0.1 * bang + 0.03 * noise * commotion
+    frames = _covered_at(picture(duration, crash, seed=3, shaking=lambda t: False), hand)
+    clip = write_clip(tmp_path / "covered.mp4", frames, sound)
+    result = clipcraft("make", clip, "--auto", "--dry-run", "--json")
+    assert result.exit_code == 0, result.output
+    plan = json.loads(result.stdout)
+    length = next(d for d in plan["decisions"] if d["setting"] == "duration")
+    assert "before the picture's break" in length["why"], length
+    fail = [segment for segment in plan["segments"] if segment["role"] == "fail"]
+    assert fail[0]["source_start"] < crash < fail[-1]["source_end"] <= hand + 0.05, fail
+
+
 def test_a_shout_before_the_mishap_is_not_the_mishap(tmp_path: Path) -> None:
     """Someone shouts at 1.5 s as a bowl goes over, louder than the crash at 4.5 s where the
     other bowl falls: the picture moves as much at both, the voice is no mishap by itself."""

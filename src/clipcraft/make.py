@@ -25,18 +25,19 @@ from clipcraft.captions.subtitles import Cue, read_subtitles
 from clipcraft.captions.text import font_path
 from clipcraft.errors import UsageError
 from clipcraft.finding.beats import Beats, read_beats
-from clipcraft.finding.measure import jitter_share, measure
+from clipcraft.finding.measure import jitter_share, measure, picture_break
 from clipcraft.finding.moment import Moment, find_moment
 from clipcraft.finding.reaction import measure_reaction
 from clipcraft.media.ffmpeg import read_mono
 from clipcraft.media.outputs import check_output, cover_path, default_output, staged_outputs
 from clipcraft.media.probe import MediaInfo, probe
-from clipcraft.planning.auto import Evidence, decide, layer_values
+from clipcraft.planning.auto import AFTER_MOMENT, LONGEST, Evidence, decide, layer_values
 from clipcraft.planning.caption import caption_faces
 from clipcraft.planning.music import may_cut_on_beat
 from clipcraft.planning.plan import Decision, Plan
 from clipcraft.planning.planner import Inputs, build_plan
 from clipcraft.planning.story import ELAPSED, ELAPSED_FIELD
+from clipcraft.planning.trim import LEAD_IN
 from clipcraft.settings.layers import Layer, Resolved, resolve, without_orphans
 from clipcraft.settings.recipe import Recipe
 from clipcraft.settings.schema import SETTINGS
@@ -328,8 +329,18 @@ def read_evidence(source: Path, recipe: Recipe, turn: int | None) -> tuple[Evide
         own_music=str(own_bed) if own_bed else None,
         turn=turn,
         jitter=jitter_share(media, max(0.0, at - 1.5), at + 1.5) if at is not None else None,
+        picture_break=_break_after(media, at) if at is not None else None,
     )
     return evidence, Looked(media, moment, words, heard)
+
+
+def _break_after(media: MediaInfo, moment: float) -> float | None:
+    """Seconds after the moment (from AFTER_MOMENT on, so the mishap itself is no break) when
+    the picture breaks, within the longest window's end."""
+    start = min(moment + AFTER_MOMENT, media.duration)
+    end = min(moment + LONGEST * (1 - LEAD_IN), media.duration)
+    found = picture_break(media, start, end) if end - start > 0.5 else None
+    return round(found - moment, 2) if found is not None else None
 
 
 def _words_in(

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from clipcraft.finding.action import ActionTrack, action_track
-from clipcraft.finding.moment import MOTION_WIDTH, read_frames
+from clipcraft.finding.moment import MOTION_FPS, MOTION_WIDTH, read_frames
+from clipcraft.finding.picture import cell_changes, picture_events
 from clipcraft.finding.shake import CameraPath, camera_path, residual_shake
 from clipcraft.media.probe import MediaInfo
 
@@ -43,3 +46,12 @@ def jitter_share(media: MediaInfo, start: float, end: float) -> float:
     0.3% and more)."""
     frames = read_frames(media, start, max(end - start, 3 / PATH_FPS), PATH_FPS, PATH_WIDTH)
     return residual_shake(frames, 1.0 / frames.shape[2]) if len(frames) else 0.0
+
+
+def picture_break(media: MediaInfo, start: float, end: float) -> float | None:
+    """When, between `start` and `end`, the picture itself first changes — a cut, a hand
+    over the lens, the phone swung away — as the time of its last whole frame; None when it
+    never does. A reel that runs past it ends on another scene or a palm."""
+    frames = read_frames(media, start, end - start)
+    changed = np.flatnonzero(picture_events(cell_changes(frames)))
+    return round(start + int(changed[0]) / MOTION_FPS, 2) if len(changed) else None

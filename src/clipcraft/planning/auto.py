@@ -45,6 +45,9 @@ made clips: tripods and pans 0–0.15%; but hands chopping a cabbage under a sti
 so much of the picture that they read 0.34%, as much as a sled ride filmed by hand (0.34%)
 or a Pixel clip (0.28%); a made trembling clip 0.40%, a shaking one 1.19%. So only a picture
 that shakes plainly is steadied: a wrongly steadied clip moves with its action."""
+AFTER_MOMENT = 0.5
+"""The picture may change wholly this soon after the moment (flour over the lens is the
+fail); a break later than this ends the window."""
 PUNCH_IN = 1.2
 """The scale of the push-in on the moment: felt, not a jump cut."""
 SOFTER_DB = -6.0
@@ -76,6 +79,9 @@ class Evidence:
     """Bundled beds that sit low under speech."""
     own_music: str | None
     """The creator's own default bed (a file in their data folder's `music`), if any."""
+    picture_break: float | None = None
+    """Seconds after the moment when the picture itself changes (a cut, a hand over the lens),
+    if it does within the longest window: the window ends before it."""
     jitter: float | None = None
     """How much the picture jitters around the moment, as a share of its width a frame."""
     turn: int | None = None
@@ -100,7 +106,7 @@ def decide(
     if moment is not None and "duration" not in given and not given & {"trim.start", "trim.end"}:
         total = length + (OUTRO_SECONDS if outro else 0.0)  # the card holds the last frame
         tenths = math.floor(total * 10 + 1e-6) / 10  # never a window past the footage's end
-        decisions.append(Decision("duration", tenths, _length_why(evidence, length)))
+        decisions.append(Decision("duration", tenths, _length_why(evidence, moment, length)))
     spoken = _said_in_window(evidence, length)
     captions_given = given & {"caption", "captions.file", "captions.hook"}
     speech = len(spoken) >= LEAST_WORDS and not captions_given
@@ -172,16 +178,29 @@ def _window(evidence: Evidence, moment: float) -> Decision:
 
 def _length(evidence: Evidence) -> float:
     """From the build-up to the reaction's end: the moment LEAD_IN into the window, at least
-    BUILD_UP before it, the settled reaction and a TAIL after it; 5–10 s."""
+    BUILD_UP before it, the settled reaction and a TAIL after it; 5–10 s, and short of a
+    break in the picture after the moment while that leaves SHORTEST."""
     after = min(evidence.settle if evidence.settle is not None else 3.0, MOST_REACTION) + TAIL
     length = max(after / (1 - LEAD_IN), BUILD_UP / LEAD_IN, SHORTEST)
+    if evidence.picture_break is not None and evidence.moment is not None:
+        # the window's end is the moment plus its share after it, or its length when the
+        # footage's start holds it back
+        broken = evidence.picture_break
+        length = min(length, max(min(broken / (1 - LEAD_IN), evidence.moment + broken), SHORTEST))
     return min(length, LONGEST, evidence.footage)
 
 
-def _length_why(evidence: Evidence, length: float) -> str:
+def _length_why(evidence: Evidence, moment: float, length: float) -> str:
     if evidence.settle is None:
-        return f"{length:.1f} s around the moment (no sound to hear the reaction in)"
-    return f"the build-up and the reaction, settled {evidence.settle:.1f} s after the moment"
+        why = f"{length:.1f} s around the moment (no sound to hear the reaction in)"
+    else:
+        why = f"the build-up and the reaction, settled {evidence.settle:.1f} s after the moment"
+    if evidence.picture_break is not None:
+        end = place_window(evidence.footage, length, at=moment).window.end
+        clear = end <= moment + evidence.picture_break + 0.01
+        seen = "before" if clear else "into (a shorter reel would say too little)"
+        why += f"; it ends {seen} the picture's break {evidence.picture_break:.1f} s after it"
+    return why
 
 
 def _effect(
