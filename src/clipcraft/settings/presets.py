@@ -41,10 +41,15 @@ def user_folder() -> Path:
 
 def available() -> dict[str, Preset]:
     """Every preset by name; a user's shadows a built-in of the same name."""
-    found = {p.stem: Preset(p.stem, p, True) for p in sorted(asset_dir("presets").glob("*.toml"))}
+    found = {p.stem: Preset(p.stem, p, True) for p in _preset_files(asset_dir("presets"))}
     if user_folder().is_dir():
-        found |= {p.stem: Preset(p.stem, p, False) for p in sorted(user_folder().glob("*.toml"))}
+        found |= {p.stem: Preset(p.stem, p, False) for p in _preset_files(user_folder())}
     return found
+
+
+def _preset_files(folder: Path) -> list[Path]:
+    """The preset files in `folder`: a folder named like one (`old.toml/`) is none."""
+    return sorted(path for path in folder.glob("*.toml") if path.is_file())
 
 
 def find_preset(name_or_path: str) -> Preset:
