@@ -76,17 +76,30 @@ def test_an_unsure_finder_keeps_the_default_placement_and_says_so() -> None:
 
 
 def test_words_said_become_karaoke_and_the_effect_moves_off_them() -> None:
-    words = (SpokenWord("oh", 8.2, 8.6), SpokenWord("no", 8.7, 9.1), SpokenWord("look", 9.6, 9.9))
+    words = (SpokenWord("oh", 8.2, 8.6), SpokenWord("no", 8.7, 9.1), SpokenWord("look", 9.7, 9.9))
     made = decided(replace(CLEAR, words=words))
     assert made["captions.file"][0] == "speech" and made["captions.animation"][0] == "karaoke"
     assert "captions.hook" not in made and made["music"][0] == "cat-caffe"
     assert made["sfx"][0] == ["bonk@moment+0.10"], "into the pause after 'no'"
     assert "moved +0.10 s off a word" in made["sfx"][1]
+    # a word just after: the next effect in turn that fits the pause, clear of its start
+    look = (*words[:2], SpokenWord("look", 9.6, 9.9))
+    assert decided(replace(CLEAR, words=look))["sfx"][0] is None, "bonk would end 0.1 s before"
+    fits = replace(CLEAR, words=(*words[:2], SpokenWord("look", 10.2, 10.5)), turn=1)
+    assert decided(fits)["sfx"] == (
+        ["honk@moment+0.10"],
+        "honk moved +0.10 s off a word (comedy, boing would ring over a word)",
+    )
     spoken_over = tuple(
         SpokenWord(w, 8.4 + i * 0.1, 8.5 + i * 0.1) for i, w in enumerate("abcdefghijk")
     )
     said = decided(replace(CLEAR, words=spoken_over))
     assert said["sfx"][0] is None and "words are said all around" in said["sfx"][1]
+    # a word coming just after the moment, with no pause after it: a little early, or never
+    soon = (SpokenWord("whoa", 9.48, 10.5),)
+    assert decided(replace(CLEAR, words=soon))["sfx"][0] == ["bonk@moment-0.10"]
+    sooner = (SpokenWord("whoa", 9.42, 10.5),)
+    assert decided(replace(CLEAR, words=sooner))["sfx"][0] is None, "0.15 s early is out of sync"
 
 
 def test_a_loud_reaction_softens_the_effect_and_no_engine_is_said() -> None:

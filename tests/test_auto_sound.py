@@ -15,7 +15,7 @@ import pytest
 from test_speech import bare, word_errors
 
 from clipcraft.captions.subtitles import parse_subtitles
-from clipcraft.planning.auto import EFFECT_SHIFT, LOUDEST_PART
+from clipcraft.planning.auto import EFFECT_SHIFT
 
 from helpers import clipcraft, plan_of
 from media import read_audio
@@ -59,12 +59,14 @@ def kitchen_clip(
     said: Sequence[tuple[tuple[float, float], float]],
 ) -> Path:
     """A 6-s clip: a bowl falls at MOMENT as a tray crashes (well over the voice), over a quiet
-    room, with each (span of the voice, where it starts in the clip) of `said`."""
+    room, with each (span of the voice, where it starts in the clip) of `said`, cut at the
+    clip's end."""
     voice, tray = recorded
     sound = np.random.default_rng(7).normal(0, 10 ** (-50 / 20), round(SECONDS * RATE))
     for (start, end), at in said:
-        words = voice[round(start * RATE) : round(end * RATE)]
-        sound[round(at * RATE) : round(at * RATE) + len(words)] += words
+        first = round(at * RATE)
+        words = voice[round(start * RATE) : round(end * RATE)][: len(sound) - first]
+        sound[first : first + len(words)] += words
     hit = round(MOMENT * RATE)
     sound[hit : hit + len(tray)] += tray[: len(sound) - hit] * 10 ** (-8 / 20)
     return write_clip(path, picture(SECONDS, MOMENT, 3, lambda _: False), sound)
@@ -87,12 +89,12 @@ def level_db(samples: np.ndarray, spans: Sequence[tuple[float, float]]) -> float
     return float(10 * np.log10(np.mean(kept**2) + 1e-12))
 
 
-def onset(difference: np.ndarray, start: float) -> float | None:
-    """Where the difference first rises within 20 dB of its peak over the effect's loud part and
-    stays there for 50 ms, looked for from 0.5 s before `start` to 0.5 s after."""
+def onset(difference: np.ndarray, start: float, end: float) -> float | None:
+    """Where the difference first rises within 20 dB of its peak over the effect (`start` to
+    `end`) and stays there for 50 ms, looked for from 0.5 s before `start` to 0.5 s after."""
     level = levels(difference)
     first, last = round((start - 0.5) / FRAME), round((start + 0.5) / FRAME)
-    peak = level[round(start / FRAME) : round((start + LOUDEST_PART) / FRAME)].max()
+    peak = level[round(start / FRAME) : round(end / FRAME)].max()
     held = round(0.05 / FRAME)
     return next(
         (i * FRAME for i in range(first, last) if (level[i : i + held] >= peak - 20).all()), None
@@ -103,22 +105,23 @@ def onset(difference: np.ndarray, start: float) -> float | None:
 def test_the_effect_is_heard_at_its_time_in_the_pause_and_every_word_is_still_heard(
     recorded: tuple[np.ndarray, np.ndarray], tmp_path: Path
 ) -> None:
-    """The voice stops 0.5 s before the crash and goes on 0.6 s after it: an effect on the
-    moment would ring over "who", so it moves into the pause; rendered, it starts where the
-    plan says, as loud as the voice, and Whisper hears in the clip the words said."""
+    """ "…against the wizard" is still being said as the tray hits the floor and the voice
+    goes on 1.3 s after it: an effect on the moment would ring over "wizard", so it moves
+    into the pause after it; rendered, it starts where the plan says, as loud as the voice,
+    and Whisper hears in the clip the words said."""
     clip = kitchen_clip(
         tmp_path / "spill.mp4",
         recorded,
-        [(BEFORE, MOMENT - 0.5 - (BEFORE[1] - BEFORE[0])), (AFTER, MOMENT + 0.6)],
+        [(BEFORE, MOMENT + 0.15 - (BEFORE[1] - BEFORE[0])), (AFTER, MOMENT + 1.3)],
     )
     plan = plan_of(clip, "--auto", "--preview")
     choices = decided(plan)
     assert choices["trim.at"]["value"] == pytest.approx(MOMENT, abs=0.1), choices["trim.at"]
-    assert "moved -" in choices["sfx"]["why"] and "off a word" in choices["sfx"]["why"]
+    assert "moved +" in choices["sfx"]["why"] and "off a word" in choices["sfx"]["why"]
     (effect,) = plan["sound"]["effects"]
     start = effect["start"]
-    assert plan["moment"] - EFFECT_SHIFT <= start < plan["moment"] - 0.01, "into the pause before"
-    loud = (start, start + min(effect["duration"], LOUDEST_PART))
+    assert plan["moment"] + 0.01 < start <= plan["moment"] + EFFECT_SHIFT, "into the pause after"
+    loud = (start, start + effect["duration"])  # the footage is ducked under all of it
 
     renders = {}
     for name, quiet in (("with", ()), ("without", ("--sfx-volume", -40))):
@@ -134,7 +137,7 @@ def test_the_effect_is_heard_at_its_time_in_the_pause_and_every_word_is_still_he
     gain = np.dot(mixed[away], bare_mix[away]) / np.dot(bare_mix[away], bare_mix[away])
     difference = mixed - gain * bare_mix
 
-    heard_at = onset(difference, start)
+    heard_at = onset(difference, *loud)
     assert heard_at is not None and abs(heard_at - start) <= 0.05, (heard_at, start)
 
     from clipcraft.captions.speech.engines import find_engine, words_heard
@@ -145,7 +148,11 @@ def test_the_effect_is_heard_at_its_time_in_the_pause_and_every_word_is_still_he
     heard = words_heard(engine, read_mono(str(tmp_path / "with.mp4"), SPEECH_RATE))
     captioned = " ".join(cue.text for cue in parse_subtitles(plan["transcript"])).split()
     spoken = [word.text for word in heard]
-    assert word_errors(bare(spoken), tuple(bare(captioned))) <= 0.1, (spoken, captioned)
+    # a word the window's start cuts may be heard in part ("…fused" for "confused")
+    assert word_errors(bare(spoken), tuple(bare(captioned))) * len(captioned) <= 1, (
+        " ".join(spoken),
+        " ".join(captioned),
+    )
     assert {"wizard", "curtain"} <= set(bare(spoken)), spoken
     under = [w for w in heard if w.start < loud[1] and loud[0] < max(w.end, w.start + 0.01)]
     assert not under, (loud, under)

@@ -34,11 +34,17 @@ MOST_REACTION = 5.0
 """A reaction longer than this (a crowd that keeps laughing) is cut there."""
 LEAST_WORDS = 2
 """Fewer words than this in the window (a lone "oh") are not worth captions."""
-LOUDEST_PART = 0.8
-"""An effect's first 0.8 s (all of a short one) is what a word must not be said under: the
-mix ducks the footage there, so a word under it is lost; a long one's tail is quiet."""
 EFFECT_SHIFT = 0.4
-"""The effect moves at most this far off the moment into a pause, or is left out."""
+"""The effect moves at most this far after the moment into a pause, or is left out."""
+STEP = 0.05
+"""The effect is tried this far apart off the moment."""
+CLEARANCE = 0.15
+"""An effect ends this long before the next word starts: Whisper times a word's start about
+0.1 s off (92 ms median, 0.2 s at the 90th percentile, #40), and its first sound is its
+most fragile."""
+EFFECT_LEAD = 0.1
+"""... and at most this far before it: an effect heard before the picture shows why is out of
+sync (a viewer notices a sound leading by more than a few frames, less one lagging)."""
 HANDHELD = 0.006
 """Jitter past this share of the width a frame is surely a hand. Measured on the shared and
 made clips: tripods and pans 0–0.15%; but hands chopping a cabbage under a still camera fill
@@ -210,16 +216,20 @@ def _effect(
     spoken: Sequence[SpokenWord],
     given: Set[str],
 ) -> list[Decision]:
-    """An effect on the moment, moved into the nearest pause when a word is said there."""
-    sound, length = evidence.effects[turn % len(evidence.effects)]
-    at = _pause_near(moment, min(length, LOUDEST_PART), spoken)
+    """An effect on the moment, moved into the nearest pause when a word is said there; the
+    clip's turn picks it, or the next in turn that fits the pause."""
+    count = len(evidence.effects)
+    turned = [evidence.effects[(turn + step) % count] for step in range(count)]
+    placed = ((sound, _pause_near(moment, length, spoken)) for sound, length in turned)
+    sound, at = next(((sound, at) for sound, at in placed if at is not None), (turned[0][0], None))
     if at is None:
-        return [Decision("sfx", None, f"words are said all around the moment: no {sound}")]
+        return [Decision("sfx", None, "words are said all around the moment: no effect fits")]
     if abs(at - moment) < 0.01:
         when, where = "moment", "on the moment"
     else:
         when, where = f"moment{at - moment:+.2f}", f"moved {at - moment:+.2f} s off a word"
-    decisions = [Decision("sfx", [f"{sound}@{when}"], f"{sound} {where} (comedy, in turn)")]
+    fits = "in turn" if sound == turned[0][0] else f"{turned[0][0]} would ring over a word"
+    decisions = [Decision("sfx", [f"{sound}@{when}"], f"{sound} {where} (comedy, {fits})")]
     loud = evidence.loud_reaction
     if loud is not None and loud >= LOUD_REACTION_DB and "sound.sfx_volume" not in given:
         why = f"the footage's own reaction is loud (+{loud:.0f} dB): the effect steps back"
@@ -228,13 +238,14 @@ def _effect(
 
 
 def _pause_near(moment: float, span: float, spoken: Sequence[SpokenWord]) -> float | None:
-    """The time nearest `moment`, at most EFFECT_SHIFT off, where an effect's first `span`
-    seconds overlap no word."""
-    steps = [moment + sign * step / 20 for step in range(9) for sign in (1, -1)]
-    for at in steps[1:] if steps[0] == steps[1] else steps:
-        if abs(at - moment) <= EFFECT_SHIFT + 1e-9 and not any(
-            word.start < at + span and at < word.end for word in spoken
-        ):
+    """The time nearest `moment` (in steps of STEP, at most EFFECT_LEAD before it or
+    EFFECT_SHIFT after; later first) where an effect `span` seconds long overlaps no word and
+    ends CLEARANCE before the next: the mix ducks the footage under the whole effect, so a
+    word under its tail is lost too."""
+    steps = range(-round(EFFECT_LEAD / STEP), round(EFFECT_SHIFT / STEP) + 1)
+    for step in sorted(steps, key=lambda step: (abs(step), -step)):
+        at = moment + step * STEP
+        if not any(word.start < at + span + CLEARANCE and at < word.end for word in spoken):
             return at
     return None
 
