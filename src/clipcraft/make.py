@@ -31,7 +31,7 @@ from clipcraft.finding.reaction import measure_reaction
 from clipcraft.media.ffmpeg import read_mono
 from clipcraft.media.outputs import check_output, cover_path, default_output, staged_outputs
 from clipcraft.media.probe import MediaInfo, probe
-from clipcraft.planning.auto import Evidence, Heard, decide, layer_values
+from clipcraft.planning.auto import SCRATCH, Evidence, Heard, decide, layer_values
 from clipcraft.planning.caption import caption_faces
 from clipcraft.planning.music import may_cut_on_beat
 from clipcraft.planning.plan import Decision, Plan
@@ -293,6 +293,7 @@ def read_evidence(source: Path, recipe: Recipe, turn: int | None) -> Evidence:
         own_music=str(own_bed) if own_bed else None,
         turn=turn,
         jitter=jitter_share(media, max(0.0, at - 1.5), at + 1.5) if at is not None else None,
+        scratch=next((sound.duration for sound in library() if sound.name == SCRATCH), None),
     )
 
 

@@ -4,10 +4,11 @@ creator's own, so a flag, a recipe or a preset always wins).
 
 The decisions are a creator's first edit: the window from the build-up to when the reaction
 has settled, the words said as karaoke captions (else a hook from the bank), a push-in and an
-effect on the moment (the effect never over a word), a share prompt at the end when there is
-room, and a music bed. The same clip gets the same choices every time: where a bank offers
-several, the clip's `turn` picks (its place in a batch, so clips in a row take different
-ones; else a number from its name).
+effect on the moment (the effect never over a word), a freeze under a record scratch there
+when the reel has room, a share prompt at the end when there is room, and a music bed. The
+same clip gets the same choices every time: where a bank offers several, the clip's `turn`
+picks (its place in a batch, so clips in a row take different ones; else a number from its
+name).
 """
 
 from __future__ import annotations
@@ -48,6 +49,15 @@ PUNCH_IN = 1.2
 """The scale of the push-in on the moment: felt, not a jump cut."""
 SOFTER_DB = -6.0
 """An effect over a loud reaction of the footage's own is this much softer: it is not the joke."""
+SCRATCH = "record-scratch"
+"""The freeze's sound: the record dragged back as the picture stops."""
+FREEZE_SHORTEST, FREEZE_LONGEST = 0.5, 1.0
+"""The freeze lasts as long as the scratch (to the tenth above), so the scratch fills it: the
+footage's sound stops under a freeze, and past the scratch's 0.45 s only the bed is left (on
+the sled crash a 1-s freeze left 0.55 s at -30 dB between -12 dB sounds: dead air)."""
+FREEZE_CLEAR = 0.1
+"""No word may be said this near the moment: the footage's sound stops for the freeze, so a
+word across it would be cut in two."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +97,8 @@ class Evidence:
     """How much the picture jitters around the moment, as a share of its width a frame."""
     turn: int | None = None
     """The clip's place in its batch; None: one clip, turned by its name."""
+    scratch: float | None = None
+    """The record scratch's length in seconds (None: the library has none)."""
 
 
 def decide(
@@ -102,13 +114,20 @@ def decide(
     moment = evidence.moment
     length = _length(evidence)
     outro = "captions.outro" not in given and length + OUTRO_SECONDS <= LONGEST
+    spoken = _said_in_window(evidence, length)
+    sized = (
+        moment is not None and "duration" not in given and not given & {"trim.start", "trim.end"}
+    )
+    reel = length + (OUTRO_SECONDS if outro else 0.0)  # the card holds the last frame
+    held = None
+    if moment is not None and "beats.freeze" not in given:
+        held = _freeze(evidence, moment, given, reel if sized else None, spoken)
+    freeze = held.value if held is not None and held.value else 0.0
     if moment is not None and not given & {"trim.at", "trim.start", "trim.end"}:
         decisions.append(_window(evidence, moment))
-    if moment is not None and "duration" not in given and not given & {"trim.start", "trim.end"}:
-        total = length + (OUTRO_SECONDS if outro else 0.0)  # the card holds the last frame
-        tenths = math.floor(total * 10 + 1e-6) / 10  # never a window past the footage's end
-        decisions.append(Decision("duration", tenths, _length_why(evidence, length)))
-    spoken = _said_in_window(evidence, length)
+    if sized:
+        tenths = math.floor((reel + freeze) * 10 + 1e-6) / 10  # never past the footage's end
+        decisions.append(Decision("duration", tenths, _length_why(evidence, length, freeze)))
     captions_given = given & {"caption", "captions.file", "captions.hook"}
     speech = len(spoken) >= LEAST_WORDS and not captions_given
     if speech:
@@ -122,8 +141,10 @@ def decide(
         decisions.append(Decision("captions.hook", hooks[turn % len(hooks)], why))
     if moment is not None and "beats.punch_in" not in given:
         decisions.append(_punch_in(evidence))
-    if moment is not None and "sfx" not in given and evidence.effects:
-        decisions += _effect(evidence, moment, turn, spoken, given)
+    if held is not None:
+        decisions.append(held)
+    if moment is not None and "sfx" not in given and (evidence.effects or freeze):
+        decisions += _effect(evidence, moment, turn, spoken, given, freeze)
     if outro and prompts:
         prompt = prompts[turn % len(prompts)]
         decisions.append(Decision("captions.outro", prompt, "a share prompt: the budget has room"))
@@ -151,6 +172,42 @@ def _punch_in(evidence: Evidence) -> Decision:
     if not evidence.clear:
         return Decision("beats.punch_in", None, "the finder is unsure: no push-in on a guess")
     return Decision("beats.punch_in", PUNCH_IN, "a push-in on the action at the moment")
+
+
+def _freeze(
+    evidence: Evidence,
+    moment: float,
+    given: Set[str],
+    reel: float | None,
+    spoken: Sequence[Heard],
+) -> Decision:
+    """The moment held still under a record scratch, when it can only help: on a sure moment
+    (a freeze on a guess holds the wrong frame), with the scratch free to go in the effects,
+    the fail the whole reel (a split refuses a freeze; after parts and a replay share a
+    budget this does not count), no word cut by it, and room for it in a reel of `reel`
+    seconds within LONGEST (None: the creator set the length)."""
+    if evidence.scratch is None:
+        return Decision("beats.freeze", None, f"no {SCRATCH} effect to freeze on")
+    if not evidence.clear:
+        return Decision("beats.freeze", None, "the finder is unsure: no freeze on a guess")
+    if "sfx" in given:
+        return Decision("beats.freeze", None, f"your effects stand: no {SCRATCH} to freeze on")
+    if given & {"after", "after.layout", "beats.replay"}:
+        return Decision("beats.freeze", None, "the reel goes on past the fail: no freeze")
+    if reel is None:
+        return Decision("beats.freeze", None, "your length stands: no time made for a freeze")
+    near = moment - FREEZE_CLEAR, moment + FREEZE_CLEAR
+    cut = [word.text for word in spoken if word.start < near[1] and near[0] < word.end]
+    if cut:
+        why = f"'{cut[0]}' is said at the moment: a freeze would cut it"
+        return Decision("beats.freeze", None, why)
+    tenths = math.ceil(evidence.scratch * 10 - 1e-6) / 10
+    seconds = min(max(tenths, FREEZE_SHORTEST), FREEZE_LONGEST)
+    if reel + seconds > LONGEST + 1e-6:
+        why = f"no room: the reel is {reel:.1f} s, a {seconds:g}-s freeze would pass {LONGEST:g} s"
+        return Decision("beats.freeze", None, why)
+    why = f"the moment held {seconds:g} s under a {SCRATCH}: the reel has room"
+    return Decision("beats.freeze", seconds, why)
 
 
 def _said_in_window(evidence: Evidence, length: float) -> list[Heard]:
@@ -185,10 +242,11 @@ def _length(evidence: Evidence) -> float:
     return min(length, LONGEST, evidence.footage)
 
 
-def _length_why(evidence: Evidence, length: float) -> str:
+def _length_why(evidence: Evidence, length: float, freeze: float) -> str:
+    held = f", and the {freeze:g}-s freeze" if freeze else ""
     if evidence.settle is None:
-        return f"{length:.1f} s around the moment (no sound to hear the reaction in)"
-    return f"the build-up and the reaction, settled {evidence.settle:.1f} s after the moment"
+        return f"{length:.1f} s around the moment (no sound to hear the reaction in){held}"
+    return f"the build-up and the reaction, settled {evidence.settle:.1f} s after the moment{held}"
 
 
 def _effect(
@@ -197,17 +255,27 @@ def _effect(
     turn: int,
     spoken: Sequence[Heard],
     given: Set[str],
+    freeze: float,
 ) -> list[Decision]:
-    """An effect on the moment, moved into the nearest pause when a word is said there."""
+    """An effect on the moment, moved into the nearest pause when a word is said there; with
+    a freeze, the record scratch on its first frame and the effect where the footage goes on
+    (the moment's own sound plays after the freeze), moved only later, so the two never
+    overlap."""
+    scratch = [f"{SCRATCH}@moment"] if freeze else []
+    lead = f"the {SCRATCH} on the freeze; " if freeze else ""
+    if not evidence.effects:
+        return [Decision("sfx", scratch, f"{lead}no comedy effect besides")]
     sound, length = evidence.effects[turn % len(evidence.effects)]
-    at = _pause_near(moment, min(length, LOUDEST_PART), spoken)
+    at = _pause_near(moment, min(length, LOUDEST_PART), spoken, later_only=bool(freeze))
     if at is None:
-        return [Decision("sfx", None, f"words are said all around the moment: no {sound}")]
-    if abs(at - moment) < 0.01:
-        when, where = "moment", "on the moment"
-    else:
-        when, where = f"moment{at - moment:+.2f}", f"moved {at - moment:+.2f} s off a word"
-    decisions = [Decision("sfx", [f"{sound}@{when}"], f"{sound} {where} (comedy, in turn)")]
+        why = f"{lead}words are said all around the moment: no {sound}"
+        return [Decision("sfx", scratch or None, why)]
+    offset = at - moment + freeze
+    when = "moment" if abs(offset) < 0.01 else f"moment{offset:+.2f}"
+    where = "on the moment" if abs(at - moment) < 0.01 else f"moved {at - moment:+.2f} s off a word"
+    after = " after the freeze" if freeze else ""
+    why = f"{lead}{sound} {where}{after} (comedy, in turn)"
+    decisions = [Decision("sfx", [*scratch, f"{sound}@{when}"], why)]
     loud = evidence.loud_reaction
     if loud is not None and loud >= LOUD_REACTION_DB and "sound.sfx_volume" not in given:
         why = f"the footage's own reaction is loud (+{loud:.0f} dB): the effect steps back"
@@ -215,10 +283,13 @@ def _effect(
     return decisions
 
 
-def _pause_near(moment: float, span: float, spoken: Sequence[Heard]) -> float | None:
-    """The time nearest `moment`, at most EFFECT_SHIFT off, where an effect's first `span`
-    seconds overlap no word."""
-    steps = [moment + sign * step / 20 for step in range(9) for sign in (1, -1)]
+def _pause_near(
+    moment: float, span: float, spoken: Sequence[Heard], later_only: bool
+) -> float | None:
+    """The time nearest `moment`, at most EFFECT_SHIFT off (and not before it if
+    `later_only`), where an effect's first `span` seconds overlap no word."""
+    signs = (1,) if later_only else (1, -1)
+    steps = [moment + sign * step / 20 for step in range(9) for sign in signs]
     for at in steps[1:] if steps[0] == steps[1] else steps:
         if abs(at - moment) <= EFFECT_SHIFT + 1e-9 and not any(
             word.start < at + span and at < word.end for word in spoken
