@@ -24,7 +24,7 @@ from clipcraft.settings.banks import HOOKS, PROMPTS
 from clipcraft.settings.layers import Layer
 
 from helpers import assert_one_clean_error, clipcraft, plan_of
-from media import inspect, make_video, read_frame, write_sound
+from media import inspect, make_video, read_audio, read_frame, write_sound
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from moment_set import Case, make_case
@@ -129,6 +129,53 @@ def test_a_reaction_settles_when_the_level_is_back_for_a_while() -> None:
     assert reaction.settle == 1.5 and reaction.loudness_db == 20.0 and reaction.loud
 
 
+SCRATCHED = replace(CLEAR, scratch=0.45)
+"""A clear mishap, a short reaction, and the bundled record scratch in the library."""
+
+
+def test_a_sure_moment_with_room_is_frozen_under_a_record_scratch() -> None:
+    plain, made = decided(), decided(SCRATCHED)
+    assert made["beats.freeze"][0] == 0.5 and "record-scratch" in made["beats.freeze"][1]
+    assert made["duration"][0] == pytest.approx(plain["duration"][0] + 0.5)
+    assert "0.5-s freeze" in made["duration"][1]
+    assert made["sfx"][0] == ["record-scratch@moment", "bonk@moment+0.50"], "the effect after it"
+    assert made["captions.outro"][0] == plain["captions.outro"][0], "the card keeps its room"
+    longer = decided(replace(SCRATCHED, scratch=0.72))["beats.freeze"][0]
+    assert longer == 0.8, "as long as the scratch, so it fills the freeze"
+    assert decided(replace(SCRATCHED, scratch=3.0))["beats.freeze"][0] == 1.0
+
+
+def test_no_freeze_where_it_would_not_help() -> None:
+    def freeze(evidence: Evidence = SCRATCHED, *given: str) -> tuple:
+        return decided(evidence, frozenset(given))["beats.freeze"]
+
+    assert freeze(CLEAR) == (None, "no record-scratch effect to freeze on")
+    assert freeze(replace(SCRATCHED, clear=False))[0] is None
+    said = replace(SCRATCHED, words=(SpokenWord("whoa", 8.8, 9.3), SpokenWord("no", 9.5, 9.7)))
+    assert freeze(said) == (None, "'whoa' is said at the moment: a freeze would cut it")
+    long = freeze(replace(SCRATCHED, settle=4.5))  # 8.3 s and a card: 10.3 s with a freeze
+    assert long[0] is None and "no room" in long[1]
+    for given in ("sfx", "after", "after.layout", "beats.replay", "duration", "trim.end"):
+        assert freeze(SCRATCHED, given)[0] is None, given
+    made = decided(SCRATCHED, frozenset({"beats.freeze"}))
+    assert "beats.freeze" not in made and made["sfx"][0] == ["bonk@moment"]
+    assert "record-scratch" not in str(decided(SCRATCHED, frozenset({"duration"}))["sfx"][0])
+
+
+def test_with_a_freeze_the_effect_moves_only_later_off_a_word() -> None:
+    """Moved earlier, it would play over the scratch, before the freeze."""
+    words = (SpokenWord("look", 9.48, 9.9),)
+    assert decided(replace(CLEAR, words=words))["sfx"][0] == ["bonk@moment-0.10"]
+    frozen = decided(replace(SCRATCHED, words=words))
+    assert frozen["beats.freeze"][0] == 0.5, "the word starts after the moment: nothing cut"
+    assert frozen["sfx"] == (
+        ["record-scratch@moment"],
+        "the record-scratch on the freeze; words are said all around the moment: no effect fits",
+    )
+    later = decided(replace(SCRATCHED, words=(SpokenWord("look", 9.12, 9.38),)))
+    assert later["sfx"][0] == ["record-scratch@moment", "bonk@moment+0.90"]
+
+
 @pytest.mark.media
 def test_auto_on_a_made_clip_decides_renders_and_never_overrides_a_flag(tmp_path: Path) -> None:
     case = Case("spill", 12.0, 7.0, "room", False, True, "crash", 24.0, 7)
@@ -153,6 +200,40 @@ def test_auto_on_a_made_clip_decides_renders_and_never_overrides_a_flag(tmp_path
     assert [d for d in again["decisions"] if d["setting"] != "music"] == [
         d for d in plan["decisions"]
     ], "the same clip, the same decisions; only the bed the flag gave is decided now"
+
+
+@pytest.mark.media
+def test_a_freeze_decided_by_auto_holds_the_moment_under_a_record_scratch(tmp_path: Path) -> None:
+    """Rendered: the falling bowl held still over the freeze but for its push-in, the scratch
+    heard from its first frame, the reel longer by the freeze."""
+    case = Case("spill", 8.0, 4.0, "room", False, True, "crash", 24.0, 7)
+    clip, out = make_case(case, tmp_path / "spill.mp4"), tmp_path / "auto.mp4"
+    plan = make_clip(clip, out, [Layer("flag", {"auto": True, "output.preview": True})]).plan
+    decisions = {d.setting: d.value for d in plan.decisions}
+    assert decisions["beats.freeze"] == 0.5 and decisions["sfx"][0] == "record-scratch@moment"
+    assert inspect(out).frames == round(decisions["duration"] * 30)
+    freeze = next(segment for segment in plan.segments if segment.role == "freeze")
+    assert (freeze.frames, freeze.start_frame) == (15, round(plan.moment * 30))
+
+    def bowl(frame: int) -> tuple[float, int]:
+        """The white bowl's height on the frame and its area."""
+        white = read_frame(out, (frame - 0.4) / 30).min(axis=2) > 225  # seeks to the next
+        return float(np.nonzero(white)[0].mean()), int(white.sum())
+
+    (first, area), (last, pushed) = bowl(freeze.start_frame), bowl(freeze.end_frame - 1)
+    fallen, _ = bowl(freeze.end_frame + 6)
+    assert abs(last - first) < 10 < 30 < fallen - last, (first, last, fallen)
+    assert 1.05 < pushed / area < 1.2, "pushed in 6% (12% more area) over the freeze"
+    sound = read_audio(out).mean(axis=1)
+    level = [
+        20 * np.log10(np.sqrt(np.mean(sound[i : i + 480] ** 2)) + 1e-12)
+        for i in range(0, len(sound) - 480, 480)
+    ]  # every 10 ms
+    start = round(plan.moment * 100)
+    before = float(np.mean(level[start - 30 : start]))
+    assert np.mean(level[start : start + 30]) > before + 10, "the scratch over the footage"
+    onset = next(i for i in range(start - 10, len(level)) if level[i] > before + 6)
+    assert 0 <= onset - start <= 6, "the scratch lands on the freeze's first frame"
 
 
 @pytest.mark.media

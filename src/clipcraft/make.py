@@ -31,7 +31,14 @@ from clipcraft.finding.reaction import measure_reaction
 from clipcraft.media.ffmpeg import read_mono
 from clipcraft.media.outputs import check_output, cover_path, default_output, staged_outputs
 from clipcraft.media.probe import MediaInfo, probe
-from clipcraft.planning.auto import AFTER_MOMENT, LONGEST, Evidence, decide, layer_values
+from clipcraft.planning.auto import (
+    AFTER_MOMENT,
+    LONGEST,
+    SCRATCH,
+    Evidence,
+    decide,
+    layer_values,
+)
 from clipcraft.planning.caption import caption_faces
 from clipcraft.planning.music import may_cut_on_beat
 from clipcraft.planning.plan import Decision, Plan
@@ -330,6 +337,7 @@ def read_evidence(source: Path, recipe: Recipe, turn: int | None) -> tuple[Evide
         turn=turn,
         jitter=jitter_share(media, max(0.0, at - 1.5), at + 1.5) if at is not None else None,
         picture_break=_break_after(media, at) if at is not None else None,
+        scratch=next((sound.duration for sound in library() if sound.name == SCRATCH), None),
     )
     return evidence, Looked(media, moment, words, heard)
 

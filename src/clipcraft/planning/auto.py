@@ -4,10 +4,11 @@ creator's own, so a flag, a recipe or a preset always wins).
 
 The decisions are a creator's first edit: the window from the build-up to when the reaction
 has settled, the words said as karaoke captions (else a hook from the bank), a push-in and an
-effect on the moment (the effect never over a word), a share prompt at the end when there is
-room, and a music bed. The same clip gets the same choices every time: where a bank offers
-several, the clip's `turn` picks (its place in a batch, so clips in a row take different
-ones; else a number from its name).
+effect on the moment (the effect never over a word), a freeze under a record scratch there
+when the reel has room, a share prompt at the end when there is room, and a music bed. The
+same clip gets the same choices every time: where a bank offers several, the clip's `turn`
+picks (its place in a batch, so clips in a row take different ones; else a number from its
+name).
 """
 
 from __future__ import annotations
@@ -58,6 +59,15 @@ PUNCH_IN = 1.2
 """The scale of the push-in on the moment: felt, not a jump cut."""
 SOFTER_DB = -6.0
 """An effect over a loud reaction of the footage's own is this much softer: it is not the joke."""
+SCRATCH = "record-scratch"
+"""The freeze's sound: the record dragged back as the picture stops."""
+FREEZE_SHORTEST, FREEZE_LONGEST = 0.5, 1.0
+"""The freeze lasts as long as the scratch (to the tenth above), so the scratch fills it: the
+footage's sound stops under a freeze, and past the scratch's 0.45 s only the bed is left (on
+the sled crash a 1-s freeze left 0.55 s at -30 dB between -12 dB sounds: dead air)."""
+FREEZE_CLEAR = 0.1
+"""No word may be said this near the moment: the footage's sound stops for the freeze, so a
+word across it would be cut in two."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +102,8 @@ class Evidence:
     """How much the picture jitters around the moment, as a share of its width a frame."""
     turn: int | None = None
     """The clip's place in its batch; None: one clip, turned by its name."""
+    scratch: float | None = None
+    """The record scratch's length in seconds (None: the library has none)."""
 
 
 def decide(
@@ -107,13 +119,22 @@ def decide(
     moment = evidence.moment
     length = _length(evidence)
     outro = "captions.outro" not in given and length + OUTRO_SECONDS <= LONGEST
+    spoken = _said_in_window(evidence, length)
+    sized = (
+        moment is not None and "duration" not in given and not given & {"trim.start", "trim.end"}
+    )
+    reel = length + (OUTRO_SECONDS if outro else 0.0)  # the card holds the last frame
+    held = None
+    if moment is not None and "beats.freeze" not in given:
+        held = _freeze(evidence, moment, given, reel if sized else None, spoken)
+    freeze = held.value if held is not None and held.value else 0.0
     if moment is not None and not given & {"trim.at", "trim.start", "trim.end"}:
         decisions.append(_window(evidence, moment))
-    if moment is not None and "duration" not in given and not given & {"trim.start", "trim.end"}:
-        total = length + (OUTRO_SECONDS if outro else 0.0)  # the card holds the last frame
-        tenths = math.floor(total * 10 + 1e-6) / 10  # never a window past the footage's end
-        decisions.append(Decision("duration", tenths, _length_why(evidence, moment, length)))
-    spoken = _said_in_window(evidence, length)
+    if sized and moment is not None:
+        tenths = math.floor((reel + freeze) * 10 + 1e-6) / 10  # never past the footage's end
+        decisions.append(
+            Decision("duration", tenths, _length_why(evidence, moment, length, freeze))
+        )
     captions_given = given & {"caption", "captions.file", "captions.hook"}
     speech = len(spoken) >= LEAST_WORDS and not captions_given
     if speech:
@@ -127,8 +148,10 @@ def decide(
         decisions.append(Decision("captions.hook", hooks[turn % len(hooks)], why))
     if moment is not None and "beats.punch_in" not in given:
         decisions.append(_punch_in(evidence))
-    if moment is not None and "sfx" not in given and evidence.effects:
-        decisions += _effect(evidence, moment, turn, spoken, given)
+    if held is not None:
+        decisions.append(held)
+    if moment is not None and "sfx" not in given and (evidence.effects or freeze):
+        decisions += _effect(evidence, moment, turn, spoken, given, freeze)
     if outro and prompts:
         prompt = prompts[turn % len(prompts)]
         decisions.append(Decision("captions.outro", prompt, "a share prompt: the budget has room"))
@@ -156,6 +179,42 @@ def _punch_in(evidence: Evidence) -> Decision:
     if not evidence.clear:
         return Decision("beats.punch_in", None, "the finder is unsure: no push-in on a guess")
     return Decision("beats.punch_in", PUNCH_IN, "a push-in on the action at the moment")
+
+
+def _freeze(
+    evidence: Evidence,
+    moment: float,
+    given: Set[str],
+    reel: float | None,
+    spoken: Sequence[SpokenWord],
+) -> Decision:
+    """The moment held still under a record scratch, when it can only help: on a sure moment
+    (a freeze on a guess holds the wrong frame), with the scratch free to go in the effects,
+    the fail the whole reel (a split refuses a freeze; after parts and a replay share a
+    budget this does not count), no word cut by it, and room for it in a reel of `reel`
+    seconds within LONGEST (None: the creator set the length)."""
+    if evidence.scratch is None:
+        return Decision("beats.freeze", None, f"no {SCRATCH} effect to freeze on")
+    if not evidence.clear:
+        return Decision("beats.freeze", None, "the finder is unsure: no freeze on a guess")
+    if "sfx" in given:
+        return Decision("beats.freeze", None, f"your effects stand: no {SCRATCH} to freeze on")
+    if given & {"after", "after.layout", "beats.replay"}:
+        return Decision("beats.freeze", None, "the reel goes on past the fail: no freeze")
+    if reel is None:
+        return Decision("beats.freeze", None, "your length stands: no time made for a freeze")
+    near = moment - FREEZE_CLEAR, moment + FREEZE_CLEAR
+    cut = [word.text for word in spoken if word.start < near[1] and near[0] < word.end]
+    if cut:
+        why = f"'{cut[0]}' is said at the moment: a freeze would cut it"
+        return Decision("beats.freeze", None, why)
+    tenths = math.ceil(evidence.scratch * 10 - 1e-6) / 10
+    seconds = min(max(tenths, FREEZE_SHORTEST), FREEZE_LONGEST)
+    if reel + seconds > LONGEST + 1e-6:
+        why = f"no room: the reel is {reel:.1f} s, a {seconds:g}-s freeze would pass {LONGEST:g} s"
+        return Decision("beats.freeze", None, why)
+    why = f"the moment held {seconds:g} s under a {SCRATCH}: the reel has room"
+    return Decision("beats.freeze", seconds, why)
 
 
 def _said_in_window(evidence: Evidence, length: float) -> list[SpokenWord]:
@@ -196,11 +255,13 @@ def _length(evidence: Evidence) -> float:
     return min(length, LONGEST, evidence.footage)
 
 
-def _length_why(evidence: Evidence, moment: float, length: float) -> str:
+def _length_why(evidence: Evidence, moment: float, length: float, freeze: float) -> str:
     if evidence.settle is None:
         why = f"{length:.1f} s around the moment (no sound to hear the reaction in)"
     else:
         why = f"the build-up and the reaction, settled {evidence.settle:.1f} s after the moment"
+    if freeze:
+        why += f", and the {freeze:g}-s freeze"
     if evidence.picture_break is not None:
         end = place_window(evidence.footage, length, at=moment).window.end
         clear = end <= moment + evidence.picture_break + 0.01
@@ -215,21 +276,31 @@ def _effect(
     turn: int,
     spoken: Sequence[SpokenWord],
     given: Set[str],
+    freeze: float,
 ) -> list[Decision]:
     """An effect on the moment, moved into the nearest pause when a word is said there; the
-    clip's turn picks it, or the next in turn that fits the pause."""
+    clip's turn picks it, or the next in turn that fits the pause. With a freeze, the record
+    scratch on its first frame and the effect where the footage goes on (the moment's own
+    sound plays after the freeze), moved only later, so the two never overlap."""
+    scratch = [f"{SCRATCH}@moment"] if freeze else []
+    lead = f"the {SCRATCH} on the freeze; " if freeze else ""
+    if not evidence.effects:
+        return [Decision("sfx", scratch, f"{lead}no comedy effect besides")]
     count = len(evidence.effects)
     turned = [evidence.effects[(turn + step) % count] for step in range(count)]
-    placed = ((sound, _pause_near(moment, length, spoken)) for sound, length in turned)
+    later = bool(freeze)
+    placed = ((sound, _pause_near(moment, length, spoken, later)) for sound, length in turned)
     sound, at = next(((sound, at) for sound, at in placed if at is not None), (turned[0][0], None))
     if at is None:
-        return [Decision("sfx", None, "words are said all around the moment: no effect fits")]
-    if abs(at - moment) < 0.01:
-        when, where = "moment", "on the moment"
-    else:
-        when, where = f"moment{at - moment:+.2f}", f"moved {at - moment:+.2f} s off a word"
+        why = f"{lead}words are said all around the moment: no effect fits"
+        return [Decision("sfx", scratch or None, why)]
+    offset = at - moment + freeze
+    when = "moment" if abs(offset) < 0.01 else f"moment{offset:+.2f}"
+    where = "on the moment" if abs(at - moment) < 0.01 else f"moved {at - moment:+.2f} s off a word"
+    after = " after the freeze" if freeze else ""
     fits = "in turn" if sound == turned[0][0] else f"{turned[0][0]} would ring over a word"
-    decisions = [Decision("sfx", [f"{sound}@{when}"], f"{sound} {where} (comedy, {fits})")]
+    why = f"{lead}{sound} {where}{after} (comedy, {fits})"
+    decisions = [Decision("sfx", [*scratch, f"{sound}@{when}"], why)]
     loud = evidence.loud_reaction
     if loud is not None and loud >= LOUD_REACTION_DB and "sound.sfx_volume" not in given:
         why = f"the footage's own reaction is loud (+{loud:.0f} dB): the effect steps back"
@@ -237,12 +308,15 @@ def _effect(
     return decisions
 
 
-def _pause_near(moment: float, span: float, spoken: Sequence[SpokenWord]) -> float | None:
-    """The time nearest `moment` (in steps of STEP, at most EFFECT_LEAD before it or
-    EFFECT_SHIFT after; later first) where an effect `span` seconds long overlaps no word and
-    ends CLEARANCE before the next: the mix ducks the footage under the whole effect, so a
-    word under its tail is lost too."""
-    steps = range(-round(EFFECT_LEAD / STEP), round(EFFECT_SHIFT / STEP) + 1)
+def _pause_near(
+    moment: float, span: float, spoken: Sequence[SpokenWord], later_only: bool
+) -> float | None:
+    """The time nearest `moment` (in steps of STEP, at most EFFECT_LEAD before it — none if
+    `later_only` — or EFFECT_SHIFT after; later first) where an effect `span` seconds long
+    overlaps no word and ends CLEARANCE before the next: the mix ducks the footage under the
+    whole effect, so a word under its tail is lost too."""
+    earliest = 0 if later_only else -round(EFFECT_LEAD / STEP)
+    steps = range(earliest, round(EFFECT_SHIFT / STEP) + 1)
     for step in sorted(steps, key=lambda step: (abs(step), -step)):
         at = moment + step * STEP
         if not any(word.start < at + span + CLEARANCE and at < word.end for word in spoken):
