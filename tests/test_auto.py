@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 from test_speech import talk  # noqa: F401 (a real voice, the speech tests' clip)
 
 from clipcraft.batch.manifest import Manifest
@@ -120,6 +121,19 @@ def test_the_window_ends_before_the_picture_breaks_while_a_reel_is_left() -> Non
     soon = decided(replace(long, picture_break=1.5))["duration"]
     assert soon[0] - 1.5 == 5.0 and "ends into" in soon[1]
     assert decided(long)["duration"][0] - 1.5 == pytest.approx(7.5, abs=0.1)
+
+
+def test_the_creators_after_parts_and_card_follow_the_fail_they_do_not_shorten_it() -> None:
+    """The length decided is the fail's: an after part (2.5 s) and a card of the creator's
+    come on top, so the fail keeps its build-up and reaction."""
+    alone = decided(CLEAR)["duration"][0]  # 5 s and the share prompt's card
+    story = decided(replace(CLEAR, story=2.5))
+    assert story["duration"][0] == pytest.approx(alone + 2.5)
+    assert "then 2.5 s of your parts after it" in story["duration"][1]
+    crowded = decided(replace(CLEAR, story=4.0))  # 5 + 4 + a 1.5-s card passes 10 s
+    assert crowded["duration"][0] == pytest.approx(9.0) and crowded["captions.outro"][0] is None
+    own_card = decided(CLEAR, frozenset({"captions.outro"}))["duration"][0]
+    assert own_card == pytest.approx(alone), "the creator's card takes the share prompt's time"
 
 
 def test_a_reaction_settles_when_the_level_is_back_for_a_while() -> None:
@@ -234,6 +248,26 @@ def test_a_freeze_decided_by_auto_holds_the_moment_under_a_record_scratch(tmp_pa
     assert np.mean(level[start : start + 30]) > before + 10, "the scratch over the footage"
     onset = next(i for i in range(start - 10, len(level)) if level[i] > before + 6)
     assert 0 <= onset - start <= 6, "the scratch lands on the freeze's first frame"
+
+
+@pytest.mark.media
+def test_an_after_part_comes_on_top_of_the_fail_auto_sized(tmp_path: Path) -> None:
+    """--auto with the creator's --after: the fail keeps the build-up and reaction it would
+    have alone (give or take the music's cut onto a beat), the dish follows it."""
+    clip = make_case(Case("spill", 12.0, 7.0, "room", False, True, "crash", 24.0, 7),
+                     tmp_path / "spill.mp4")  # fmt: skip
+    dish = tmp_path / "dish.jpg"
+    Image.new("RGB", (320, 480), (200, 150, 90)).save(dish)
+
+    def fail_seconds(*given: object) -> float:
+        plan = plan_of(clip, "--auto", *given, "-o", tmp_path / "x.mp4")
+        fail = [s for s in plan["segments"] if s["role"] == "fail"]
+        return float(fail[-1]["source_end"] - fail[0]["source_start"])
+
+    alone = fail_seconds()
+    assert fail_seconds("--after", dish, "--transition", "crossfade") == pytest.approx(
+        alone, abs=0.35
+    )
 
 
 @pytest.mark.media

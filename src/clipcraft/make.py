@@ -42,7 +42,7 @@ from clipcraft.planning.auto import (
 from clipcraft.planning.caption import caption_faces
 from clipcraft.planning.music import may_cut_on_beat
 from clipcraft.planning.plan import Decision, Plan
-from clipcraft.planning.planner import Inputs, build_plan
+from clipcraft.planning.planner import Inputs, build_plan, story_seconds
 from clipcraft.planning.story import ELAPSED, ELAPSED_FIELD
 from clipcraft.planning.trim import LEAD_IN
 from clipcraft.settings.layers import Layer, Resolved, resolve, without_orphans
@@ -338,6 +338,7 @@ def read_evidence(source: Path, recipe: Recipe, turn: int | None) -> tuple[Evide
         jitter=jitter_share(media, max(0.0, at - 1.5), at + 1.5) if at is not None else None,
         picture_break=_break_after(media, at) if at is not None else None,
         scratch=next((sound.duration for sound in library() if sound.name == SCRATCH), None),
+        story=story_seconds(recipe),
     )
     return evidence, Looked(media, moment, words, heard)
 

@@ -104,6 +104,9 @@ class Evidence:
     """The clip's place in its batch; None: one clip, turned by its name."""
     scratch: float | None = None
     """The record scratch's length in seconds (None: the library has none)."""
+    story: float = 0.0
+    """Seconds the creator's parts after the fail (after parts, replay, lesson) add to the
+    reel: the length decided is the fail's, and these follow it."""
 
 
 def decide(
@@ -118,12 +121,14 @@ def decide(
     decisions: list[Decision] = []
     moment = evidence.moment
     length = _length(evidence)
-    outro = "captions.outro" not in given and length + OUTRO_SECONDS <= LONGEST
+    story = length + evidence.story
+    outro = "captions.outro" not in given and story + OUTRO_SECONDS <= LONGEST
     spoken = _said_in_window(evidence, length)
     sized = (
         moment is not None and "duration" not in given and not given & {"trim.start", "trim.end"}
     )
-    reel = length + (OUTRO_SECONDS if outro else 0.0)  # the card holds the last frame
+    card = outro or "captions.outro" in given  # a card of the creator's takes its time too
+    reel = story + (OUTRO_SECONDS if card else 0.0)  # the card holds the last frame
     held = None
     if moment is not None and "beats.freeze" not in given:
         held = _freeze(evidence, moment, given, reel if sized else None, spoken)
@@ -262,6 +267,8 @@ def _length_why(evidence: Evidence, moment: float, length: float, freeze: float)
         why = f"the build-up and the reaction, settled {evidence.settle:.1f} s after the moment"
     if freeze:
         why += f", and the {freeze:g}-s freeze"
+    if evidence.story:
+        why += f", then {evidence.story:.1f} s of your parts after it"
     if evidence.picture_break is not None:
         end = place_window(evidence.footage, length, at=moment).window.end
         clear = end <= moment + evidence.picture_break + 0.01

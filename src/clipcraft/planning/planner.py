@@ -151,17 +151,7 @@ def build_plan(recipe: Recipe, inputs: Inputs, output: Path) -> Plan:
     trim, basis, warnings = _resolve_trim(recipe.trim, inputs.found, media)
     transitions_in = [transition_frames(part.transition, fmt.fps) for part in parts]
     fixed = trim.end - trim.start if trim.start is not None and trim.end is not None else None
-    budget = plan_budget(
-        recipe.duration,
-        fmt.fps,
-        freeze=0.0 if split else recipe.beats.freeze,
-        replay=recipe.beats.replay and not split,
-        afters=() if split else [part.duration for part in parts],
-        lesson=OUTRO_SECONDS if recipe.captions.lesson else 0.0,
-        outro=OUTRO_SECONDS if recipe.captions.outro else 0.0,
-        overlaps=[overlap for _, overlap in transitions_in] if not split else (),
-        fixed_fail=fixed if media.kind == "video" else None,
-    )
+    budget = _budget(recipe, fixed if media.kind == "video" else None)
     music, cut = recipe.sound.music, None
     if music is not None and budget.after and not split:
         cut = choose_cut(
@@ -278,6 +268,28 @@ def _sound(
         true_peak_db=TRUE_PEAK_DB,
         quietest_lufs=QUIETEST_LUFS,
     )
+
+
+def _budget(recipe: Recipe, fixed_fail: float | None, *, story_only: bool = False) -> Budget:
+    """The frames of each part of the reel (`story_only`: of the parts after the fail only)."""
+    parts, split = recipe.after.settled(), recipe.after.layout == "split"
+    return plan_budget(
+        recipe.duration,
+        OUTPUT_FPS,
+        freeze=0.0 if split or story_only else recipe.beats.freeze,
+        replay=recipe.beats.replay and not split,
+        afters=() if split else [part.duration for part in parts],
+        lesson=OUTRO_SECONDS if recipe.captions.lesson else 0.0,
+        outro=OUTRO_SECONDS if recipe.captions.outro and not story_only else 0.0,
+        overlaps=() if split else [transition_frames(p.transition, OUTPUT_FPS)[1] for p in parts],
+        fixed_fail=0.0 if story_only else fixed_fail,
+    )
+
+
+def story_seconds(recipe: Recipe) -> float:
+    """What the parts after the fail — its replay, the after parts less the transitions'
+    overlaps, the lesson card — add to the reel: `--auto` sizes the fail, then adds these."""
+    return _budget(recipe, None, story_only=True).total / OUTPUT_FPS
 
 
 def _room(
