@@ -130,6 +130,11 @@ def test_the_creators_after_parts_and_card_follow_the_fail_they_do_not_shorten_i
     story = decided(replace(CLEAR, story=2.5))
     assert story["duration"][0] == pytest.approx(alone + 2.5)
     assert "then 2.5 s of your parts after it" in story["duration"][1]
+    frozen = decided(replace(SCRATCHED, story=2.5), frozenset({"after"}))
+    assert frozen["beats.freeze"][0] == 0.5 and frozen["duration"][0] == pytest.approx(
+        alone + 2.5 + 0.5
+    ), "a dish after the fail leaves room for a freeze"
+    assert decided(replace(SCRATCHED, story=3.1))["beats.freeze"][0] is None, "no room"
     crowded = decided(replace(CLEAR, story=4.0))  # 5 + 4 + a 1.5-s card passes 10 s
     assert crowded["duration"][0] == pytest.approx(9.0) and crowded["captions.outro"][0] is None
     own_card = decided(CLEAR, frozenset({"captions.outro"}))["duration"][0]
@@ -169,7 +174,7 @@ def test_no_freeze_where_it_would_not_help() -> None:
     assert freeze(said) == (None, "'whoa' is said at the moment: a freeze would cut it")
     long = freeze(replace(SCRATCHED, settle=4.5))  # 8.3 s and a card: 10.3 s with a freeze
     assert long[0] is None and "no room" in long[1]
-    for given in ("sfx", "after", "after.layout", "beats.replay", "duration", "trim.end"):
+    for given in ("sfx", "after.layout", "beats.replay", "duration", "trim.end"):
         assert freeze(SCRATCHED, given)[0] is None, given
     made = decided(SCRATCHED, frozenset({"beats.freeze"}))
     assert "beats.freeze" not in made and made["sfx"][0] == ["bonk@moment"]

@@ -195,17 +195,17 @@ def _freeze(
 ) -> Decision:
     """The moment held still under a record scratch, when it can only help: on a sure moment
     (a freeze on a guess holds the wrong frame), with the scratch free to go in the effects,
-    the fail the whole reel (a split refuses a freeze; after parts and a replay share a
-    budget this does not count), no word cut by it, and room for it in a reel of `reel`
-    seconds within LONGEST (None: the creator set the length)."""
+    no layout of the creator's (a split refuses a freeze) nor replay (the moment twice is
+    enough), no word cut by it, and room for it in a reel of `reel` seconds (after parts
+    and card counted) within LONGEST (None: the creator set the length)."""
     if evidence.scratch is None:
         return Decision("beats.freeze", None, f"no {SCRATCH} effect to freeze on")
     if not evidence.clear:
         return Decision("beats.freeze", None, "the finder is unsure: no freeze on a guess")
     if "sfx" in given:
         return Decision("beats.freeze", None, f"your effects stand: no {SCRATCH} to freeze on")
-    if given & {"after", "after.layout", "beats.replay"}:
-        return Decision("beats.freeze", None, "the reel goes on past the fail: no freeze")
+    if given & {"after.layout", "beats.replay"}:
+        return Decision("beats.freeze", None, "your layout or replay shapes the moment: no freeze")
     if reel is None:
         return Decision("beats.freeze", None, "your length stands: no time made for a freeze")
     near = moment - FREEZE_CLEAR, moment + FREEZE_CLEAR
