@@ -109,18 +109,17 @@ def test_a_loud_reaction_softens_the_effect_and_no_engine_is_said() -> None:
     assert "no speech engine installed" in made["captions.hook"][1]
 
 
-def test_the_window_ends_before_the_picture_breaks_while_a_reel_is_left() -> None:
-    """A hand over the lens (a cut, the phone swung away) after the reaction: the window
-    ends on the scene, not the palm; unless that would leave under 5 s."""
+def test_the_footage_ends_where_its_picture_breaks() -> None:
+    """A hand over the lens (a cut, the phone swung away) 3.3 s after the moment: the window
+    is the build-up and reaction that fit before it, and the reason says so."""
     long = replace(CLEAR, settle=4.0)  # 4.5 s after the moment: a 7.5-s window
-    seconds = decided(replace(long, picture_break=3.3))["duration"]
-    assert seconds[0] - 1.5 == pytest.approx(3.3 / 0.6, abs=0.1)  # 1.5: the closing card
-    assert "ends before the picture's break 3.3 s after it" in seconds[1]
-    near_start = decided(replace(long, moment=2.0, picture_break=3.3))["duration"]
-    assert near_start[0] - 1.5 == pytest.approx(5.3, abs=0.1), "held back by the footage's start"
-    soon = decided(replace(long, picture_break=1.5))["duration"]
-    assert soon[0] - 1.5 == 5.0 and "ends into" in soon[1]
-    assert decided(long)["duration"][0] - 1.5 == pytest.approx(7.5, abs=0.1)
+    broken = decided(replace(long, footage=20.0, picture_break=3.3))["duration"]
+    assert broken[0] - 1.5 == pytest.approx(7.5), "the window slides back, it keeps its length"
+    assert "taken to end where its picture breaks, 3.3 s after the moment" in broken[1]
+    short = decided(replace(long, moment=1.8, footage=3.5, picture_break=1.6))
+    assert short["duration"][0] - 1.5 == pytest.approx(3.4), "all there is before the break"
+    slideshow = decided(replace(long, moment=0.1, footage=4.0, picture_break=0.9))["duration"]
+    assert slideshow[0] - 1.5 == pytest.approx(4.0) and "breaks" not in slideshow[1]
 
 
 def test_the_creators_after_parts_and_card_follow_the_fail_they_do_not_shorten_it() -> None:

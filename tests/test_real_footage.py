@@ -121,7 +121,7 @@ def test_auto_ends_the_reel_before_a_hand_covers_the_lens(tmp_path: Path) -> Non
     assert result.exit_code == 0, result.output
     plan = json.loads(result.stdout)
     length = next(d for d in plan["decisions"] if d["setting"] == "duration")
-    assert "before the picture's break" in length["why"], length
+    assert "taken to end where its picture breaks" in length["why"], length
     fail = [segment for segment in plan["segments"] if segment["role"] == "fail"]
     assert fail[0]["source_start"] < crash < fail[-1]["source_end"] <= hand + 0.05, fail
 

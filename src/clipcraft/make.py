@@ -38,6 +38,7 @@ from clipcraft.planning.auto import (
     Evidence,
     decide,
     layer_values,
+    usable_footage,
 )
 from clipcraft.planning.caption import caption_faces
 from clipcraft.planning.music import may_cut_on_beat
@@ -65,6 +66,10 @@ class Looked:
     words: tuple[SpokenWord, ...] | None = None
     """The words said from `heard[0]` to `heard[1]`, timed on the source (None: not heard)."""
     heard: tuple[float, float] = (0.0, 0.0)
+    usable: float | None = None
+    """Where the footage is taken to end when the window is placed on the found moment: where
+    its picture breaks after it (a hand over the lens, a cut), so that neither the window nor
+    the last frame a closing card holds shows the break."""
 
 
 def prepare(
@@ -82,7 +87,11 @@ def prepare(
     plan the clip. `dry_run`: check the outputs without writing anything to check them.
     `keep_index`: keep the installed fonts' index in the user cache, if they were read (a
     real render; a dry run writes nothing). `looked`: what `--auto` read already."""
+    trim = recipe.trim
+    needs_moment = trim.at is None and trim.start is None and trim.end is None
     media = looked.media if looked else probe(source)
+    if looked and looked.usable is not None and needs_moment:
+        media = replace(media, duration=looked.usable)
     afters = tuple(probe(Path(part.path)) for part in recipe.after.parts)
     music = find_sound(recipe.sound.music.sound, "music") if recipe.sound.music else None
     inputs = [source, *(Path(after.path) for after in afters), *([music.path] if music else [])]
@@ -105,8 +114,6 @@ def prepare(
         raise UsageError(f"--captions speech: {media.path} has no sound to transcribe")
     # the model is checked and loaded before anything is measured or rendered
     engine = find_engine(captions.speech_model, captions.speech_lang) if speech else None
-    trim = recipe.trim
-    needs_moment = trim.at is None and trim.start is None and trim.end is None
     found = None
     if needs_moment and media.kind == "video":
         found = looked.found if looked else find_moment(media)
@@ -316,7 +323,9 @@ def read_evidence(source: Path, recipe: Recipe, turn: int | None) -> tuple[Evide
     moment = find_moment(media) if media.kind == "video" else None
     at = moment.time if moment is not None else None
     reaction = measure_reaction(media, at) if at is not None else None
-    heard = (max(0.0, at - 4.0), min(media.duration, at + 6.0)) if at is not None else (0.0, 0.0)
+    broken = _break_after(media, at) if at is not None else None
+    usable = usable_footage(media.duration, at, broken)
+    heard = (max(0.0, at - 4.0), min(usable, at + 6.0)) if at is not None else (0.0, 0.0)
     words = _words_in(media, heard, recipe) if at is not None else None
     comic = tuple((sound.name, sound.duration) for sound in library() if sound.tags == ("comedy",))
     bed_tags = [(bed.name, set(bed.tags)) for bed in music_library()]
@@ -336,18 +345,20 @@ def read_evidence(source: Path, recipe: Recipe, turn: int | None) -> tuple[Evide
         own_music=str(own_bed) if own_bed else None,
         turn=turn,
         jitter=jitter_share(media, max(0.0, at - 1.5), at + 1.5) if at is not None else None,
-        picture_break=_break_after(media, at) if at is not None else None,
+        picture_break=broken,
         scratch=next((sound.duration for sound in library() if sound.name == SCRATCH), None),
         story=story_seconds(recipe),
     )
-    return evidence, Looked(media, moment, words, heard)
+    return evidence, Looked(
+        media, moment, words, heard, usable if usable < media.duration else None
+    )
 
 
 def _break_after(media: MediaInfo, moment: float) -> float | None:
     """Seconds after the moment (from AFTER_MOMENT on, so the mishap itself is no break) when
-    the picture breaks, within the longest window's end."""
+    the picture breaks, up to where the longest window on the moment can end."""
     start = min(moment + AFTER_MOMENT, media.duration)
-    end = min(moment + LONGEST * (1 - LEAD_IN), media.duration)
+    end = min(max(moment + LONGEST * (1 - LEAD_IN), LONGEST), media.duration)
     found = picture_break(media, start, end) if end - start > 0.5 else None
     return round(found - moment, 2) if found is not None else None
 

@@ -52,6 +52,8 @@ made clips: tripods and pans 0–0.15%; but hands chopping a cabbage under a sti
 so much of the picture that they read 0.34%, as much as a sled ride filmed by hand (0.34%)
 or a Pixel clip (0.28%); a made trembling clip 0.40%, a shaking one 1.19%. So only a picture
 that shakes plainly is steadied: a wrongly steadied clip moves with its action."""
+LEAST_FOOTAGE = 3.0
+"""The footage is taken to end where its picture breaks only when that leaves this much."""
 AFTER_MOMENT = 0.5
 """The picture may change wholly this soon after the moment (flour over the lens is the
 fail); a break later than this ends the window."""
@@ -97,7 +99,7 @@ class Evidence:
     """The creator's own default bed (a file in their data folder's `music`), if any."""
     picture_break: float | None = None
     """Seconds after the moment when the picture itself changes (a cut, a hand over the lens),
-    if it does within the longest window: the window ends before it."""
+    if it does within the longest window: the window ends before it (usable_footage)."""
     jitter: float | None = None
     """How much the picture jitters around the moment, as a share of its width a frame."""
     turn: int | None = None
@@ -137,9 +139,7 @@ def decide(
         decisions.append(_window(evidence, moment))
     if sized and moment is not None:
         tenths = math.floor((reel + freeze) * 10 + 1e-6) / 10  # never past the footage's end
-        decisions.append(
-            Decision("duration", tenths, _length_why(evidence, moment, length, freeze))
-        )
+        decisions.append(Decision("duration", tenths, _length_why(evidence, length, freeze)))
     captions_given = given & {"caption", "captions.file", "captions.hook"}
     speech = len(spoken) >= LEAST_WORDS and not captions_given
     if speech:
@@ -226,7 +226,8 @@ def _said_in_window(evidence: Evidence, length: float) -> list[SpokenWord]:
     """The words said inside the window the clip will show (heard over a wider span)."""
     if evidence.moment is None:
         return []
-    window = place_window(evidence.footage, length, at=evidence.moment).window
+    usable = usable_footage(evidence.footage, evidence.moment, evidence.picture_break)
+    window = place_window(usable, length, at=evidence.moment).window
     return [
         word
         for word in evidence.words or ()
@@ -246,21 +247,26 @@ def _window(evidence: Evidence, moment: float) -> Decision:
     )
 
 
+def usable_footage(footage: float, moment: float | None, picture_break: float | None) -> float:
+    """How much of `footage` a window on the moment may use: up to where its picture breaks
+    after the moment (a hand over the lens, a cut to another clip), when that leaves a reel
+    (LEAST_FOOTAGE); a picture that breaks sooner is all breaks (a slideshow), so all of it."""
+    if moment is None or picture_break is None or moment + picture_break < LEAST_FOOTAGE:
+        return footage
+    return min(footage, moment + picture_break)
+
+
 def _length(evidence: Evidence) -> float:
     """From the build-up to the reaction's end: the moment LEAD_IN into the window, at least
-    BUILD_UP before it, the settled reaction and a TAIL after it; 5–10 s, and short of a
-    break in the picture after the moment while that leaves SHORTEST."""
+    BUILD_UP before it, the settled reaction and a TAIL after it; 5–10 s, within the footage
+    (which ends where its picture breaks)."""
     after = min(evidence.settle if evidence.settle is not None else 3.0, MOST_REACTION) + TAIL
     length = max(after / (1 - LEAD_IN), BUILD_UP / LEAD_IN, SHORTEST)
-    if evidence.picture_break is not None and evidence.moment is not None:
-        # the window's end is the moment plus its share after it, or its length when the
-        # footage's start holds it back
-        broken = evidence.picture_break
-        length = min(length, max(min(broken / (1 - LEAD_IN), evidence.moment + broken), SHORTEST))
-    return min(length, LONGEST, evidence.footage)
+    usable = usable_footage(evidence.footage, evidence.moment, evidence.picture_break)
+    return min(length, LONGEST, usable)
 
 
-def _length_why(evidence: Evidence, moment: float, length: float, freeze: float) -> str:
+def _length_why(evidence: Evidence, length: float, freeze: float) -> str:
     if evidence.settle is None:
         why = f"{length:.1f} s around the moment (no sound to hear the reaction in)"
     else:
@@ -269,11 +275,12 @@ def _length_why(evidence: Evidence, moment: float, length: float, freeze: float)
         why += f", and the {freeze:g}-s freeze"
     if evidence.story:
         why += f", then {evidence.story:.1f} s of your parts after it"
-    if evidence.picture_break is not None:
-        end = place_window(evidence.footage, length, at=moment).window.end
-        clear = end <= moment + evidence.picture_break + 0.01
-        seen = "before" if clear else "into (a shorter reel would say too little)"
-        why += f"; it ends {seen} the picture's break {evidence.picture_break:.1f} s after it"
+    usable = usable_footage(evidence.footage, evidence.moment, evidence.picture_break)
+    if evidence.picture_break is not None and usable < evidence.footage:
+        why += (
+            f"; the footage is taken to end where its picture breaks, "
+            f"{evidence.picture_break:.1f} s after the moment"
+        )
     return why
 
 
