@@ -128,7 +128,7 @@ def test_the_creators_after_parts_and_card_follow_the_fail_they_do_not_shorten_i
     alone = decided(CLEAR)["duration"][0]  # 5 s and the share prompt's card
     story = decided(replace(CLEAR, story=2.5))
     assert story["duration"][0] == pytest.approx(alone + 2.5)
-    assert "then 2.5 s of your parts after it" in story["duration"][1]
+    assert "and 2.5 s of your own parts" in story["duration"][1]
     frozen = decided(replace(SCRATCHED, story=2.5), frozenset({"after"}))
     assert frozen["beats.freeze"][0] == 0.5 and frozen["duration"][0] == pytest.approx(
         alone + 2.5 + 0.5
@@ -138,6 +138,31 @@ def test_the_creators_after_parts_and_card_follow_the_fail_they_do_not_shorten_i
     assert crowded["duration"][0] == pytest.approx(9.0) and crowded["captions.outro"][0] is None
     own_card = decided(CLEAR, frozenset({"captions.outro"}))["duration"][0]
     assert own_card == pytest.approx(alone), "the creator's card takes the share prompt's time"
+
+
+def test_a_card_only_where_it_leaves_the_fail_its_time() -> None:
+    """The share prompt's card is decided only where it fits: not in the creator's own length
+    beside their after part, not on footage too short for a fail, not from an empty bank."""
+    squeezed = decided(replace(CLEAR, story=2.5, duration=5.5), frozenset({"duration", "after"}))
+    assert squeezed["captions.outro"][0] is None, "5.5 - 2.5 - 1.5 leaves under 2 s"
+    roomy = decided(replace(CLEAR, story=2.5, duration=8.0), frozenset({"duration", "after"}))
+    assert roomy["captions.outro"][0] is not None
+    short = decided(replace(CLEAR, moment=0.4, footage=1.5, picture_break=None))
+    assert short["duration"][0] == 1.5 and short["captions.outro"][0] is None
+    bank = {d.setting: d for d in decide(frozenset(), CLEAR, HOOKS, ())}
+    assert bank["captions.outro"].value is None and "no share prompts" in bank["captions.outro"].why
+    assert bank["duration"].value == 5.0, "no card, no time kept for one"
+
+
+def test_an_effect_never_moves_before_the_clip_starts() -> None:
+    words = (SpokenWord("whoa", 0.48, 1.5),)  # 0.1 s early would fit, but the clip starts at 0
+    near_start = decided(replace(CLEAR, moment=0.05, words=words))
+    assert "moment-" not in str(near_start["sfx"][0]), near_start["sfx"]
+
+
+def test_a_break_past_the_window_is_not_named() -> None:
+    far = decided(replace(CLEAR, picture_break=9.0))["duration"]
+    assert "breaks" not in far[1], far
 
 
 def test_a_reaction_settles_when_the_level_is_back_for_a_while() -> None:
@@ -272,6 +297,7 @@ def test_an_after_part_comes_on_top_of_the_fail_auto_sized(tmp_path: Path) -> No
     assert fail_seconds("--after", dish, "--transition", "crossfade") == pytest.approx(
         alone, abs=0.35
     )
+    assert fail_seconds("--freeze", 1) == pytest.approx(alone, abs=0.05), "a freeze of yours too"
 
 
 @pytest.mark.media

@@ -79,7 +79,8 @@ def test_a_user_preset_shadows_the_built_in(clip: Path, own_folders: Path) -> No
     listing = clipcraft("presets").stdout
     assert "quick-fail" in listing and str(own_folders / "config") in listing
     (own_folders / "config" / "presets" / "old.toml").mkdir()
-    assert "old" not in clipcraft("presets").stdout.split(), "a folder is no preset"
+    listed = clipcraft("presets")
+    assert listed.exit_code == 0 and "old" not in listed.stdout.split(), "a folder is no preset"
 
 
 def test_a_preset_can_be_given_as_a_path(clip: Path, tmp_path: Path) -> None:

@@ -124,6 +124,13 @@ def test_auto_ends_the_reel_before_a_hand_covers_the_lens(tmp_path: Path) -> Non
     assert "taken to end where its picture breaks" in length["why"], length
     fail = [segment for segment in plan["segments"] if segment["role"] == "fail"]
     assert fail[0]["source_start"] < crash < fail[-1]["source_end"] <= hand + 0.05, fail
+    # the moment typed in: decided around it, still short of the hand, and said so
+    typed = clipcraft("make", clip, "--auto", "--at", crash, "--duration", 8, "--dry-run", "--json")
+    plan = json.loads(typed.stdout)
+    fail = [segment for segment in plan["segments"] if segment["role"] == "fail"]
+    assert fail[-1]["source_end"] <= hand + 0.05, fail
+    assert any(d["setting"] == "beats.punch_in" and d["value"] for d in plan["decisions"])
+    assert any("where its picture breaks" in warning for warning in plan["warnings"])
 
 
 def test_a_shout_before_the_mishap_is_not_the_mishap(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from clipcraft.captions.faces import read_ahead
 from clipcraft.captions.font_book import FontBook
 from clipcraft.captions.speech.engines import Engine, find_engine, hear, words_heard
 from clipcraft.captions.speech.transcript import group_words, to_vtt
-from clipcraft.captions.speech.words import SPEECH_RATE, SpokenWord
+from clipcraft.captions.speech.words import SPEECH_RATE, SpokenWord, said_within
 from clipcraft.captions.subtitles import Cue, read_subtitles
 from clipcraft.captions.text import font_path
 from clipcraft.errors import UsageError
@@ -90,7 +90,8 @@ def prepare(
     trim = recipe.trim
     needs_moment = trim.at is None and trim.start is None and trim.end is None
     media = looked.media if looked else probe(source)
-    if looked and looked.usable is not None and needs_moment:
+    on_moment = trim.start is None and trim.end is None  # a window placed on the moment
+    if looked and looked.usable is not None and on_moment:
         media = replace(media, duration=looked.usable)
     afters = tuple(probe(Path(part.path)) for part in recipe.after.parts)
     music = find_sound(recipe.sound.music.sound, "music") if recipe.sound.music else None
@@ -139,9 +140,23 @@ def prepare(
         plan = build_plan(recipe, read, target)
     if transcript_at is not None and engine is not None:
         plan, fonts = _with_speech(plan, recipe, read, transcript_at, engine, looked)
+    if looked and media.duration < looked.media.duration:
+        plan = _ended_at_break(plan, media.duration)
     if keep_index:
         fonts.keep_index()
     return plan
+
+
+def _ended_at_break(plan: Plan, usable: float) -> Plan:
+    """The plan, saying so when its window stops where `--auto` took the footage to end."""
+    fail_end = max(segment.source_end for segment in plan.segments if segment.role == "fail")
+    if fail_end < usable - 0.05:
+        return plan
+    note = (
+        f"--auto ends the footage at {usable:.2f} s, where its picture breaks (a cut, a hand "
+        f"over the lens); give --start and --end to use more"
+    )
+    return replace(plan, warnings=(*plan.warnings, note))
 
 
 def read_fonts(recipe: Recipe, font: Path | None, cues: tuple[Cue, ...]) -> FontBook:
@@ -169,8 +184,7 @@ def _with_speech(
     start = min(segment.source_start for segment in fail)
     end = max(segment.source_end for segment in fail)
     if looked and looked.words is not None and looked.heard[0] <= start and end <= looked.heard[1]:
-        said = [word for word in looked.words if start <= (word.start + word.end) / 2 <= end]
-        cues = tuple(group_words(said))
+        cues = tuple(group_words(said_within(looked.words, start, end)))
     else:
         cues = tuple(hear(engine, read.media.path, start, end))
     if not cues:
@@ -307,7 +321,8 @@ def _decided(
     """`--auto`: the settings not given, decided from the footage, as a layer under every one
     the creator gave; the decisions, with why; and what was read to decide them."""
     recipe = resolved.recipe
-    evidence, looked = read_evidence(source, recipe, turn)
+    given_length = recipe.duration if "duration" in resolved.values else None
+    evidence, looked = read_evidence(source, recipe, turn, given_length)
     decisions = decide(
         set(resolved.values), evidence, recipe.captions.hooks, recipe.captions.prompts
     )
@@ -315,18 +330,22 @@ def _decided(
     return without_orphans(resolve([Layer("auto", values), *layers])), decisions, looked
 
 
-def read_evidence(source: Path, recipe: Recipe, turn: int | None) -> tuple[Evidence, Looked]:
-    """What `--auto` decides from: the moment, the reaction after it, the words said around
-    it (when a speech model is installed), the effects and beds that suit a fail, and the
-    creator's own default bed; and the footage, moment and words, for the plan."""
+def read_evidence(
+    source: Path, recipe: Recipe, turn: int | None, given_length: float | None = None
+) -> tuple[Evidence, Looked]:
+    """What `--auto` decides from: the moment (the creator's `--at`, else the finder's), the
+    reaction after it, the words said around it (when a speech model is installed), the
+    effects and beds that suit a fail, and the creator's own default bed; and the footage,
+    moment and words, for the plan. `given_length`: the reel's length, if the creator gave it."""
     media = probe(source)
-    moment = find_moment(media) if media.kind == "video" else None
+    moment = _moment(media, recipe.trim.at)
     at = moment.time if moment is not None else None
     reaction = measure_reaction(media, at) if at is not None else None
     broken = _break_after(media, at) if at is not None else None
     usable = usable_footage(media.duration, at, broken)
-    heard = (max(0.0, at - 4.0), min(usable, at + 6.0)) if at is not None else (0.0, 0.0)
-    words = _words_in(media, heard, recipe) if at is not None else None
+    before, after = LONGEST * LEAD_IN, LONGEST * (1 - LEAD_IN)  # the longest window on it
+    heard = (max(0.0, at - before), min(usable, at + after)) if at is not None else (0.0, 0.0)
+    words = _words_in(media, heard, recipe) if at is not None else ()
     comic = tuple((sound.name, sound.duration) for sound in library() if sound.tags == ("comedy",))
     bed_tags = [(bed.name, set(bed.tags)) for bed in music_library()]
     own_bed = own_music_bed()
@@ -348,17 +367,26 @@ def read_evidence(source: Path, recipe: Recipe, turn: int | None) -> tuple[Evide
         picture_break=broken,
         scratch=next((sound.duration for sound in library() if sound.name == SCRATCH), None),
         story=story_seconds(recipe),
+        duration=given_length,
     )
     return evidence, Looked(
         media, moment, words, heard, usable if usable < media.duration else None
     )
 
 
+def _moment(media: MediaInfo, given: float | None) -> Moment | None:
+    """The moment `--auto` decides around: the creator's (sure, as they placed it), else the
+    finder's; none in a photo, nor past the footage's end (the plan says so)."""
+    if media.kind != "video" or (given is not None and given > media.duration):
+        return None
+    return Moment(given, 1.0, "your --at") if given is not None else find_moment(media)
+
+
 def _break_after(media: MediaInfo, moment: float) -> float | None:
     """Seconds after the moment (from AFTER_MOMENT on, so the mishap itself is no break) when
     the picture breaks, up to where the longest window on the moment can end."""
     start = min(moment + AFTER_MOMENT, media.duration)
-    end = min(max(moment + LONGEST * (1 - LEAD_IN), LONGEST), media.duration)
+    end = min(max(moment + LONGEST * (1 - LEAD_IN), LONGEST), media.duration)  # its end
     found = picture_break(media, start, end) if end - start > 0.5 else None
     return round(found - moment, 2) if found is not None else None
 

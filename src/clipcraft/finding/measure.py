@@ -52,8 +52,9 @@ def jitter_share(media: MediaInfo, start: float, end: float) -> float:
 
 def picture_break(media: MediaInfo, start: float, end: float) -> float | None:
     """When, between `start` and `end`, the picture itself first changes — a cut, a hand
-    over the lens, the phone swung away — as the time of its last whole frame; None when it
-    never does. A reel that runs past it ends on another scene or a palm.
+    over the lens, the phone swung away — as the time of a whole frame just before it (at
+    most two frames before); None when it never does. A reel that runs past it ends on
+    another scene or a palm.
 
     Picture events are told at MOTION_FPS (as the finder tells them), but every frame is read
     and each third of them looked at in turn: a compilation's clip often ends on one frame

@@ -19,10 +19,11 @@ from collections.abc import Sequence, Set
 from dataclasses import dataclass
 from typing import Any
 
-from clipcraft.captions.speech.words import SpokenWord
+from clipcraft.captions.speech.words import SpokenWord, said_within
 from clipcraft.finding.reaction import LOUD_REACTION_DB
 from clipcraft.planning.caption import OUTRO_SECONDS
 from clipcraft.planning.plan import Decision
+from clipcraft.planning.sequence import MIN_FAIL_SECONDS
 from clipcraft.planning.trim import LEAD_IN, place_window
 
 SHORTEST, LONGEST = 5.0, 10.0
@@ -36,16 +37,18 @@ MOST_REACTION = 5.0
 LEAST_WORDS = 2
 """Fewer words than this in the window (a lone "oh") are not worth captions."""
 EFFECT_SHIFT = 0.4
-"""The effect moves at most this far after the moment into a pause, or is left out."""
+"""The effect moves at most this far after the moment into a pause (else the next effect in
+turn that fits, else none)."""
+EFFECT_LEAD = 0.1
+"""The effect moves at most this far before the moment: one heard before the picture shows
+why is out of sync (a viewer notices a sound leading by more than a few frames, less one
+lagging)."""
 STEP = 0.05
 """The effect is tried this far apart off the moment."""
 CLEARANCE = 0.15
 """An effect ends this long before the next word starts: Whisper times a word's start about
 0.1 s off (92 ms median, 0.2 s at the 90th percentile, #40), and its first sound is its
 most fragile."""
-EFFECT_LEAD = 0.1
-"""... and at most this far before it: an effect heard before the picture shows why is out of
-sync (a viewer notices a sound leading by more than a few frames, less one lagging)."""
 HANDHELD = 0.006
 """Jitter past this share of the width a frame is surely a hand. Measured on the shared and
 made clips: tripods and pans 0–0.15%; but hands chopping a cabbage under a still camera fill
@@ -107,8 +110,15 @@ class Evidence:
     scratch: float | None = None
     """The record scratch's length in seconds (None: the library has none)."""
     story: float = 0.0
-    """Seconds the creator's parts after the fail (after parts, replay, lesson) add to the
-    reel: the length decided is the fail's, and these follow it."""
+    """Seconds the creator's own parts besides the fail (a freeze, a replay, after parts, a
+    lesson) add to the reel: the length decided is the fail's, and these come on top."""
+    duration: float | None = None
+    """The reel's length when the creator gave it (their parts share it with the fail)."""
+
+    @property
+    def usable(self) -> float:
+        """The footage a window on the moment may use (usable_footage)."""
+        return usable_footage(self.footage, self.moment, self.picture_break)
 
 
 def decide(
@@ -124,7 +134,7 @@ def decide(
     moment = evidence.moment
     length = _length(evidence)
     story = length + evidence.story
-    outro = "captions.outro" not in given and story + OUTRO_SECONDS <= LONGEST
+    outro = "captions.outro" not in given and bool(prompts) and _card_fits(evidence, length)
     spoken = _said_in_window(evidence, length)
     sized = (
         moment is not None and "duration" not in given and not given & {"trim.start", "trim.end"}
@@ -133,7 +143,7 @@ def decide(
     reel = story + (OUTRO_SECONDS if card else 0.0)  # the card holds the last frame
     held = None
     if moment is not None and "beats.freeze" not in given:
-        held = _freeze(evidence, moment, given, reel if sized else None, spoken)
+        held = _freeze(evidence, moment, given, reel if sized else None, spoken, length)
     freeze = held.value if held is not None and held.value else 0.0
     if moment is not None and not given & {"trim.at", "trim.start", "trim.end"}:
         decisions.append(_window(evidence, moment))
@@ -156,17 +166,29 @@ def decide(
     if held is not None:
         decisions.append(held)
     if moment is not None and "sfx" not in given and (evidence.effects or freeze):
-        decisions += _effect(evidence, moment, turn, spoken, given, freeze)
-    if outro and prompts:
+        start = place_window(evidence.usable, length, at=moment).window.start
+        decisions += _effect(evidence, moment, turn, spoken, given, freeze, start)
+    if outro:
         prompt = prompts[turn % len(prompts)]
         decisions.append(Decision("captions.outro", prompt, "a share prompt: the budget has room"))
     elif "captions.outro" not in given:
-        decisions.append(Decision("captions.outro", None, "no room for a closing card"))
+        why = "no room for a closing card" if prompts else "no share prompts in the bank"
+        decisions.append(Decision("captions.outro", None, why))
     if "music" not in given:
         decisions.append(_music(evidence, turn, speech))
     if "output.stabilize" not in given and evidence.jitter is not None:
         decisions.append(_steadying(evidence.jitter))
     return tuple(decisions)
+
+
+def _card_fits(evidence: Evidence, length: float) -> bool:
+    """Whether a share prompt's card fits: within LONGEST after the fail and the creator's
+    parts, or within the length the creator gave, leaving the fail its least."""
+    if length < MIN_FAIL_SECONDS:
+        return False
+    if evidence.duration is not None:
+        return evidence.duration - evidence.story - OUTRO_SECONDS >= MIN_FAIL_SECONDS
+    return length + evidence.story + OUTRO_SECONDS <= LONGEST
 
 
 def _steadying(jitter: float) -> Decision:
@@ -192,6 +214,7 @@ def _freeze(
     given: Set[str],
     reel: float | None,
     spoken: Sequence[SpokenWord],
+    length: float,
 ) -> Decision:
     """The moment held still under a record scratch, when it can only help: on a sure moment
     (a freeze on a guess holds the wrong frame), with the scratch free to go in the effects,
@@ -200,6 +223,8 @@ def _freeze(
     and card counted) within LONGEST (None: the creator set the length)."""
     if evidence.scratch is None:
         return Decision("beats.freeze", None, f"no {SCRATCH} effect to freeze on")
+    if length < MIN_FAIL_SECONDS:
+        return Decision("beats.freeze", None, f"{length:.1f} s of footage: no time to hold it")
     if not evidence.clear:
         return Decision("beats.freeze", None, "the finder is unsure: no freeze on a guess")
     if "sfx" in given:
@@ -226,13 +251,8 @@ def _said_in_window(evidence: Evidence, length: float) -> list[SpokenWord]:
     """The words said inside the window the clip will show (heard over a wider span)."""
     if evidence.moment is None:
         return []
-    usable = usable_footage(evidence.footage, evidence.moment, evidence.picture_break)
-    window = place_window(usable, length, at=evidence.moment).window
-    return [
-        word
-        for word in evidence.words or ()
-        if word.text.strip() and window.start <= word.start and word.end <= window.end
-    ]
+    window = place_window(evidence.usable, length, at=evidence.moment).window
+    return [word for word in said_within(evidence.words or (), window.start, window.end)]
 
 
 def _window(evidence: Evidence, moment: float) -> Decision:
@@ -262,8 +282,7 @@ def _length(evidence: Evidence) -> float:
     (which ends where its picture breaks)."""
     after = min(evidence.settle if evidence.settle is not None else 3.0, MOST_REACTION) + TAIL
     length = max(after / (1 - LEAD_IN), BUILD_UP / LEAD_IN, SHORTEST)
-    usable = usable_footage(evidence.footage, evidence.moment, evidence.picture_break)
-    return min(length, LONGEST, usable)
+    return min(length, LONGEST, evidence.usable)
 
 
 def _length_why(evidence: Evidence, length: float, freeze: float) -> str:
@@ -274,9 +293,10 @@ def _length_why(evidence: Evidence, length: float, freeze: float) -> str:
     if freeze:
         why += f", and the {freeze:g}-s freeze"
     if evidence.story:
-        why += f", then {evidence.story:.1f} s of your parts after it"
-    usable = usable_footage(evidence.footage, evidence.moment, evidence.picture_break)
-    if evidence.picture_break is not None and usable < evidence.footage:
+        why += f", and {evidence.story:.1f} s of your own parts"
+    moment, broken = evidence.moment, evidence.picture_break
+    whole = place_window(evidence.footage, length, at=moment).window if moment is not None else None
+    if broken is not None and moment is not None and whole and whole.end > evidence.usable + 0.01:
         why += (
             f"; the footage is taken to end where its picture breaks, "
             f"{evidence.picture_break:.1f} s after the moment"
@@ -291,6 +311,7 @@ def _effect(
     spoken: Sequence[SpokenWord],
     given: Set[str],
     freeze: float,
+    start: float,
 ) -> list[Decision]:
     """An effect on the moment, moved into the nearest pause when a word is said there; the
     clip's turn picks it, or the next in turn that fits the pause. With a freeze, the record
@@ -302,8 +323,8 @@ def _effect(
         return [Decision("sfx", scratch, f"{lead}no comedy effect besides")]
     count = len(evidence.effects)
     turned = [evidence.effects[(turn + step) % count] for step in range(count)]
-    later = bool(freeze)
-    placed = ((sound, _pause_near(moment, length, spoken, later)) for sound, length in turned)
+    earliest = moment if freeze else start  # never before the clip, nor over the scratch
+    placed = ((sound, _pause_near(moment, length, spoken, earliest)) for sound, length in turned)
     sound, at = next(((sound, at) for sound, at in placed if at is not None), (turned[0][0], None))
     if at is None:
         why = f"{lead}words are said all around the moment: no effect fits"
@@ -323,17 +344,18 @@ def _effect(
 
 
 def _pause_near(
-    moment: float, span: float, spoken: Sequence[SpokenWord], later_only: bool
+    moment: float, span: float, spoken: Sequence[SpokenWord], earliest: float
 ) -> float | None:
-    """The time nearest `moment` (in steps of STEP, at most EFFECT_LEAD before it — none if
-    `later_only` — or EFFECT_SHIFT after; later first) where an effect `span` seconds long
-    overlaps no word and ends CLEARANCE before the next: the mix ducks the footage under the
-    whole effect, so a word under its tail is lost too."""
-    earliest = 0 if later_only else -round(EFFECT_LEAD / STEP)
-    steps = range(earliest, round(EFFECT_SHIFT / STEP) + 1)
+    """The time nearest `moment` (in steps of STEP, at most EFFECT_LEAD before it and never
+    before `earliest`, or EFFECT_SHIFT after; later first) where an effect `span` seconds
+    long overlaps no word and ends CLEARANCE before the next: the mix ducks the footage under
+    the whole effect, so a word under its tail is lost too."""
+    steps = range(-round(EFFECT_LEAD / STEP), round(EFFECT_SHIFT / STEP) + 1)
     for step in sorted(steps, key=lambda step: (abs(step), -step)):
         at = moment + step * STEP
-        if not any(word.start < at + span + CLEARANCE and at < word.end for word in spoken):
+        if at >= earliest - 1e-6 and not any(
+            word.start < at + span + CLEARANCE and at < word.end for word in spoken
+        ):
             return at
     return None
 

@@ -271,12 +271,13 @@ def _sound(
 
 
 def _budget(recipe: Recipe, fixed_fail: float | None, *, story_only: bool = False) -> Budget:
-    """The frames of each part of the reel (`story_only`: of the parts after the fail only)."""
+    """The frames of each part of the reel (`story_only`: of the creator's parts besides the
+    fail and the closing card only)."""
     parts, split = recipe.after.settled(), recipe.after.layout == "split"
     return plan_budget(
         recipe.duration,
         OUTPUT_FPS,
-        freeze=0.0 if split or story_only else recipe.beats.freeze,
+        freeze=0.0 if split else recipe.beats.freeze,
         replay=recipe.beats.replay and not split,
         afters=() if split else [part.duration for part in parts],
         lesson=OUTRO_SECONDS if recipe.captions.lesson else 0.0,
@@ -287,8 +288,9 @@ def _budget(recipe: Recipe, fixed_fail: float | None, *, story_only: bool = Fals
 
 
 def story_seconds(recipe: Recipe) -> float:
-    """What the parts after the fail — its replay, the after parts less the transitions'
-    overlaps, the lesson card — add to the reel: `--auto` sizes the fail, then adds these."""
+    """What the creator's parts besides the fail — a freeze, its replay, the after parts less
+    the transitions' overlaps, the lesson card — add to the reel: `--auto` sizes the fail,
+    then adds these."""
     return _budget(recipe, None, story_only=True).total / OUTPUT_FPS
 
 
