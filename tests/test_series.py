@@ -157,3 +157,9 @@ def test_a_counter_that_cannot_record_a_made_clip_is_a_warning(
                      "--quality", "draft", "-o", out)  # fmt: skip
     assert made.exit_code == 0 and out.is_file(), made.output
     assert "episode 1 is made but" in made.stderr and '{"next": 2}' in made.stderr
+    final = tmp_path / "final.toml"  # a batch counts finals only, as make does
+    final.write_text('duration = 3\n[output]\npreview = false\nquality = "draft"\n' + SERIES)
+    batch = clipcraft("batch", roll, "-o", tmp_path / "reels", "--preset", final, "-j", 1)
+    assert batch.exit_code == 0, batch.output
+    made_clips = sorted(path.name for path in (tmp_path / "reels").glob("*.mp4"))
+    assert made_clips and "is made but" in batch.stderr, "a batch goes on and says so too"

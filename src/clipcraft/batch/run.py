@@ -200,8 +200,10 @@ def run_batch(
             claimed = episodes.pop(task.job.name, None)
             if claimed is not None:
                 series, number = claimed
-                if outcome.status == "ok":
-                    series.record(number)
+                if outcome.status == "ok":  # the clip is in place: a counter's slip is a warning
+                    unrecorded = series.recorded(number)
+                    warned = (unrecorded,) if unrecorded else ()
+                    outcome = replace(outcome, warnings=(*outcome.warnings, *warned))
                 else:
                     series.release(number)
             if outcome.status == "ok":

@@ -33,6 +33,8 @@ class Outcome:
     """When the clip's source was taken (ISO 8601), if the pairing read it."""
     story: tuple[str, ...] = ()
     """The clip's parts in order (Plan.story)."""
+    warnings: tuple[str, ...] = ()
+    """What the batch says of a made clip (its episode made but not recorded)."""
 
 
 @dataclass(frozen=True)

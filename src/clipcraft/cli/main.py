@@ -607,6 +607,10 @@ def batch(
         for reason, names in roll.notes.items():
             click.echo(f"left out ({reason}): {', '.join(names)}", err=True)
     click.echo(batch_table(outcomes))
+    if not quiet:
+        for outcome in outcomes:
+            for warning in outcome.warnings:
+                click.echo(f"clipcraft: warning: {outcome.name}: {warning}", err=True)
     if report:
         write_report(check_output(report, [], force=True), outcomes, roll.notes)
     if any(outcome.status == "failed" for outcome in outcomes):
