@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
-from test_speech import talk  # noqa: F401 (a real voice, the speech tests' clip)
+from test_speech import HIGHLIGHT, talk  # noqa: F401 (talk: a real voice, the speech tests' clip)
 
 from clipcraft.batch.manifest import Manifest
 from clipcraft.batch.run import plan_batch
@@ -369,11 +369,24 @@ def test_the_words_of_a_real_voice_become_the_clip_s_captions_under_auto(
         for word in caption["words"]
     ]
     for effect in plan["sound"]["effects"]:  # moved into a pause, or (here) left out
-        loud = (effect["start"], effect["start"] + min(effect["duration"], 0.8))
-        assert not [w for w in words if w[0] < loud[1] and loud[0] < w[1]], (effect, words)
+        ringing = (effect["start"], effect["start"] + effect["duration"])
+        assert not [w for w in words if w[0] < ringing[1] and ringing[0] < w[1]], (effect, words)
     assert plan["sound"]["effects"] or any(
         "words are said all around" in d["why"] for d in plan["decisions"]
     )
+    # rendered: the transcript beside the clip, and each word lit on the frames as it is said
+    out = tmp_path / "talk-clip.mp4"
+    made = clipcraft("make", talk, "--auto", "--preview", "-o", out)
+    assert made.exit_code == 0, made.output
+    transcript = out.with_suffix(".vtt").read_text()
+    assert "wizard" in transcript and "curtain" in transcript
+    lit_at = []
+    for start, end in words[:3]:
+        frame = read_frame(out, (start + end) / 2).astype(int)
+        lit = np.all(np.abs(frame - HIGHLIGHT) < 60, axis=2)
+        assert lit.sum() > 20, f"no word lit at {start:.2f} s"
+        lit_at.append(np.argwhere(lit).mean(axis=0))
+    assert lit_at[0][1] < lit_at[1][1] < lit_at[2][1] or lit_at[1][0] > lit_at[0][0], lit_at
 
 
 @pytest.mark.media
