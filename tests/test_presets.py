@@ -11,13 +11,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 
 from clipcraft.settings.series import Series
 
 from helpers import assert_one_clean_error, clipcraft, plan_of
-from media import inspect, make_video
+from media import inspect, make_video, read_audio
 
 pytestmark = pytest.mark.media  # every test here makes or reads media
 
@@ -37,6 +38,13 @@ def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_video(
         tmp_path_factory.mktemp("presets") / "burnt toast.mp4", width=180, height=320, seconds=12
     )
+
+
+def levels_db(samples: np.ndarray, rate: int = 48000) -> np.ndarray:
+    """dB of full scale every 20 ms (frame f of a 30-fps clip starts at level f * 5 // 3)."""
+    hop = rate // 50
+    frames = samples[: len(samples) // hop * hop].reshape(-1, hop)
+    return np.asarray(10 * np.log10(np.mean(frames**2, axis=1) + 1e-12))
 
 
 def write(path: Path, text: str) -> Path:
@@ -165,6 +173,15 @@ def test_the_series_counts_finished_renders_only(clip: Path, tmp_path: Path) -> 
     )
     assert preview.exit_code == 0, preview.output
     assert episode_in_plan() == "FAIL OF THE WEEK #1", "a preview does not count"
+    # its freeze is no dead air: the record scratch fills it, the footage stops under it
+    plan = plan_of(clip, "--at", 6, "--preset", "fail-of-the-week", "-o", tmp_path / "p.mp4")
+    (freeze,) = [s for s in plan["segments"] if s["role"] == "freeze"]
+    levels = levels_db(read_audio(out).mean(axis=1))
+    start, end = freeze["start_frame"] * 5 // 3, (freeze["start_frame"] + freeze["frames"]) * 5 // 3
+    before = float(np.median(levels[start - 25 : start]))  # the footage going on before it
+    hole = levels[start:end] < before - 10
+    longest = max((len(run) for run in "".join("x" if h else " " for h in hole).split()), default=0)
+    assert longest * 0.02 <= 0.15, f"{longest * 0.02:.2f} s of the freeze is 10 dB under the scene"
     final = clipcraft(
         "make",
         clip,
