@@ -62,6 +62,8 @@ def test_a_roll_gives_three_clips_and_names_the_broken_file(roll: Path, tmp_path
     assert "broken.mp4" in broken["detail"] and "not a video" in broken["detail"]
     assert report["left_out"] == {"not a video or photo": ["notes.txt"]}
     assert "3 ok, 0 skipped, 1 failed" in table
+    quiet = next(c for c in report["clips"] if c["name"] == "quiet")
+    assert any("no clear mishap" in warning for warning in quiet["warnings"]), quiet
     made = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
     clips = ["Crème brûlée 🔥-clip", "quiet-clip", "spill one-clip"]
     assert made == sorted(f"{clip}{suffix}" for clip in clips for suffix in (".jpg", ".mp4"))

@@ -34,7 +34,8 @@ class Outcome:
     story: tuple[str, ...] = ()
     """The clip's parts in order (Plan.story)."""
     warnings: tuple[str, ...] = ()
-    """What the batch says of a made clip (its episode made but not recorded)."""
+    """What making the clip warned of (an unsure moment, a hook left out), and the batch of
+    it (its episode made but not recorded)."""
 
 
 @dataclass(frozen=True)

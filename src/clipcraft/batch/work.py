@@ -80,6 +80,7 @@ def make_one(task: Task, work: Work, episode: int | None) -> Outcome:
             output=plan.output,
             cover=plan.cover,
             transcript=plan.transcript_path if plan.transcript is not None else None,
+            warnings=made.warnings,
         )
     except ClipcraftError as error:
         return Outcome(name, "failed", time.perf_counter() - started, str(error))
