@@ -13,6 +13,7 @@ import os
 import string
 import threading
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -340,12 +341,19 @@ def read_evidence(
     media = probe(source)
     moment = _moment(media, recipe.trim.at)
     at = moment.time if moment is not None else None
-    reaction = measure_reaction(media, at) if at is not None else None
-    broken = _break_after(media, at) if at is not None else None
+    reaction, broken, jitter, heard = None, None, None, (0.0, 0.0)
+    words: tuple[SpokenWord, ...] | None = ()
+    if at is not None:
+        before, after = LONGEST * LEAD_IN, LONGEST * (1 - LEAD_IN)  # the longest window on it
+        heard = (max(0.0, at - before), min(media.duration, at + after))
+        # Whisper and the two small decodes (ffmpeg) wait on different things: run together
+        with ThreadPoolExecutor(max_workers=3) as pool:
+            hearing = pool.submit(_words_in, media, heard, recipe)
+            breaking = pool.submit(_break_after, media, at)
+            shaking = pool.submit(jitter_share, media, max(0.0, at - 1.5), at + 1.5)
+            reaction = measure_reaction(media, at)
+            words, broken, jitter = hearing.result(), breaking.result(), shaking.result()
     usable = usable_footage(media.duration, at, broken)
-    before, after = LONGEST * LEAD_IN, LONGEST * (1 - LEAD_IN)  # the longest window on it
-    heard = (max(0.0, at - before), min(usable, at + after)) if at is not None else (0.0, 0.0)
-    words = _words_in(media, heard, recipe) if at is not None else ()
     comic = tuple((sound.name, sound.duration) for sound in library() if sound.tags == ("comedy",))
     bed_tags = [(bed.name, set(bed.tags)) for bed in music_library()]
     own_bed = own_music_bed()
@@ -363,7 +371,7 @@ def read_evidence(
         chill_beds=tuple(name for name, tags in bed_tags if "chill" in tags),
         own_music=str(own_bed) if own_bed else None,
         turn=turn,
-        jitter=jitter_share(media, max(0.0, at - 1.5), at + 1.5) if at is not None else None,
+        jitter=jitter,
         picture_break=broken,
         scratch=next((sound.duration for sound in library() if sound.name == SCRATCH), None),
         story=story_seconds(recipe),
