@@ -155,14 +155,20 @@ def test_a_card_only_where_it_leaves_the_fail_its_time() -> None:
 
 
 def test_an_effect_never_moves_before_the_clip_starts() -> None:
-    words = (SpokenWord("whoa", 0.48, 1.5),)  # 0.1 s early would fit, but the clip starts at 0
+    words = (SpokenWord("whoa", 0.52, 1.5),)  # 0.05 s early would fit, but the clip starts at 0
     near_start = decided(replace(CLEAR, moment=0.05, words=words))
     assert "moment-" not in str(near_start["sfx"][0]), near_start["sfx"]
 
 
+def test_the_creators_freeze_gets_the_scratch_and_the_effect_after_it() -> None:
+    made = decided(replace(CLEAR, frozen=1.0, story=1.0), frozenset({"beats.freeze"}))
+    assert made["sfx"][0] == ["record-scratch@moment", "bonk@moment+1.00"]
+    assert made["duration"][0] == decided(CLEAR)["duration"][0] + 1.0, "counted once"
+
+
 def test_a_break_past_the_window_is_not_named() -> None:
     far = decided(replace(CLEAR, picture_break=9.0))["duration"]
-    assert "breaks" not in far[1], far
+    assert "break" not in far[1], far
 
 
 def test_a_reaction_settles_when_the_level_is_back_for_a_while() -> None:

@@ -19,6 +19,9 @@ import pytest
 from PIL import Image
 from test_interrupt import processes_mentioning
 
+from clipcraft.batch.report import write_report
+from clipcraft.batch.tasks import Outcome
+
 from helpers import assert_one_clean_error, clipcraft
 from media import block_colour, close_to, inspect, make_video, read_frame
 
@@ -159,6 +162,14 @@ def test_a_camera_roll_pairs_by_capture_time_and_reports_a_page(
     monkeypatch.chdir(tmp_path)  # the same folders typed another way: still up to date
     again = clipcraft("batch", "DCIM", "-o", "reels", "--recipe", "fast.toml", "--dry-run")
     assert again.stdout.count("would be skipped") == 3, again.output
+
+
+def test_the_report_page_says_what_making_a_clip_warned_of(tmp_path: Path) -> None:
+    warned = Outcome("spill", "ok", 2.0, "reels/spill-clip.mp4", warnings=("no clear mishap",))
+    write_report(tmp_path / "week.html", [warned], {})
+    page = ReportPage()
+    page.feed((tmp_path / "week.html").read_text())
+    assert "warning no clear mishap" in page.cards["spill"]
 
 
 class ReportPage(HTMLParser):

@@ -205,6 +205,19 @@ def test_the_pancake_is_a_toss_not_the_hand_over_the_lens(real_video: Path) -> N
     assert hand.picture_event and hand.score == 0.0
 
 
+def test_a_late_toss_typed_in_ends_before_the_hand_over_the_lens(real_video: Path) -> None:
+    """The last toss (7.19 s), typed with --at: the hand that covers the lens from about
+    8.5 s, moving, fills most of what follows, yet the reel ends before it (measured against
+    the scene before the moment, not the palm)."""
+    typed = clipcraft(
+        "make", real_video / "kitchen-pancake-tosses.mkv", "--auto", "--at", 7.19, "--dry-run",
+        "--json",
+    )  # fmt: skip
+    plan = json.loads(typed.stdout)
+    fail = [segment for segment in plan["segments"] if segment["role"] == "fail"]
+    assert fail[-1]["source_end"] <= 8.8, fail
+
+
 @pytest.mark.parametrize("name", ["hits-wood.mp4", "hits-metal-short.mp4"])
 def test_a_real_strike_is_found_within_a_third_of_a_second(real_video: Path, name: str) -> None:
     result = moment_realvideo.run(_clip(name), real_video)

@@ -376,6 +376,7 @@ def read_evidence(
         scratch=next((sound.duration for sound in library() if sound.name == SCRATCH), None),
         story=story_seconds(recipe),
         duration=given_length,
+        frozen=recipe.beats.freeze,
     )
     return evidence, Looked(
         media, moment, words, heard, usable if usable < media.duration else None
@@ -390,12 +391,20 @@ def _moment(media: MediaInfo, given: float | None) -> Moment | None:
     return Moment(given, 1.0, "your --at") if given is not None else find_moment(media)
 
 
+LAST_FRAMES = 0.2
+"""A break in a clip's last 0.2 s is looked for even right after the moment: a clip cut from a
+compilation often ends on a frame of the next one."""
+
+
 def _break_after(media: MediaInfo, moment: float) -> float | None:
-    """Seconds after the moment (from AFTER_MOMENT on, so the mishap itself is no break) when
-    the picture breaks, up to where the longest window on the moment can end."""
-    start = min(moment + AFTER_MOMENT, media.duration)
+    """Seconds after the moment (from AFTER_MOMENT on, so the mishap itself is no break, but
+    for a clip's last frames) when the picture breaks, up to where the longest window on the
+    moment can end; read from a second before the moment, so that the scene, not a lens
+    covered for most of what follows, is what a change is measured against."""
     end = min(max(moment + LONGEST * (1 - LEAD_IN), LONGEST), media.duration)  # its end
-    found = picture_break(media, start, end) if end - start > 0.5 else None
+    after = min(moment + AFTER_MOMENT, end - LAST_FRAMES)
+    start = max(moment - 1.0, 0.0)
+    found = picture_break(media, start, end, after) if end - after > 0.05 else None
     return round(found - moment, 2) if found is not None else None
 
 

@@ -207,6 +207,7 @@ def _card(outcome: Outcome, base: Path) -> str:
         facts.append(("taken", datetime.fromisoformat(outcome.taken).strftime("%d %b %Y %H:%M")))
     if outcome.status == "ok":
         facts.append(("made in", f"{outcome.seconds:.1f} s"))
+    facts += [("warning", warning) for warning in outcome.warnings]
     listed = "".join(f"<dt>{key}</dt><dd>{html.escape(value)}</dd>" for key, value in facts)
     output = f'<a href="{link}">{html.escape(Path(outcome.output or "").name)}</a>' if link else ""
     return (

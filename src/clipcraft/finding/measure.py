@@ -50,19 +50,22 @@ def jitter_share(media: MediaInfo, start: float, end: float) -> float:
     return residual_shake(frames, 1.0 / frames.shape[2]) if len(frames) else 0.0
 
 
-def picture_break(media: MediaInfo, start: float, end: float) -> float | None:
-    """When, between `start` and `end`, the picture itself first changes — a cut, a hand
+def picture_break(media: MediaInfo, start: float, end: float, after: float) -> float | None:
+    """When, between `after` and `end`, the picture itself first changes — a cut, a hand
     over the lens, the phone swung away — as the time of a whole frame just before it (at
     most two frames before); None when it never does. A reel that runs past it ends on
-    another scene or a palm.
+    another scene or a palm. The picture is read from `start` (before `after`), so that what
+    a change is measured against is the scene, not a lens covered for most of the span.
 
     Picture events are told at MOTION_FPS (as the finder tells them), but every frame is read
     and each third of them looked at in turn: a compilation's clip often ends on one frame
     of the next, which 10 frames a second would step over."""
-    frames = read_frames(media, start, end - start, BREAK_EVERY * MOTION_FPS)
+    rate = BREAK_EVERY * MOTION_FPS
+    frames = read_frames(media, start, end - start, rate)
+    first = max(round((after - start) * rate), 0)
     found = []
     for phase in range(BREAK_EVERY):
         changed = np.flatnonzero(picture_events(cell_changes(frames[phase::BREAK_EVERY])))
-        if len(changed):
-            found.append(phase + BREAK_EVERY * int(changed[0]))
-    return round(start + min(found) / (BREAK_EVERY * MOTION_FPS), 2) if found else None
+        steps = phase + BREAK_EVERY * changed
+        found += [int(step) for step in steps if step >= first][:1]
+    return round(start + min(found) / rate, 2) if found else None

@@ -114,6 +114,8 @@ class Evidence:
     lesson) add to the reel: the length decided is the fail's, and these come on top."""
     duration: float | None = None
     """The reel's length when the creator gave it (their parts share it with the fail)."""
+    frozen: float = 0.0
+    """The creator's own freeze at the moment, in seconds (0: none)."""
 
     @property
     def usable(self) -> float:
@@ -144,12 +146,13 @@ def decide(
     held = None
     if moment is not None and "beats.freeze" not in given:
         held = _freeze(evidence, moment, given, reel if sized else None, spoken, length)
-    freeze = held.value if held is not None and held.value else 0.0
+    added = held.value if held is not None and held.value else 0.0  # the creator's is in story
+    freeze = added or evidence.frozen  # the scratch and the effect wait for either
     if moment is not None and not given & {"trim.at", "trim.start", "trim.end"}:
         decisions.append(_window(evidence, moment))
     if sized and moment is not None:
-        tenths = math.floor((reel + freeze) * 10 + 1e-6) / 10  # never past the footage's end
-        decisions.append(Decision("duration", tenths, _length_why(evidence, length, freeze)))
+        tenths = math.floor((reel + added) * 10 + 1e-6) / 10  # never past the footage's end
+        decisions.append(Decision("duration", tenths, _length_why(evidence, length, added)))
     captions_given = given & {"caption", "captions.file", "captions.hook"}
     speech = len(spoken) >= LEAST_WORDS and not captions_given
     if speech:
