@@ -26,7 +26,7 @@ from clipcraft.captions.subtitles import Cue, read_subtitles
 from clipcraft.captions.text import font_path
 from clipcraft.errors import UsageError
 from clipcraft.finding.beats import Beats, read_beats
-from clipcraft.finding.measure import jitter_share, measure, picture_break
+from clipcraft.finding.measure import Around, around_moment, measure
 from clipcraft.finding.moment import Moment, find_moment
 from clipcraft.finding.reaction import measure_reaction
 from clipcraft.media.ffmpeg import read_mono
@@ -346,13 +346,14 @@ def read_evidence(
     if at is not None:
         before, after = LONGEST * LEAD_IN, LONGEST * (1 - LEAD_IN)  # the longest window on it
         heard = (max(0.0, at - before), min(media.duration, at + after))
-        # Whisper and the two small decodes (ffmpeg) wait on different things: run together
-        with ThreadPoolExecutor(max_workers=3) as pool:
+        # Whisper and the picture's small decode (ffmpeg) wait on different things: together
+        with ThreadPoolExecutor(max_workers=2) as pool:
             hearing = pool.submit(_words_in, media, heard, recipe)
-            breaking = pool.submit(_break_after, media, at)
-            shaking = pool.submit(jitter_share, media, max(0.0, at - 1.5), at + 1.5)
+            looking = pool.submit(_picture_around, media, at)
             reaction = measure_reaction(media, at)
-            words, broken, jitter = hearing.result(), breaking.result(), shaking.result()
+            words, seen = hearing.result(), looking.result()
+        jitter = seen.jitter
+        broken = round(seen.picture_break - at, 2) if seen.picture_break is not None else None
     usable = usable_footage(media.duration, at, broken)
     comic = tuple((sound.name, sound.duration) for sound in library() if sound.tags == ("comedy",))
     bed_tags = [(bed.name, set(bed.tags)) for bed in music_library()]
@@ -396,16 +397,12 @@ LAST_FRAMES = 0.2
 compilation often ends on a frame of the next one."""
 
 
-def _break_after(media: MediaInfo, moment: float) -> float | None:
-    """Seconds after the moment (from AFTER_MOMENT on, so the mishap itself is no break, but
-    for a clip's last frames) when the picture breaks, up to where the longest window on the
-    moment can end; read from a second before the moment, so that the scene, not a lens
-    covered for most of what follows, is what a change is measured against."""
+def _picture_around(media: MediaInfo, moment: float) -> Around:
+    """How the picture shakes around the moment, and where it breaks after it: from
+    AFTER_MOMENT on (the mishap itself is no break, but for a clip's last frames), up to where
+    the longest window on the moment can end."""
     end = min(max(moment + LONGEST * (1 - LEAD_IN), LONGEST), media.duration)  # its end
-    after = min(moment + AFTER_MOMENT, end - LAST_FRAMES)
-    start = max(moment - 1.0, 0.0)
-    found = picture_break(media, start, end, after) if end - after > 0.05 else None
-    return round(found - moment, 2) if found is not None else None
+    return around_moment(media, moment, min(moment + AFTER_MOMENT, end - LAST_FRAMES), end)
 
 
 def _words_in(
