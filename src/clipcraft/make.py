@@ -26,27 +26,18 @@ from clipcraft.captions.subtitles import Cue, read_subtitles
 from clipcraft.captions.text import font_path
 from clipcraft.errors import UsageError
 from clipcraft.finding.beats import Beats, read_beats
-from clipcraft.finding.measure import Around, around_moment, measure
+from clipcraft.finding.measure import around_moment, measure
 from clipcraft.finding.moment import Moment, find_moment
 from clipcraft.finding.reaction import measure_reaction
 from clipcraft.media.ffmpeg import read_mono
 from clipcraft.media.outputs import check_output, cover_path, default_output, staged_outputs
 from clipcraft.media.probe import MediaInfo, probe
-from clipcraft.planning.auto import (
-    AFTER_MOMENT,
-    LONGEST,
-    SCRATCH,
-    Evidence,
-    decide,
-    layer_values,
-    usable_footage,
-)
+from clipcraft.planning.auto import SCRATCH, Evidence, break_span, decide, layer_values, reach
 from clipcraft.planning.caption import caption_faces
 from clipcraft.planning.music import may_cut_on_beat
 from clipcraft.planning.plan import Decision, Plan
 from clipcraft.planning.planner import Inputs, build_plan, story_seconds
 from clipcraft.planning.story import ELAPSED, ELAPSED_FIELD
-from clipcraft.planning.trim import LEAD_IN
 from clipcraft.settings.layers import Layer, Resolved, resolve, without_orphans
 from clipcraft.settings.recipe import Recipe
 from clipcraft.settings.schema import SETTINGS
@@ -150,8 +141,7 @@ def prepare(
 
 def _ended_at_break(plan: Plan, usable: float) -> Plan:
     """The plan, saying so when its window stops where `--auto` took the footage to end."""
-    fail_end = max(segment.source_end for segment in plan.segments if segment.role == "fail")
-    if fail_end < usable - 0.05:
+    if plan.fail_window()[1] < usable - 0.05:
         return plan
     note = (
         f"--auto ends the footage at {usable:.2f} s, where its picture breaks (a cut, a hand "
@@ -181,9 +171,7 @@ def _with_speech(
     """The plan again with what is said in the fail's window as its timed captions, and the
     transcript to write beside the clip (none when nothing was said); and the fonts read for
     its words. Words `--auto` heard over the whole window already are not heard again."""
-    fail = [segment for segment in plan.segments if segment.role == "fail"]
-    start = min(segment.source_start for segment in fail)
-    end = max(segment.source_end for segment in fail)
+    start, end = plan.fail_window()
     if looked and looked.words is not None and looked.heard[0] <= start and end <= looked.heard[1]:
         cues = tuple(group_words(said_within(looked.words, start, end)))
     else:
@@ -344,18 +332,18 @@ def read_evidence(
     reaction, broken, jitter, heard = None, None, None, (0.0, 0.0)
     words: tuple[SpokenWord, ...] | None = ()
     if at is not None:
-        before, after = LONGEST * LEAD_IN, LONGEST * (1 - LEAD_IN)  # the longest window on it
-        heard = (max(0.0, at - before), min(media.duration, at + after))
+        reached = reach(media.duration, at)
+        heard = (reached.start, reached.end)
         # Whisper and the picture's small decode (ffmpeg) wait on different things: together
         with ThreadPoolExecutor(max_workers=2) as pool:
             hearing = pool.submit(_words_in, media, heard, recipe)
-            looking = pool.submit(_picture_around, media, at)
+            looking = pool.submit(around_moment, media, at, *break_span(media.duration, at))
             reaction = measure_reaction(media, at)
             words, seen = hearing.result(), looking.result()
         jitter = seen.jitter
         broken = round(seen.picture_break - at, 2) if seen.picture_break is not None else None
-    usable = usable_footage(media.duration, at, broken)
-    comic = tuple((sound.name, sound.duration) for sound in library() if sound.tags == ("comedy",))
+    sounds = library()
+    comic = tuple((sound.name, sound.duration) for sound in sounds if sound.tags == ("comedy",))
     bed_tags = [(bed.name, set(bed.tags)) for bed in music_library()]
     own_bed = own_music_bed()
     evidence = Evidence(
@@ -374,11 +362,12 @@ def read_evidence(
         turn=turn,
         jitter=jitter,
         picture_break=broken,
-        scratch=next((sound.duration for sound in library() if sound.name == SCRATCH), None),
+        scratch=next((sound.duration for sound in sounds if sound.name == SCRATCH), None),
         story=story_seconds(recipe),
         duration=given_length,
         frozen=recipe.beats.freeze,
     )
+    usable = evidence.usable
     return evidence, Looked(
         media, moment, words, heard, usable if usable < media.duration else None
     )
@@ -392,24 +381,11 @@ def _moment(media: MediaInfo, given: float | None) -> Moment | None:
     return Moment(given, 1.0, "your --at") if given is not None else find_moment(media)
 
 
-LAST_FRAMES = 0.2
-"""A break in a clip's last 0.2 s is looked for even right after the moment: a clip cut from a
-compilation often ends on a frame of the next one."""
-
-
-def _picture_around(media: MediaInfo, moment: float) -> Around:
-    """How the picture shakes around the moment, and where it breaks after it: from
-    AFTER_MOMENT on (the mishap itself is no break, but for a clip's last frames), up to where
-    the longest window on the moment can end."""
-    end = min(max(moment + LONGEST * (1 - LEAD_IN), LONGEST), media.duration)  # its end
-    return around_moment(media, moment, min(moment + AFTER_MOMENT, end - LAST_FRAMES), end)
-
-
 def _words_in(
     media: MediaInfo, span: tuple[float, float], recipe: Recipe
 ) -> tuple[SpokenWord, ...] | None:
-    """The words said over `span` (the longest window around the moment: 4 s before it to
-    6 s after), timed on the source; None where no speech model is installed."""
+    """The words said over `span` (the reach of the moment), timed on the source; None where
+    no speech model is installed."""
     if not media.has_audio:
         return ()
     try:

@@ -24,7 +24,7 @@ from clipcraft.finding.reaction import LOUD_REACTION_DB
 from clipcraft.planning.caption import OUTRO_SECONDS
 from clipcraft.planning.plan import Decision
 from clipcraft.planning.sequence import MIN_FAIL_SECONDS
-from clipcraft.planning.trim import LEAD_IN, place_window
+from clipcraft.planning.trim import LEAD_IN, Window, place_window
 
 SHORTEST, LONGEST = 5.0, 10.0
 """A reel that says its joke: 5–10 s (the whole footage when it is shorter)."""
@@ -60,6 +60,9 @@ LEAST_FOOTAGE = 3.0
 AFTER_MOMENT = 0.5
 """The picture may change wholly this soon after the moment (flour over the lens is the
 fail); a break later than this ends the window."""
+LAST_FRAMES = 0.2
+"""A break in a clip's last 0.2 s is looked for even right after the moment: a clip cut from a
+compilation often ends on a frame of the next one."""
 PUNCH_IN = 1.2
 """The scale of the push-in on the moment: felt, not a jump cut."""
 SOFTER_DB = -6.0
@@ -137,7 +140,8 @@ def decide(
     length = _length(evidence)
     story = length + evidence.story
     outro = "captions.outro" not in given and bool(prompts) and _card_fits(evidence, length)
-    spoken = _said_in_window(evidence, length)
+    window = place_window(evidence.usable, length, at=moment).window if moment is not None else None
+    spoken = said_within(evidence.words or (), window.start, window.end) if window else []
     sized = (
         moment is not None and "duration" not in given and not given & {"trim.start", "trim.end"}
     )
@@ -168,9 +172,8 @@ def decide(
         decisions.append(_punch_in(evidence))
     if held is not None:
         decisions.append(held)
-    if moment is not None and "sfx" not in given and (evidence.effects or freeze):
-        start = place_window(evidence.usable, length, at=moment).window.start
-        decisions += _effect(evidence, moment, turn, spoken, given, freeze, start)
+    if moment is not None and window and "sfx" not in given and (evidence.effects or freeze):
+        decisions += _effect(evidence, moment, turn, spoken, given, freeze, window.start)
     if outro:
         prompt = prompts[turn % len(prompts)]
         decisions.append(Decision("captions.outro", prompt, "a share prompt: the budget has room"))
@@ -236,10 +239,9 @@ def _freeze(
         return Decision("beats.freeze", None, "your layout or replay shapes the moment: no freeze")
     if reel is None:
         return Decision("beats.freeze", None, "your length stands: no time made for a freeze")
-    near = moment - FREEZE_CLEAR, moment + FREEZE_CLEAR
-    cut = [word.text for word in spoken if word.start < near[1] and near[0] < word.end]
+    cut = _said_across(spoken, moment - FREEZE_CLEAR, moment + FREEZE_CLEAR)
     if cut:
-        why = f"'{cut[0]}' is said at the moment: a freeze would cut it"
+        why = f"'{cut[0].text}' is said at the moment: a freeze would cut it"
         return Decision("beats.freeze", None, why)
     tenths = math.ceil(evidence.scratch * 10 - 1e-6) / 10
     seconds = min(max(tenths, FREEZE_SHORTEST), FREEZE_LONGEST)
@@ -248,14 +250,6 @@ def _freeze(
         return Decision("beats.freeze", None, why)
     why = f"the moment held {seconds:g} s under a {SCRATCH}: the reel has room"
     return Decision("beats.freeze", seconds, why)
-
-
-def _said_in_window(evidence: Evidence, length: float) -> list[SpokenWord]:
-    """The words said inside the window the clip will show (heard over a wider span)."""
-    if evidence.moment is None:
-        return []
-    window = place_window(evidence.usable, length, at=evidence.moment).window
-    return [word for word in said_within(evidence.words or (), window.start, window.end)]
 
 
 def _window(evidence: Evidence, moment: float) -> Decision:
@@ -268,6 +262,19 @@ def _window(evidence: Evidence, moment: float) -> Decision:
         f"the finder is unsure (confidence {evidence.confidence:.2f}): the window stays on its "
         f"best guess at {moment:.2f} s; give --at",
     )
+
+
+def reach(footage: float, moment: float) -> Window:
+    """The longest window on the moment: all of the footage a decision may look at, so the
+    words are heard and the picture's break looked for over it."""
+    return place_window(footage, LONGEST, at=moment).window
+
+
+def break_span(footage: float, moment: float) -> tuple[float, float]:
+    """Where a break in the picture after the moment is looked for: from AFTER_MOMENT on (the
+    mishap itself is no break, but for a clip's LAST_FRAMES) to the end of its reach."""
+    end = reach(footage, moment).end
+    return min(moment + AFTER_MOMENT, end - LAST_FRAMES), end
 
 
 def usable_footage(footage: float, moment: float | None, picture_break: float | None) -> float:
@@ -298,12 +305,11 @@ def _length_why(evidence: Evidence, length: float, freeze: float) -> str:
     if evidence.story:
         why += f", and {evidence.story:.1f} s of your own parts"
     moment, broken = evidence.moment, evidence.picture_break
-    whole = place_window(evidence.footage, length, at=moment).window if moment is not None else None
-    if broken is not None and moment is not None and whole and whole.end > evidence.usable + 0.01:
-        why += (
-            f"; the footage is taken to end where its picture breaks, "
-            f"{evidence.picture_break:.1f} s after the moment"
-        )
+    if moment is not None and broken is not None:
+        whole = place_window(evidence.footage, length, at=moment).window
+        if whole.end > evidence.usable + 0.01:  # the break moved the window
+            why += f"; the footage is taken to end where its picture breaks, {broken:.1f} s"
+            why += " after the moment"
     return why
 
 
@@ -356,11 +362,14 @@ def _pause_near(
     steps = range(-round(EFFECT_LEAD / STEP), round(EFFECT_SHIFT / STEP) + 1)
     for step in sorted(steps, key=lambda step: (abs(step), -step)):
         at = moment + step * STEP
-        if at >= earliest - 1e-6 and not any(
-            word.start < at + span + CLEARANCE and at < word.end for word in spoken
-        ):
+        if at >= earliest - 1e-6 and not _said_across(spoken, at, at + span + CLEARANCE):
             return at
     return None
+
+
+def _said_across(spoken: Sequence[SpokenWord], start: float, end: float) -> list[SpokenWord]:
+    """The words said at any time between `start` and `end`."""
+    return [word for word in spoken if word.start < end and start < word.end]
 
 
 def _music(evidence: Evidence, turn: int, speech: bool) -> Decision:

@@ -206,6 +206,12 @@ class Plan:
             for role, name, speed, frames in told
         )
 
+    def fail_window(self) -> tuple[float, float]:
+        """Where the fail's footage starts and ends on its source (its pieces around a freeze
+        or a punch-in together)."""
+        fail = [segment for segment in self.segments if segment.role == "fail"]
+        return min(s.source_start for s in fail), max(s.source_end for s in fail)
+
     @property
     def total_frames(self) -> int:
         return max(segment.end_frame for segment in self.segments)
