@@ -178,6 +178,13 @@ def read_audio(path: Path, rate: int = 48000) -> np.ndarray:
     return np.frombuffer(raw, np.float32).reshape(-1, channels)
 
 
+def levels_db(samples: np.ndarray, frame: float, rate: int = 48000) -> np.ndarray:
+    """The level of mono `samples` in dB of full scale, every `frame` seconds."""
+    width = round(frame * rate)
+    frames = samples[: len(samples) // width * width].reshape(-1, width)
+    return np.asarray(10 * np.log10(np.mean(frames**2, axis=1) + 1e-12))
+
+
 def top_level_boxes(path: Path) -> list[str]:
     """The MP4's top-level box types in file order (fast start puts moov before mdat)."""
     boxes, data = [], path.read_bytes()

@@ -18,7 +18,7 @@ from clipcraft.captions.subtitles import parse_subtitles
 from clipcraft.planning.auto import EFFECT_SHIFT
 
 from helpers import clipcraft, plan_of
-from media import read_audio
+from media import levels_db, read_audio
 from shared import required, shared_media
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
@@ -76,13 +76,6 @@ def decided(plan: dict) -> dict[str, dict]:
     return {decision["setting"]: decision for decision in plan["decisions"]}
 
 
-def levels(samples: np.ndarray) -> np.ndarray:
-    """dB of full scale in FRAME-long frames."""
-    width = round(FRAME * MIXED)
-    frames = samples[: len(samples) // width * width].reshape(-1, width)
-    return 10 * np.log10(np.mean(frames**2, axis=1) + 1e-12)
-
-
 def level_db(samples: np.ndarray, spans: Sequence[tuple[float, float]]) -> float:
     """The RMS level of `samples` (at MIXED) over `spans` of seconds, in dBFS."""
     kept = np.concatenate([samples[round(a * MIXED) : round(b * MIXED)] for a, b in spans])
@@ -92,7 +85,7 @@ def level_db(samples: np.ndarray, spans: Sequence[tuple[float, float]]) -> float
 def onset(difference: np.ndarray, start: float, end: float) -> float | None:
     """Where the difference first rises within 20 dB of its peak over the effect (`start` to
     `end`) and stays there for 50 ms, looked for from 0.5 s before `start` to 0.5 s after."""
-    level = levels(difference)
+    level = levels_db(difference, FRAME, MIXED)
     first, last = round((start - 0.5) / FRAME), round((start + 0.5) / FRAME)
     peak = level[round(start / FRAME) : round(end / FRAME)].max()
     held = round(0.05 / FRAME)

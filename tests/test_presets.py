@@ -18,7 +18,7 @@ from PIL import Image
 from clipcraft.settings.series import Series
 
 from helpers import assert_one_clean_error, clipcraft, plan_of
-from media import inspect, make_video, read_audio
+from media import inspect, levels_db, make_video, read_audio
 
 pytestmark = pytest.mark.media  # every test here makes or reads media
 
@@ -38,13 +38,6 @@ def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_video(
         tmp_path_factory.mktemp("presets") / "burnt toast.mp4", width=180, height=320, seconds=12
     )
-
-
-def levels_db(samples: np.ndarray, rate: int = 48000) -> np.ndarray:
-    """dB of full scale every 20 ms (frame f of a 30-fps clip starts at level f * 5 // 3)."""
-    hop = rate // 50
-    frames = samples[: len(samples) // hop * hop].reshape(-1, hop)
-    return np.asarray(10 * np.log10(np.mean(frames**2, axis=1) + 1e-12))
 
 
 def write(path: Path, text: str) -> Path:
@@ -176,7 +169,7 @@ def test_the_series_counts_finished_renders_only(clip: Path, tmp_path: Path) -> 
     # its freeze is no dead air: the record scratch fills it, the footage stops under it
     plan = plan_of(clip, "--at", 6, "--preset", "fail-of-the-week", "-o", tmp_path / "p.mp4")
     (freeze,) = [s for s in plan["segments"] if s["role"] == "freeze"]
-    levels = levels_db(read_audio(out).mean(axis=1))
+    levels = levels_db(read_audio(out).mean(axis=1), 0.02)  # frame f at level f * 5 // 3
     start, end = freeze["start_frame"] * 5 // 3, (freeze["start_frame"] + freeze["frames"]) * 5 // 3
     before = float(np.median(levels[start - 25 : start]))  # the footage going on before it
     hole = levels[start:end] < before - 10
